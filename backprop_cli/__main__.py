@@ -1,0 +1,5 @@
+"""``python -m backprop_cli`` is the ``backprop`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,160 @@
+"""``backprop grad``: read, stage, evaluate, render and check (SPEC §1-§6).
+
+This module decides what happens in which order; every step lives in its own
+module. Output goes to stdout first, then any failed check or non-finite value
+is raised, so a user sees the table that explains the failure.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+
+from . import bindings as binding_args
+from .checks import failed_expectations, finite_difference_check, parse_expectations
+from .engine import Evaluation, evaluate, first_non_finite
+from .errors import CheckFailed, NonFiniteError, UsageError
+from .graph import stage
+from .report import node_reports, variable_reports
+
+
+@dataclass
+class GradRequest:
+    """Everything the ``grad`` command line asked for."""
+
+    expression: str
+    binding_words: list[str] = field(default_factory=list)
+    bindings_file: str | None = None
+    output_format: str = "table"  # table | json | latex
+    quiet: bool = False
+    wrt: str | None = None
+    expect: list[str] = field(default_factory=list)
+    tol: float = 1e-6
+    check: bool = False
+    explain: bool = False
+    fuse: tuple[str, ...] = ()
+    convention: str = "pytorch"
+
+
+def run_grad(request: GradRequest, stdin=None, stdout=None, stderr=None) -> None:
+    """Run one ``grad`` request; raises BackpropError subclasses for the exit code."""
+    stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
+    _check_combinations(request)
+    source = binding_args.read_expression(request.expression, stdin)
+    graph = stage(source, request.fuse)
+    variables = list(graph.variables)
+    given = binding_args.load_bindings_file(request.bindings_file) if request.bindings_file else {}
+    given.update(binding_args.parse_binding_args(request.binding_words))
+    values = binding_args.resolve(variables, given)
+    wrt = _parse_wrt(request.wrt, variables)
+    expectations = parse_expectations(request.expect, variables)
+    if request.tol < 0:
+        raise UsageError("--tol must be zero or positive")
+
+    result = evaluate(graph, values, request.convention)
+    checks = finite_difference_check(result, values, wrt or variables) if request.check else []
+    _render(request, source, result, wrt, checks, stdout)
+    _report_problems(request, result, expectations, checks, stderr)
+
+
+def _check_combinations(request: GradRequest) -> None:
+    if request.quiet and request.output_format != "table":
+        raise UsageError("--quiet prints bare numbers: it cannot be combined with --json or --format")
+    if request.explain and request.output_format == "json":
+        raise UsageError("--explain prints the chain rule as text (or --format latex), not JSON")
+    if request.explain and request.quiet:
+        raise UsageError("--explain and --quiet cannot be combined")
+
+
+def _parse_wrt(text: str | None, variables: list[str]) -> list[str] | None:
+    if text is None:
+        return None
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise UsageError("--wrt needs variable names, e.g. --wrt x,y")
+    for name in names:
+        if name not in variables:
+            close = get_close_matches(name, variables, n=1, cutoff=0.5)
+            hint = f"did you mean {close[0]}?" if close else f"its variables are {', '.join(variables) or 'none'}"
+            raise UsageError(f"--wrt {name}: not a variable of the expression; {hint}")
+    return list(dict.fromkeys(names))
+
+
+def _output_name(result: Evaluation) -> str:
+    nodes = result.graph.nodes
+    return nodes[-1].name if nodes else "f"
+
+
+def _render(request: GradRequest, source: str, result: Evaluation, wrt, checks, stdout) -> None:
+    variables = variable_reports(result, wrt)
+    if request.quiet:
+        from .render_text import quiet_lines
+
+        single = wrt is not None and len(wrt) == 1
+        _write(stdout, quiet_lines(variables, single) if variables else [])
+        return
+    nodes = node_reports(result)
+    output = _output_name(result)
+    if request.explain or request.output_format == "latex":
+        from .render_text import explain_lines
+
+        all_variables = variable_reports(result)
+        _write(stdout, explain_lines(nodes, all_variables, output, latex=request.output_format == "latex"))
+    elif request.output_format == "json":
+        from . import render_json
+
+        extra = {"check": {row.name: _check_object(row) for row in checks}} if request.check else None
+        _write(stdout, [render_json.dumps(render_json.document(source.strip(), result.value, nodes, variables, extra))])
+    else:
+        from . import render_table
+
+        tables = [render_table.nodes_table(source, result.value, nodes, output), render_table.variables_table(variables, output)]
+        if checks:
+            tables.append(render_table.check_table(checks))
+        render_table.print_tables(*tables)
+
+
+def _check_object(row) -> dict:
+    from .render_json import number
+
+    return {
+        "analytic": number(row.analytic),
+        "numeric": number(row.numeric),
+        "relative_error": number(row.relative_error),
+        "ok": row.ok,
+        "kink": row.at_kink,
+    }
+
+
+def _write(stream, lines: list[str]) -> None:
+    if lines:
+        stream.write("\n".join(lines) + "\n")
+    stream.flush()
+
+
+def _report_problems(request: GradRequest, result: Evaluation, expectations, checks, stderr) -> None:
+    where = first_non_finite(result)
+    if where is not None:
+        raise NonFiniteError(f"non-finite result: {where}")
+    failures = failed_expectations(result, expectations, request.tol)
+    if request.check:
+        failures += _check_messages(result, checks, request.quiet, stderr)
+    if failures:
+        for message in failures:
+            stderr.write(f"backprop: check failed: {message}\n")
+        raise CheckFailed(f"{len(failures)} check(s) failed")
+
+
+def _check_messages(result: Evaluation, checks, quiet: bool, stderr) -> list[str]:
+    for index, kink in sorted(result.kinks.items()):
+        name = result.graph.nodes[index].name
+        stderr.write(f"backprop: warning: node {name} is at a kink ({kink}): a finite difference is meaningless there\n")
+    if quiet:
+        for row in checks:
+            stderr.write(f"check {row.name}: relative error {row.relative_error:.2e}\n")
+    return [
+        f"∂f/∂{row.name} = {row.analytic:.10g} but the finite difference gives {row.numeric:.10g} (relative error {row.relative_error:.2e})"
+        for row in checks
+        if not row.ok
+    ]

@@ -1,0 +1,144 @@
+"""The command line: wires options to the modules that do the work.
+
+Errors are turned into a message and an exit code in one place, ``main``:
+a BackpropError becomes ``backprop: error: ...`` and its code (SPEC §6); a
+command-line usage error becomes one line and exit 2. Set BACKPROP_TRACEBACK=1
+to see the Python traceback instead.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+from .errors import BackpropError, ExitCode
+
+app = typer.Typer(
+    name="backprop",
+    help="Gradient calculator: stage an expression, run forward and backward, show every node.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    latex = "latex"
+
+
+class Convention(str, Enum):
+    pytorch = "pytorch"
+    jax = "jax"
+    sympy = "sympy"
+
+
+class Fusion(str, Enum):
+    sigmoid = "sigmoid"
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"backprop {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """backprop: see `backprop grad --help`, `backprop ops`."""
+
+
+_BINDINGS_HELP = "Variable values: -x -2, --x -2, --x=-2 or x=-2 (a variable named like an option: x=VALUE)."
+
+
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    epilog="Example: backprop grad \"(x+y)*z\" -x -2 -y 5 -z -4",
+)
+def grad(
+    ctx: typer.Context,
+    expression: Annotated[str, typer.Argument(metavar="EXPR", help="The expression, @PATH to read it from a file, or - for stdin.")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object (same as --format json).")] = False,
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="table, json, or latex (the chain rule as an align environment).")] = OutputFormat.table,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Print only gradients: name<TAB>value per line.")] = False,
+    wrt: Annotated[Optional[str], typer.Option("--wrt", help="Report only these variables, comma-separated.")] = None,
+    expect: Annotated[Optional[list[str]], typer.Option("--expect", help="NAME=VALUE to check (f = output value); repeatable. Exit 1 if one fails.")] = None,
+    tol: Annotated[float, typer.Option("--tol", help="Tolerance of --expect: relative, with an absolute floor.")] = 1e-6,
+    check: Annotated[bool, typer.Option("--check", help="Compare every gradient with a central finite difference.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Print the backward pass as chain-rule lines.")] = False,
+    fuse: Annotated[Optional[list[Fusion]], typer.Option("--fuse", help="Collapse 1/(1+exp(-t)) into one sigmoid gate.")] = None,
+    convention: Annotated[Convention, typer.Option("--convention", help="Gradient at kinks: pytorch, jax or sympy.")] = Convention.pytorch,
+    bindings: Annotated[Optional[str], typer.Option("--bindings", metavar="FILE", help='JSON object of values, e.g. {"x": -2}.')] = None,
+) -> None:
+    """Compute the value and every gradient of EXPR, node by node.
+
+    Bind variables after the expression: -x -2, --x=-2 or x=-2.
+    """
+    from .calculate import GradRequest, run_grad
+
+    run_grad(
+        GradRequest(
+            expression=expression,
+            binding_words=list(ctx.args),
+            bindings_file=bindings,
+            output_format="json" if json_output else output_format.value,
+            quiet=quiet,
+            wrt=wrt,
+            expect=list(expect or []),
+            tol=tol,
+            check=check,
+            explain=explain,
+            fuse=tuple(f.value for f in fuse or []),
+            convention=convention.value,
+        )
+    )
+
+
+@app.command()
+def ops() -> None:
+    """List the operators: syntax, local gradient (derived by SymPy), gate pattern, kinks."""
+    from .render_ops import print_ops
+
+    print_ops()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: run the app, map every failure to its exit code."""
+    try:
+        code = app(args=argv, prog_name="backprop", standalone_mode=False)
+    except BackpropError as error:
+        if os.environ.get("BACKPROP_TRACEBACK"):
+            raise
+        print(f"backprop: error: {error.render()}", file=sys.stderr)
+        code = error.exit_code
+    except KeyboardInterrupt:
+        code = 130
+    except Exception as error:  # click's usage errors, and bugs
+        if os.environ.get("BACKPROP_TRACEBACK"):
+            raise
+        code = _report_unexpected(error)
+    sys.exit(code if isinstance(code, int) else ExitCode.OK)
+
+
+def _report_unexpected(error: Exception) -> int:
+    format_message = getattr(error, "format_message", None)
+    if format_message is not None:  # a click/Typer usage error: bad option, missing EXPR
+        command = getattr(getattr(error, "ctx", None), "command_path", "backprop")
+        print(f"backprop: error: {format_message()} (see '{command} --help')", file=sys.stderr)
+        return getattr(error, "exit_code", ExitCode.BAD_INPUT)
+    if isinstance(error, (RecursionError, MemoryError)):
+        print(f"backprop: error: input too large ({type(error).__name__})", file=sys.stderr)
+        return ExitCode.BAD_INPUT
+    print(f"backprop: internal error: {type(error).__name__}: {error} (set BACKPROP_TRACEBACK=1 for details)", file=sys.stderr)
+    return 70

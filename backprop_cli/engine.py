@@ -1,0 +1,180 @@
+"""Forward and backward passes over a staged graph, on plain Python floats.
+
+Forward: each node's value from its inputs, in evaluation order. Backward: from
+∂f/∂f = 1, each node hands ``upstream × local`` to each input, in reverse order;
+``+=`` makes fan-out (the adder gate) right for free. Local gradients come from
+the SymPy-derived rules in ``_derived.py``; at a kink the chosen framework
+convention decides (SPEC §4). Both passes are loops, never recursion.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from types import FunctionType
+
+from . import _mathfns
+from ._derived import FORWARD, PARTIALS
+from .errors import NonFiniteError
+from .graph import Graph, Node
+from .rules import RULES
+
+_FORWARD = dict(FORWARD, max=max, min=min)
+_IEEE_CACHE: dict = {}
+
+
+@dataclass
+class Evaluation:
+    """Everything the renderers show: values, gradients and local gradients."""
+
+    graph: Graph
+    convention: str
+    values: list  # per slot
+    grads: list = field(default_factory=list)  # per slot: ∂f/∂slot (0 for constants)
+    partials: list = field(default_factory=list)  # per node: local gradient per input (None: constant)
+    kinks: dict = field(default_factory=dict)  # node index -> "relu at 0: pytorch gives 0"
+
+    @property
+    def value(self) -> float:
+        """The output value f."""
+        return self.values[self.graph.output]
+
+    def gradient(self, name: str) -> float:
+        """∂f/∂name for a variable."""
+        return self.grads[self.graph.variables[name]]
+
+
+def evaluate(graph: Graph, bindings: dict, convention: str = "pytorch") -> Evaluation:
+    """Run the forward and the backward pass for the given variable values."""
+    result = Evaluation(graph, convention, forward(graph, bindings))
+    _backward(result)
+    return result
+
+
+def forward(graph: Graph, bindings: dict) -> list:
+    """The value of every slot (variables, constants, nodes)."""
+    values: list = [0.0] * len(graph.labels)
+    for name, slot in graph.variables.items():
+        values[slot] = bindings[name]
+    for slot, constant in graph.constants.items():
+        values[slot] = constant
+    table = _FORWARD
+    for node in graph.nodes:
+        fn = table[node.op]
+        args = [values[s] for s in node.inputs]
+        try:
+            values[node.slot] = fn(*args)
+        except (ArithmeticError, ValueError):
+            values[node.slot] = _ieee_call(fn, args)
+    return values
+
+
+def _backward(result: Evaluation) -> None:
+    graph, values = result.graph, result.values
+    grads = [0.0] * len(values)
+    grads[graph.output] = 1.0
+    constants = graph.constants
+    partials: list = [None] * len(graph.nodes)
+    for index in range(len(graph.nodes) - 1, -1, -1):
+        node = graph.nodes[index]
+        args = [values[s] for s in node.inputs]
+        variable = [s not in constants for s in node.inputs]
+        local = _local_gradients(node, args, variable)
+        kink = RULES[node.op].kink
+        if kink is not None and kink.at(args):
+            local = _at_kink(result, index, kink, args, variable, local)
+        partials[index] = local
+        upstream = grads[node.slot]
+        for slot, partial in zip(node.inputs, local):
+            if partial is not None:
+                grads[slot] += upstream * partial
+    result.grads, result.partials = grads, partials
+
+
+def _local_gradients(node: Node, args: list, variable: list) -> list:
+    if node.op in ("max", "min"):
+        return [p if v else None for p, v in zip(router_partials(node.op, args, "pytorch"), variable)]
+    local = []
+    for fn, needed in zip(PARTIALS[node.op], variable):
+        if not needed:
+            local.append(None)  # constants get no gradient (and may sit outside its domain)
+            continue
+        try:
+            local.append(fn(*args))
+        except (ArithmeticError, ValueError):
+            local.append(_ieee_call(fn, args))
+    return local
+
+
+def _at_kink(result: Evaluation, index: int, kink, args: list, variable: list, local: list) -> list:
+    """Apply the chosen convention at a non-differentiable point and record it."""
+    op = result.graph.nodes[index].op
+    if op in ("max", "min"):
+        chosen = router_partials(op, args, result.convention)
+    elif result.convention in kink.values:
+        chosen = kink.values[result.convention](tuple(args))
+    else:
+        chosen = local  # the SymPy-derived rule already is the sympy convention
+    local = [c if v else None for c, v in zip(chosen, variable)]
+    shown = "/".join(f"{p:g}" for p in local if p is not None)
+    result.kinks[index] = f"{kink.label}: {result.convention} gives {shown}"
+    return local
+
+
+def router_partials(op: str, args: list, convention: str) -> tuple:
+    """Local gradients of max/min: the winner takes the gradient.
+
+    Ties: pytorch and jax split it equally (1/k each of k tied inputs); sympy
+    evaluates its derivative Heaviside(a_i - max(others)) with Heaviside(0) = 1/2.
+    """
+    best = max(args) if op == "max" else min(args)
+    if convention != "sympy":
+        ties = args.count(best)
+        return tuple((1.0 / ties) if a == best else 0.0 for a in args)
+    local = []
+    for i, a in enumerate(args):
+        others = args[:i] + args[i + 1 :]
+        gap = a - max(others) if op == "max" else min(others) - a
+        local.append(0.0 if gap < 0 else 0.5 if gap == 0 else 1.0)
+    return tuple(local)
+
+
+def _ieee_call(fn, args: list) -> float:
+    """Evaluate a generated rule on NumPy float64, which yields inf/nan where math raises."""
+    import numpy as np
+
+    ieee = _IEEE_CACHE.get(fn)
+    if ieee is None:
+        namespace = dict(fn.__globals__, **_mathfns.ieee_namespace())
+        ieee = _IEEE_CACHE[fn] = FunctionType(fn.__code__, namespace)
+    with np.errstate(all="ignore"):
+        return float(ieee(*[np.float64(a) for a in args]))
+
+
+def first_non_finite(result: Evaluation) -> str | None:
+    """Describe the first slot whose value or gradient is inf/nan, or None."""
+    graph, isfinite = result.graph, math.isfinite
+    for name, slot in graph.variables.items():
+        if not isfinite(result.values[slot]):
+            return f"variable {name} = {result.values[slot]}"
+    for node in graph.nodes:
+        if not isfinite(result.values[node.slot]):
+            return f"value of node {node.name} ({node.op}) = {result.values[node.slot]}"
+    for index in range(len(graph.nodes) - 1, -1, -1):
+        node = graph.nodes[index]
+        if not isfinite(result.grads[node.slot]):
+            return f"gradient ∂f/∂{node.name} ({node.op}) = {result.grads[node.slot]}"
+        for slot, partial in zip(node.inputs, result.partials[index]):
+            if partial is not None and not isfinite(partial):
+                return f"local gradient ∂{node.name}/∂{graph.labels[slot]} of node {node.name} ({node.op}) = {partial}"
+    for name, slot in graph.variables.items():
+        if not isfinite(result.grads[slot]):
+            return f"gradient ∂f/∂{name} = {result.grads[slot]}"
+    return None
+
+
+def raise_if_non_finite(result: Evaluation) -> None:
+    """Exit code 3 (SPEC §6), naming where inf or nan first appeared."""
+    where = first_non_finite(result)
+    if where is not None:
+        raise NonFiniteError(f"non-finite result: {where}")

@@ -1,0 +1,73 @@
+"""User-facing errors and the exit codes they become (SPEC §6).
+
+Every error a user can cause derives from :class:`BackpropError`; the CLI turns it
+into one message on stderr and its exit code in exactly one place (``cli.py``).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes shared by every command."""
+
+    OK = 0
+    CHECK_FAILED = 1
+    BAD_INPUT = 2
+    NON_FINITE = 3
+
+
+class BackpropError(Exception):
+    """Base class of every error meant for the user, not for a traceback."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def render(self) -> str:
+        """The text printed on stderr (without the ``backprop: error:`` prefix)."""
+        return self.message
+
+
+class UsageError(BackpropError):
+    """Bad options, bindings or values (exit 2)."""
+
+
+class ExpressionError(BackpropError):
+    """The expression text is malformed; carries the position to point at."""
+
+    def __init__(self, message: str, source: str, position: int) -> None:
+        super().__init__(message)
+        self.source = source
+        self.position = position
+
+    def render(self) -> str:
+        """The message, then the offending line with a caret under the position."""
+        line_start = self.source.rfind("\n", 0, self.position) + 1
+        line_end = self.source.find("\n", self.position)
+        if line_end == -1:
+            line_end = len(self.source)
+        line = self.source[line_start:line_end]
+        column = self.position - line_start
+        # Very long generated expressions: show a window around the caret only.
+        if len(line) > 100:
+            lo = max(0, column - 50)
+            prefix = "..." if lo else ""
+            line = prefix + line[lo : lo + 100]
+            column = column - lo + len(prefix)
+        return f"{self.message} (column {self.position + 1})\n  {line}\n  {' ' * column}^"
+
+
+class NonFiniteError(BackpropError):
+    """A value or gradient became inf or nan (exit 3)."""
+
+    exit_code = ExitCode.NON_FINITE
+
+
+class CheckFailed(BackpropError):
+    """A check the user asked for (``--expect``, ``--check``) did not hold (exit 1)."""
+
+    exit_code = ExitCode.CHECK_FAILED

@@ -1,0 +1,170 @@
+"""The operator table: one row per operator, the single source of every rule.
+
+Each row gives the operator's SymPy definition (``define``), its gate pattern
+(SPEC §4) and, where it has one, its non-differentiable point (``kink``) with the
+value each framework convention uses there. Local gradients are not written
+here: SymPy derives them from ``define`` (see ``codegen.py``, which writes the
+derived rules into ``_derived.py`` so that the hot path never imports SymPy).
+
+``define`` receives a namespace ``S`` of SymPy functions (``sympy_defs.S``) and
+SymPy symbols, so importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+CONVENTIONS = ("pytorch", "jax", "sympy")
+
+
+@dataclass(frozen=True)
+class Kink:
+    """A non-differentiable point of an operator and what each convention does there.
+
+    ``at(args)`` says whether the inputs sit on the kink. ``values[convention](args)``
+    gives the local gradients used there, one per input; a convention missing from
+    ``values`` uses the SymPy-derived rule as it evaluates (Heaviside(0) = 1/2).
+    """
+
+    label: str
+    at: Callable[[tuple], bool]
+    values: dict[str, Callable[[tuple], tuple]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One operator: how it is defined, written and labelled."""
+
+    name: str
+    arity: int | None  # None: variadic (max, min)
+    define: Callable
+    pattern: str | None = None
+    symbol: str | None = None  # infix spelling for binary operators ("+", "*", ...)
+    kink: Kink | None = None
+
+
+def _zero_at(args: tuple) -> bool:
+    return args[0] == 0
+
+
+def _max_tie(args: tuple) -> bool:
+    return args.count(max(args)) > 1
+
+
+def _min_tie(args: tuple) -> bool:
+    return args.count(min(args)) > 1
+
+
+_RULE_LIST = [
+    Rule("add", 2, lambda S, a, b: a + b, "distributor", "+"),
+    Rule("sub", 2, lambda S, a, b: a - b, "distributor", "-"),
+    Rule("mul", 2, lambda S, a, b: a * b, "switcher", "*"),
+    Rule("div", 2, lambda S, a, b: a / b, None, "/"),
+    Rule("pow", 2, lambda S, a, b: a**b, None, "**"),
+    Rule("neg", 1, lambda S, a: -a, "scaler"),
+    Rule("exp", 1, lambda S, a: S.exp(a)),
+    Rule("log", 1, lambda S, a: S.log(a)),
+    Rule(
+        "sqrt",
+        1,
+        lambda S, a: S.sqrt(a),
+        kink=Kink("sqrt at 0", _zero_at),  # every convention: inf
+    ),
+    Rule("sin", 1, lambda S, a: S.sin(a)),
+    Rule("cos", 1, lambda S, a: S.cos(a)),
+    Rule("tan", 1, lambda S, a: S.tan(a)),
+    Rule("tanh", 1, lambda S, a: S.tanh(a)),
+    Rule("sigmoid", 1, lambda S, a: S.sigmoid(a)),
+    Rule("softplus", 1, lambda S, a: S.softplus(a)),
+    Rule(
+        "relu",
+        1,
+        lambda S, a: S.Max(0, a),
+        kink=Kink(
+            "relu at 0",
+            _zero_at,
+            {"pytorch": lambda args: (0.0,), "jax": lambda args: (0.0,)},
+        ),
+    ),
+    Rule(
+        "leaky_relu",
+        2,
+        lambda S, a, slope: S.Max(0, a) + slope * S.Min(0, a),
+        kink=Kink(
+            "leaky_relu at 0",
+            _zero_at,
+            {
+                "pytorch": lambda args: (args[1], 0.0),
+                "jax": lambda args: (1.0, 0.0),
+            },
+        ),
+    ),
+    Rule(
+        "elu",
+        2,
+        lambda S, a, alpha: S.Max(0, a) + alpha * (S.exp(S.Min(0, a)) - 1),
+        # Only a kink when alpha != 1: the two one-sided slopes are 1 and alpha.
+        kink=Kink(
+            "elu at 0",
+            lambda args: args[0] == 0 and args[1] != 1,
+            {
+                "pytorch": lambda args: (args[1], 0.0),
+                "jax": lambda args: (args[1], 0.0),
+            },
+        ),
+    ),
+    Rule(
+        "abs",
+        1,
+        lambda S, a: S.Abs(a),
+        kink=Kink(
+            "abs at 0",
+            _zero_at,
+            {"pytorch": lambda args: (0.0,), "jax": lambda args: (1.0,)},
+        ),
+    ),
+    # max/min: local gradients are computed by engine.router_partials (ties split
+    # 1/k under pytorch and jax; Heaviside(0) = 1/2 per tied input under sympy).
+    Rule("max", None, lambda S, *xs: S.Max(*xs), "router", kink=Kink("max tie", _max_tie)),
+    Rule("min", None, lambda S, *xs: S.Min(*xs), "router", kink=Kink("min tie", _min_tie)),
+]
+
+RULES: dict[str, Rule] = {rule.name: rule for rule in _RULE_LIST}
+
+BINARY_OPERATORS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow", "^": "pow"}
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """A callable name of the expression language and how its arguments map to a rule."""
+
+    op: str
+    min_args: int
+    max_args: int | None  # None: any number
+    defaults: tuple = ()  # values of the optional trailing arguments
+
+
+FUNCTIONS: dict[str, FunctionSpec] = {
+    "exp": FunctionSpec("exp", 1, 1),
+    "log": FunctionSpec("log", 1, 1),
+    "ln": FunctionSpec("log", 1, 1),
+    "sqrt": FunctionSpec("sqrt", 1, 1),
+    "sin": FunctionSpec("sin", 1, 1),
+    "cos": FunctionSpec("cos", 1, 1),
+    "tan": FunctionSpec("tan", 1, 1),
+    "tanh": FunctionSpec("tanh", 1, 1),
+    "sigmoid": FunctionSpec("sigmoid", 1, 1),
+    "relu": FunctionSpec("relu", 1, 1),
+    "leaky_relu": FunctionSpec("leaky_relu", 1, 2, ("0.01",)),
+    "elu": FunctionSpec("elu", 1, 2, ("1",)),
+    "softplus": FunctionSpec("softplus", 1, 1),
+    "abs": FunctionSpec("abs", 1, 1),
+    "max": FunctionSpec("max", 2, None),
+    "min": FunctionSpec("min", 2, None),
+}
+
+# Reserved for vector mode (SPEC §5b); named so the error can say why.
+VECTOR_FUNCTIONS = ("sum", "mean", "dot", "norm")
+
+CONSTANTS = {"pi": "3.141592653589793"}

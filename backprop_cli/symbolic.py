@@ -1,0 +1,58 @@
+"""Local gradients as text, in each node's own input names.
+
+For the common case (every input a distinct variable or node) the template that
+SymPy derived ahead of time (``_derived.SYMBOLIC``) is filled in with the input
+names: for ``f = s0*z``, ∂f/∂s0 = ``z`` and ∂f/∂z = ``s0``. A node with constant
+inputs (``x**2``) or a repeated input (``x*x``) asks SymPy at run time, once per
+distinct shape of node, so that it shows ``2*x`` and not ``x**(2 - 1)*2``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ._derived import SYMBOLIC
+
+_PLACEHOLDER = re.compile(r"ARG(\d+)")
+
+
+def local_symbolic(op: str, labels: list[str], constant: list[bool]) -> list[str]:
+    """One text per distinct non-constant input label, in first-use order."""
+    distinct = list(dict.fromkeys(label for label, c in zip(labels, constant) if not c))
+    if len(distinct) == len(labels):
+        templates = SYMBOLIC.get((op, len(labels)))
+        if templates is not None:
+            return [_fill(t, labels) for t in templates]
+    signature = tuple(label if c else distinct.index(label) for label, c in zip(labels, constant))
+    return [_fill(t, distinct) for t in _derive(op, signature)]
+
+
+def _fill(template: str, labels: list[str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: labels[int(m.group(1))], template)
+
+
+@lru_cache(maxsize=4096)
+def _derive(op: str, signature: tuple) -> tuple[str, ...]:
+    """Templates for a node whose inputs are constants (str) or symbol indices (int)."""
+    import sympy as sp
+
+    from . import sympy_defs
+
+    count = sum(1 for item in signature if isinstance(item, int))
+    symbols = sympy_defs.arg_symbols(count)
+    args = [symbols[item] if isinstance(item, int) else _constant(sp, item) for item in signature]
+    expression = sympy_defs.define(op, args)
+    return tuple(sympy_defs.to_text(sp.powsimp(sp.diff(expression, s))) for s in symbols)
+
+
+def _constant(sp, literal: str):
+    """The SymPy number a literal stands for (integers stay exact: 2, not 2.0)."""
+    sign = -1 if literal.startswith("-") else 1
+    body = literal.lstrip("-")
+    if body == "pi":
+        return sign * sp.pi
+    value = sign * float(body)
+    if value.is_integer() and abs(value) < 1e15:
+        return sp.Integer(int(value))
+    return sp.Float(value)

@@ -1,0 +1,52 @@
+"""Shared test helpers: run the CLI in-process and capture what a user would see."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests are derandomized everywhere: a red run is always a real defect.
+settings.register_profile(
+    "deterministic",
+    derandomize=True,
+    deadline=None,
+    max_examples=150,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("deterministic")
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def json(self):
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli(monkeypatch):
+    """Call ``backprop ARGS...`` in-process; returns exit code, stdout and stderr."""
+    from backprop_cli.cli import main
+
+    def run(*args: str, stdin: str = "") -> Run:
+        out, err = io.StringIO(), io.StringIO()
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        monkeypatch.setattr(sys, "stdout", out)
+        monkeypatch.setattr(sys, "stderr", err)
+        monkeypatch.delenv("BACKPROP_TRACEBACK", raising=False)
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else 0
+        return Run(code, out.getvalue(), err.getvalue())
+
+    return run
