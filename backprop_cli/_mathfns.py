@@ -8,7 +8,6 @@ division by zero), so that such a node yields inf or nan instead of a crash.
 from __future__ import annotations
 
 import math
-from math import copysign, cos, exp, log, sin, sqrt, tan, tanh
 
 mpow = math.pow  # float ** float without Python's silent switch to complex numbers
 

@@ -18,9 +18,7 @@ _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _WITH_VALUE = re.compile(rf"--?({_NAME})=(.*)", re.DOTALL)
 _FLAG = re.compile(rf"--?({_NAME})")
 _ASSIGNMENT = re.compile(rf"({_NAME})=(.*)", re.DOTALL)
-_NUMBER = re.compile(
-    r"\s*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)\s*", re.IGNORECASE
-)
+_NUMBER = re.compile(r"\s*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)\s*", re.IGNORECASE)
 
 
 def parse_binding_args(args: list[str]) -> dict[str, float]:
@@ -37,9 +35,7 @@ def parse_binding_args(args: list[str]) -> dict[str, float]:
             if text is None:
                 raise UsageError(f"{word} needs a value, e.g. {word} 2")
         else:
-            raise UsageError(
-                f"unexpected argument {word!r}: bind variables as -x 2, --x=2 or x=2 (the expression comes first)"
-            )
+            raise UsageError(f"unexpected argument {word!r}: bind variables as -x 2, --x=2 or x=2 (the expression comes first)")
         if name in bindings:
             raise UsageError(f"variable {name} is bound twice")
         bindings[name] = parse_value(name, text)

@@ -154,7 +154,8 @@ def _check_messages(result: Evaluation, checks, quiet: bool, stderr) -> list[str
         for row in checks:
             stderr.write(f"check {row.name}: relative error {row.relative_error:.2e}\n")
     return [
-        f"∂f/∂{row.name} = {row.analytic:.10g} but the finite difference gives {row.numeric:.10g} (relative error {row.relative_error:.2e})"
+        f"∂f/∂{row.name} = {row.analytic:.10g} but the finite difference gives {row.numeric:.10g}"
+        f" (relative error {row.relative_error:.2e})"
         for row in checks
         if not row.ok
     ]

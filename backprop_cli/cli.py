@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -64,22 +64,33 @@ _BINDINGS_HELP = "Variable values: -x -2, --x -2, --x=-2 or x=-2 (a variable nam
 
 @app.command(
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
-    epilog="Example: backprop grad \"(x+y)*z\" -x -2 -y 5 -z -4",
+    epilog='Example: backprop grad "(x+y)*z" -x -2 -y 5 -z -4',
 )
 def grad(
     ctx: typer.Context,
-    expression: Annotated[str, typer.Argument(metavar="EXPR", help="The expression, @PATH to read it from a file, or - for stdin.")],
+    expression: Annotated[
+        str, typer.Argument(metavar="EXPR", help="The expression, @PATH to read it from a file, or - for stdin.")
+    ],
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object (same as --format json).")] = False,
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="table, json, or latex (the chain rule as an align environment).")] = OutputFormat.table,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="table, json, or latex (the chain rule as an align environment).")
+    ] = OutputFormat.table,
     quiet: Annotated[bool, typer.Option("--quiet", help="Print only gradients: name<TAB>value per line.")] = False,
-    wrt: Annotated[Optional[str], typer.Option("--wrt", help="Report only these variables, comma-separated.")] = None,
-    expect: Annotated[Optional[list[str]], typer.Option("--expect", help="NAME=VALUE to check (f = output value); repeatable. Exit 1 if one fails.")] = None,
+    wrt: Annotated[str | None, typer.Option("--wrt", help="Report only these variables, comma-separated.")] = None,
+    expect: Annotated[
+        list[str] | None,
+        typer.Option("--expect", help="NAME=VALUE to check (f = output value); repeatable. Exit 1 if one fails."),
+    ] = None,
     tol: Annotated[float, typer.Option("--tol", help="Tolerance of --expect: relative, with an absolute floor.")] = 1e-6,
     check: Annotated[bool, typer.Option("--check", help="Compare every gradient with a central finite difference.")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Print the backward pass as chain-rule lines.")] = False,
-    fuse: Annotated[Optional[list[Fusion]], typer.Option("--fuse", help="Collapse 1/(1+exp(-t)) into one sigmoid gate.")] = None,
-    convention: Annotated[Convention, typer.Option("--convention", help="Gradient at kinks: pytorch, jax or sympy.")] = Convention.pytorch,
-    bindings: Annotated[Optional[str], typer.Option("--bindings", metavar="FILE", help='JSON object of values, e.g. {"x": -2}.')] = None,
+    fuse: Annotated[list[Fusion] | None, typer.Option("--fuse", help="Collapse 1/(1+exp(-t)) into one sigmoid gate.")] = None,
+    convention: Annotated[
+        Convention, typer.Option("--convention", help="Gradient at kinks: pytorch, jax or sympy.")
+    ] = Convention.pytorch,
+    bindings: Annotated[
+        str | None, typer.Option("--bindings", metavar="FILE", help='JSON object of values, e.g. {"x": -2}.')
+    ] = None,
 ) -> None:
     """Compute the value and every gradient of EXPR, node by node.
 

@@ -38,7 +38,7 @@ class _MathPrinter(PythonCodePrinter):
     def __init__(self) -> None:
         super().__init__({"fully_qualified_modules": False, "strict": True})
 
-    def _print_Pow(self, expr, rational=False):
+    def _print_Pow(self, expr, rational=False):  # noqa: N802 - SymPy printer dispatch name
         if expr.exp.is_Number:
             return super()._print_Pow(expr, rational=rational)
         return f"mpow({self._print(expr.base)}, {self._print(expr.exp)})"

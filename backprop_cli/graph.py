@@ -85,7 +85,9 @@ def _apply(graph: Graph, stack: list[int], item: tuple) -> None:
     inputs = tuple(stack[-argc:])
     del stack[-argc:]
     if op not in RULES:
-        raise ExpressionError(f"'{op}' needs vector mode (array bindings), which this version does not have yet", graph.source, pos)
+        raise ExpressionError(
+            f"'{op}' needs vector mode (array bindings), which this version does not have yet", graph.source, pos
+        )
     if op == "neg" and graph.is_constant(inputs[0]) and graph.labels[inputs[0]][0] != "-":
         # -2 is the number -2, not a gate (but -(-2) keeps its inner minus as a gate).
         slot = inputs[0]

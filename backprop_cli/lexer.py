@@ -8,7 +8,8 @@ hostile or Python-ish input never gets further than this module.
 from __future__ import annotations
 
 import re
-from typing import Iterator, NamedTuple
+from collections.abc import Iterator
+from typing import NamedTuple
 
 from .errors import ExpressionError
 

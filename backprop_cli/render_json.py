@@ -38,7 +38,9 @@ def node_object(node: NodeReport) -> dict:
     return data
 
 
-def document(expression: str, value: float, nodes: list[NodeReport], variables: list[VariableReport], extra: dict | None = None) -> dict:
+def document(
+    expression: str, value: float, nodes: list[NodeReport], variables: list[VariableReport], extra: dict | None = None
+) -> dict:
     """The whole ``--json`` object (``extra`` adds opt-in sections such as ``check``)."""
     data = {
         "expression": expression,

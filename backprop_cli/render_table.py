@@ -52,15 +52,27 @@ def nodes_table(expression: str, value: float, nodes: list[NodeReport], output: 
     """One row per node in evaluation order."""
     table = Table(title=f"{expression.strip()}   {output} = {_num(value)}", title_justify="left")
     for header, justify in [
-        ("node", "left"), ("op", "left"), ("expr", "left"), ("value", "right"),
-        (f"∂{output}/∂node", "right"), ("local gradient", "left"), ("downstream", "left"), ("pattern", "left"),
+        ("node", "left"),
+        ("op", "left"),
+        ("expr", "left"),
+        ("value", "right"),
+        (f"∂{output}/∂node", "right"),
+        ("local gradient", "left"),
+        ("downstream", "left"),
+        ("pattern", "left"),
     ]:
         table.add_column(header, justify=justify)
     for node in nodes:
         downstream = "\n".join(f"{g.input}: {_num(g.downstream)}" for g in node.locals)
         table.add_row(
-            Text(node.name, style="bold"), node.op, node.expr, _num(node.value), _num(node.grad),
-            _local_cell(node), downstream, _pattern_cell(node),
+            Text(node.name, style="bold"),
+            node.op,
+            node.expr,
+            _num(node.value),
+            _num(node.grad),
+            _local_cell(node),
+            downstream,
+            _pattern_cell(node),
         )
     return table
 
@@ -68,10 +80,18 @@ def nodes_table(expression: str, value: float, nodes: list[NodeReport], output: 
 def variables_table(variables: list[VariableReport], output: str) -> Table:
     """The leaves with their gradients; fan-out shows as the adder pattern."""
     table = Table(title="variables", title_justify="left")
-    for header, justify in [("variable", "left"), ("value", "right"), (f"∂{output}/∂variable", "right"), ("uses", "right"), ("pattern", "left")]:
+    for header, justify in [
+        ("variable", "left"),
+        ("value", "right"),
+        (f"∂{output}/∂variable", "right"),
+        ("uses", "right"),
+        ("pattern", "left"),
+    ]:
         table.add_column(header, justify=justify)
     for v in variables:
-        table.add_row(Text(v.name, style="bold"), _num(v.value), Text(_num(v.grad), style="bold green"), str(v.uses), v.pattern or "")
+        table.add_row(
+            Text(v.name, style="bold"), _num(v.value), Text(_num(v.grad), style="bold green"), str(v.uses), v.pattern or ""
+        )
     return table
 
 
@@ -83,7 +103,9 @@ def check_table(rows: list[CheckRow]) -> Table:
     for row in rows:
         verdict = "kink: not comparable" if row.at_kink else ("ok" if row.ok else "FAIL")
         style = "yellow" if row.at_kink else ("green" if row.ok else "bold red")
-        table.add_row(row.name, f"{row.analytic:.10g}", f"{row.numeric:.10g}", f"{row.relative_error:.2e}", Text(verdict, style=style))
+        table.add_row(
+            row.name, f"{row.analytic:.10g}", f"{row.numeric:.10g}", f"{row.relative_error:.2e}", Text(verdict, style=style)
+        )
     return table
 
 

@@ -66,10 +66,7 @@ def node_reports(result: Evaluation) -> list[NodeReport]:
         for label, partial in zip(labels, result.partials[index]):
             if partial is not None:
                 totals[label] = totals.get(label, 0.0) + float(partial)
-        local = [
-            LocalGradient(label, text, value, upstream * value)
-            for (label, value), text in zip(totals.items(), texts)
-        ]
+        local = [LocalGradient(label, text, value, upstream * value) for (label, value), text in zip(totals.items(), texts)]
         reports.append(
             NodeReport(
                 name=node.name,

@@ -12,8 +12,8 @@ SymPy symbols, so importing this module costs nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 CONVENTIONS = ("pytorch", "jax", "sympy")
 

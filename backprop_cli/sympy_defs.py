@@ -9,7 +9,7 @@ built here, never text a user typed.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from types import SimpleNamespace
 
 import sympy as sp
@@ -70,7 +70,7 @@ def define(op: str, args: list) -> sp.Expr:
     return RULES[op].define(S, *args)
 
 
-@lru_cache(maxsize=None)
+@cache
 def partials(op: str, arity: int) -> tuple[sp.Expr, ...]:
     """SymPy's derivative of ``op`` with respect to each of its ``arity`` inputs."""
     symbols = arg_symbols(arity)

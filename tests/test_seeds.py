@@ -35,9 +35,15 @@ def test_headline_json(cli):
     assert data["gradients"] == {"x": -4.0, "y": -4.0, "z": 3.0}
     s0, f = data["nodes"]
     assert s0 == {
-        "name": "s0", "op": "add", "expr": "x + y", "inputs": ["x", "y"], "value": 3.0, "grad": -4.0,
+        "name": "s0",
+        "op": "add",
+        "expr": "x + y",
+        "inputs": ["x", "y"],
+        "value": 3.0,
+        "grad": -4.0,
         "local": {"x": {"symbolic": "1", "value": 1.0}, "y": {"symbolic": "1", "value": 1.0}},
-        "downstream": {"x": -4.0, "y": -4.0}, "pattern": "distributor",
+        "downstream": {"x": -4.0, "y": -4.0},
+        "pattern": "distributor",
     }
     assert f["name"] == "f" and f["op"] == "mul" and f["pattern"] == "switcher"
     assert f["local"] == {"s0": {"symbolic": "z", "value": -4.0}, "z": {"symbolic": "s0", "value": 3.0}}
@@ -75,7 +81,11 @@ def test_neuron_nodes_values_and_gradients(cli):
     for name, expected in grads.items():
         assert data["gradients"][name] == pytest.approx(expected, abs=1e-9)
     assert {k: round(v, 2) for k, v in data["gradients"].items()} == {
-        "w0": -0.2, "x0": 0.39, "w1": -0.39, "x1": -0.59, "w2": 0.2,
+        "w0": -0.2,
+        "x0": 0.39,
+        "w1": -0.39,
+        "x1": -0.59,
+        "w2": 0.2,
     }
     assert nodes[4]["pattern"] == "scaler" and nodes[4]["local"]["s3"]["value"] == -1.0
 
@@ -101,6 +111,6 @@ def test_fuse_matches_either_order_of_the_sum(cli):
 
 
 def test_vector_example_is_refused_cleanly_for_now(cli):
-    run = cli("grad", "sum((W @ x)**2)", 'W=[[0.1,0.5],[-0.3,0.8]]', "x=[0.2,0.4]")
+    run = cli("grad", "sum((W @ x)**2)", "W=[[0.1,0.5],[-0.3,0.8]]", "x=[0.2,0.4]")
     assert run.code == 2
     assert "vector mode" in run.err and "Traceback" not in run.err
