@@ -8,6 +8,7 @@ division by zero), so that such a node yields inf or nan instead of a crash.
 from __future__ import annotations
 
 import math
+from math import copysign, cos, exp, log, sin, sqrt, tan, tanh
 
 mpow = math.pow  # float ** float without Python's silent switch to complex numbers
 
@@ -25,9 +26,9 @@ def softplus(x: float) -> float:
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
-NAMES = ("copysign", "cos", "exp", "log", "mpow", "sigmoid", "sin", "softplus", "sqrt", "tan", "tanh")
-
-__all__ = list(NAMES)
+# The names the generated code may use (re-exported from math or defined above).
+__all__ = ["copysign", "cos", "exp", "log", "mpow", "sigmoid", "sin", "softplus", "sqrt", "tan", "tanh"]
+NAMES = tuple(__all__)
 
 
 def ieee_namespace() -> dict:
