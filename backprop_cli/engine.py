@@ -16,10 +16,12 @@ from types import FunctionType
 from . import _mathfns
 from ._derived import FORWARD, PARTIALS
 from .errors import NonFiniteError
-from .graph import Graph, Node
+from .graph import Graph
 from .rules import RULES
 
 _FORWARD = dict(FORWARD, max=max, min=min)
+# op -> (partial functions or None for max/min, kink or None)
+_BACKWARD_RULES = {op: (PARTIALS.get(op), rule.kink) for op, rule in RULES.items()}
 _IEEE_CACHE: dict = {}
 
 
@@ -74,36 +76,35 @@ def _backward(result: Evaluation) -> None:
     grads = [0.0] * len(values)
     grads[graph.output] = 1.0
     constants = graph.constants
-    partials: list = [None] * len(graph.nodes)
-    for index in range(len(graph.nodes) - 1, -1, -1):
-        node = graph.nodes[index]
-        args = [values[s] for s in node.inputs]
-        variable = [s not in constants for s in node.inputs]
-        local = _local_gradients(node, args, variable)
-        kink = RULES[node.op].kink
+    nodes = graph.nodes
+    partials: list = [None] * len(nodes)
+    rules = _BACKWARD_RULES
+    # One flat loop: it runs once per node of graphs with 200,000 nodes.
+    for index in range(len(nodes) - 1, -1, -1):
+        node = nodes[index]
+        inputs = node.inputs
+        args = [values[s] for s in inputs]
+        functions, kink = rules[node.op]
+        if functions is None:  # max/min
+            local = [None if s in constants else p for s, p in zip(inputs, router_partials(node.op, args, "pytorch"))]
+        else:
+            local = []
+            for fn, slot in zip(functions, inputs):
+                if slot in constants:
+                    local.append(None)  # constants get no gradient (and may lie outside fn's domain)
+                    continue
+                try:
+                    local.append(fn(*args))
+                except (ArithmeticError, ValueError):
+                    local.append(_ieee_call(fn, args))
         if kink is not None and kink.at(args):
-            local = _at_kink(result, index, kink, args, variable, local)
+            local = _at_kink(result, index, kink, args, [s not in constants for s in inputs], local)
         partials[index] = local
         upstream = grads[node.slot]
-        for slot, partial in zip(node.inputs, local):
+        for slot, partial in zip(inputs, local):
             if partial is not None:
                 grads[slot] += upstream * partial
     result.grads, result.partials = grads, partials
-
-
-def _local_gradients(node: Node, args: list, variable: list) -> list:
-    if node.op in ("max", "min"):
-        return [p if v else None for p, v in zip(router_partials(node.op, args, "pytorch"), variable)]
-    local = []
-    for fn, needed in zip(PARTIALS[node.op], variable):
-        if not needed:
-            local.append(None)  # constants get no gradient (and may sit outside its domain)
-            continue
-        try:
-            local.append(fn(*args))
-        except (ArithmeticError, ValueError):
-            local.append(_ieee_call(fn, args))
-    return local
 
 
 def _at_kink(result: Evaluation, index: int, kink, args: list, variable: list, local: list) -> list:
@@ -154,6 +155,10 @@ def _ieee_call(fn, args: list) -> float:
 def first_non_finite(result: Evaluation) -> str | None:
     """Describe the first slot whose value or gradient is inf/nan, or None."""
     graph, isfinite = result.graph, math.isfinite
+    # Fast path: inf and nan survive a sum (and a non-finite local gradient always
+    # reaches ``grads``), so two sums clear the common case without a scan.
+    if isfinite(sum(result.values)) and isfinite(sum(result.grads)):
+        return None
     for name, slot in graph.variables.items():
         if not isfinite(result.values[slot]):
             return f"variable {name} = {result.values[slot]}"

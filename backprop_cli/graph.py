@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import lexer
 from .errors import ExpressionError
 from .parser import parse
 from .rules import RULES
@@ -19,14 +20,16 @@ from .rules import RULES
 
 @dataclass(slots=True)
 class Node:
-    """One gate: ``op`` applied to the values in ``inputs`` (slot ids), stored in ``slot``."""
+    """One gate: ``op`` applied to the values in ``inputs`` (slot ids), stored in ``slot``.
+
+    ``at`` is the index of the operator's token (``lexer.position`` gives its column).
+    """
 
     op: str
     inputs: tuple[int, ...]
     slot: int
-    pos: int
+    at: int
     name: str = ""
-    pattern: str | None = None
 
 
 @dataclass
@@ -45,6 +48,12 @@ class Graph:
         """True for a constant leaf (it receives no gradient)."""
         return slot in self.constants
 
+    def pattern(self, node: Node) -> str | None:
+        """The gate pattern of SPEC §4 (fan-out is a property of variables: see report)."""
+        if node.op == "mul" and any(s in self.constants for s in node.inputs):
+            return "scaler"
+        return RULES[node.op].pattern
+
     def new_slot(self, label: str) -> int:
         self.labels.append(label)
         return len(self.labels) - 1
@@ -53,17 +62,32 @@ class Graph:
 def stage(source: str, fuse: tuple[str, ...] = ()) -> Graph:
     """Parse ``source`` and build its graph; ``fuse=("sigmoid",)`` folds 1/(1+exp(-t))."""
     graph = Graph(source)
+    labels, constants, nodes = graph.labels, graph.constants, graph.nodes
     stack: list[int] = []
+    # One flat loop: it runs once per token of expressions with 200,000 nodes.
     for item in parse(source):
         kind = item[0]
-        if kind == "num":
-            slot = graph.new_slot(item[2])
-            graph.constants[slot] = item[1]
+        if kind == "op":
+            _, op, argc, at = item
+            inputs = tuple(stack[-argc:])
+            del stack[-argc:]
+            if op == "neg" and inputs[0] in constants and labels[inputs[0]][0] != "-":
+                stack.append(_negate_constant(graph, inputs[0]))
+                continue
+            if op not in RULES:
+                message = f"'{op}' needs vector mode (array bindings), which this version does not have yet"
+                raise ExpressionError(message, source, lexer.position(source, at))
+            slot = len(labels)
+            labels.append("")
+            nodes.append(Node(op, inputs, slot, at))
             stack.append(slot)
         elif kind == "var":
             stack.append(_variable_slot(graph, item[1]))
         else:
-            _apply(graph, stack, item)
+            slot = len(labels)
+            labels.append(item[2])
+            constants[slot] = item[1]
+            stack.append(slot)
     graph.output = stack[-1]
     if "sigmoid" in fuse:
         _fuse_sigmoid(graph)
@@ -80,24 +104,11 @@ def _variable_slot(graph: Graph, name: str) -> int:
     return slot
 
 
-def _apply(graph: Graph, stack: list[int], item: tuple) -> None:
-    _, op, argc, pos = item
-    inputs = tuple(stack[-argc:])
-    del stack[-argc:]
-    if op not in RULES:
-        raise ExpressionError(
-            f"'{op}' needs vector mode (array bindings), which this version does not have yet", graph.source, pos
-        )
-    if op == "neg" and graph.is_constant(inputs[0]) and graph.labels[inputs[0]][0] != "-":
-        # -2 is the number -2, not a gate (but -(-2) keeps its inner minus as a gate).
-        slot = inputs[0]
-        graph.constants[slot] = -graph.constants[slot]
-        graph.labels[slot] = "-" + graph.labels[slot]
-        stack.append(slot)
-        return
-    slot = graph.new_slot("")
-    graph.nodes.append(Node(op, inputs, slot, pos))
-    stack.append(slot)
+def _negate_constant(graph: Graph, slot: int) -> int:
+    """-2 is the number -2, not a gate (but -(-2) keeps its outer minus as a gate)."""
+    graph.constants[slot] = -graph.constants[slot]
+    graph.labels[slot] = "-" + graph.labels[slot]
+    return slot
 
 
 def _fuse_sigmoid(graph: Graph) -> None:
@@ -139,11 +150,12 @@ def _name_nodes(graph: Graph) -> None:
     output_name = "f"
     while output_name in graph.variables:
         output_name += "_"
-    last = len(graph.nodes) - 1
+    labels = graph.labels
     for index, node in enumerate(graph.nodes):
-        node.name = output_name if index == last else f"{prefix}{index}"
-        graph.labels[node.slot] = node.name
-        node.pattern = _pattern(graph, node)
+        node.name = labels[node.slot] = f"{prefix}{index}"
+    if graph.nodes:
+        last = graph.nodes[-1]
+        last.name = labels[last.slot] = output_name
 
 
 def _free_prefix(variables: set[str]) -> str:
@@ -155,9 +167,3 @@ def _free_prefix(variables: set[str]) -> str:
     while prefix in taken:
         prefix += "_"
     return prefix
-
-
-def _pattern(graph: Graph, node: Node) -> str | None:
-    if node.op == "mul" and any(graph.is_constant(s) for s in node.inputs):
-        return "scaler"
-    return RULES[node.op].pattern

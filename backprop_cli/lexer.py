@@ -1,43 +1,39 @@
-"""Split expression text into tokens that remember where they start.
+"""The tokens of the expression language, as one regular expression.
 
-The lexer knows only the characters of SPEC §2. Anything else is rejected here
-with a message that says what it looks like (a string, a subscript, ...), so that
-hostile or Python-ish input never gets further than this module.
+``tokenize`` returns the token texts only: ``re.findall`` without groups is four
+times faster than match objects, which matters at 200,000 nodes. Positions are
+token indices; ``position`` turns one into a character offset when an error
+needs a caret, by scanning again (errors are rare, expressions are not).
+
+Only the characters of SPEC §2 form tokens. Anything else comes out as a
+one-character token that the parser rejects with a message saying what it looks
+like (a string, a subscript, ...), so hostile input never gets further.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import NamedTuple
 
-from .errors import ExpressionError
-
-
-class Token(NamedTuple):
-    """One lexical unit: ``kind`` is NUM, NAME, OP, LPAREN, RPAREN, COMMA or END."""
-
-    kind: str
-    text: str
-    start: int
-
-
-_TOKEN_RE = re.compile(
-    r"""
-    (?P<SPACE>\s+)
-  | (?P<NUM>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
-  | (?P<NAME>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<OP>\*\*|//|[-+*/^@%])
-  | (?P<LPAREN>\()
-  | (?P<RPAREN>\))
-  | (?P<COMMA>,)
-  | (?P<BAD>.)
-    """,
-    re.VERBOSE | re.DOTALL,
+TOKEN_RE = re.compile(
+    r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"  # number
+    r"|[A-Za-z_][A-Za-z0-9_]*"  # name
+    r"|\*\*|//"  # two-character operators
+    r"|\S"  # any other single character: operators, parentheses, comma, junk
 )
 
+# Token kinds, decided by a token's first character.
+NUM, NAME, OP, LPAREN, RPAREN, COMMA, BAD = range(7)
+KIND_OF_FIRST_CHAR = {
+    **{c: NUM for c in "0123456789."},
+    **{c: NAME for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"},
+    **{c: OP for c in "+-*/^@%"},
+    "(": LPAREN,
+    ")": RPAREN,
+    ",": COMMA,
+}
+
 # What a stray character most likely means, so the message can say so.
-_BAD_CHAR_HINTS = {
+BAD_CHAR_HINTS = {
     "'": "strings are not supported",
     '"': "strings are not supported",
     "[": "subscripts and lists are not supported",
@@ -52,28 +48,31 @@ _BAD_CHAR_HINTS = {
     "}": "braces are not supported",
     ";": "';' is not supported in an expression",
 }
-_BAD_OP_HINTS = {
+BAD_OP_HINTS = {
     "//": "'//' (floor division) is not supported; use '/'",
     "%": "'%' (modulo) is not supported",
 }
 
 
-def tokenize(source: str) -> Iterator[Token]:
-    """Yield the tokens of ``source`` lazily, ending with an END token.
+def tokenize(source: str) -> list[str]:
+    """The token texts of ``source``, whitespace dropped."""
+    return TOKEN_RE.findall(source)
 
-    Lazy so that the parser reports the first problem from the left, whichever
-    of the two modules finds it.
-    """
-    for match in _TOKEN_RE.finditer(source):
-        kind = match.lastgroup
-        if kind == "SPACE":
-            continue
-        text = match.group()
-        start = match.start()
-        if kind == "BAD":
-            hint = _BAD_CHAR_HINTS.get(text, f"unexpected character {text!r}")
-            raise ExpressionError(hint, source, start)
-        if kind == "OP" and text in _BAD_OP_HINTS:
-            raise ExpressionError(_BAD_OP_HINTS[text], source, start)
-        yield Token(kind, text, start)
-    yield Token("END", "", len(source))
+
+def kind(token: str) -> int:
+    """The kind of a token text (a lone '.' is BAD, not a number)."""
+    found = KIND_OF_FIRST_CHAR.get(token[0], BAD)
+    return BAD if token == "." else found
+
+
+def bad_character(text: str) -> str:
+    """The message for a character outside the language."""
+    return BAD_CHAR_HINTS.get(text, f"unexpected character {text!r}")
+
+
+def position(source: str, token_index: int) -> int:
+    """Character offset of token number ``token_index`` (the end for one past the last)."""
+    for index, match in enumerate(TOKEN_RE.finditer(source)):
+        if index == token_index:
+            return match.start()
+    return len(source)

@@ -76,7 +76,7 @@ def node_reports(result: Evaluation) -> list[NodeReport]:
                 value=float(result.values[node.slot]),
                 grad=upstream,
                 locals=local,
-                pattern=node.pattern,
+                pattern=graph.pattern(node),
                 kink=result.kinks.get(index),
             )
         )

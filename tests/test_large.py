@@ -61,7 +61,8 @@ def test_two_hundred_thousand_nodes_from_a_file(cli, tmp_path):
 
 
 def test_beyond_the_size_limit_the_error_is_clean(cli, monkeypatch):
-    monkeypatch.setattr(parser, "MAX_TOKENS", 100)
+    monkeypatch.setattr(parser, "MAX_LENGTH", 100)
     run = cli("grad", "+".join(["x"] * 200), "-x", "1")
     assert run.code == 2
-    assert run.err.startswith("backprop: error: expression too large (over 100 tokens)")
+    assert run.err.startswith("backprop: error: expression too large (over 100 characters)")
+    assert "Traceback" not in run.err
