@@ -17,15 +17,30 @@ from ._derived import SYMBOLIC
 _PLACEHOLDER = re.compile(r"ARG(\d+)")
 
 
+# Where a positive whole number can be written into a template and print exactly
+# what SymPy would (1 + s5, 1/s6, 2*x): op -> input positions. The lectures'
+# examples then need no SymPy at run time; tests/test_symbolic.py holds this
+# claim to SymPy. (x/2 would print 1/2 for SymPy's 1/2, but x/1 prints 1/1.)
+TEXTUAL_CONSTANTS = {"add": {0, 1}, "sub": {0, 1}, "mul": {0, 1}, "div": {0}}
+
+
 def local_symbolic(op: str, labels: list[str], constant: list[bool]) -> list[str]:
     """One text per distinct non-constant input label, in first-use order."""
     distinct = list(dict.fromkeys(label for label, c in zip(labels, constant) if not c))
-    if len(distinct) == len(labels):
+    if len(distinct) == len(labels) or _textual(op, labels, constant, distinct):
         templates = SYMBOLIC.get((op, len(labels)))
         if templates is not None:
-            return [_fill(t, labels) for t in templates]
+            return [_fill(t, labels) for t, c in zip(templates, constant) if not c]
     signature = tuple(label if c else distinct.index(label) for label, c in zip(labels, constant))
     return [_fill(t, distinct) for t in _derive(op, signature)]
+
+
+def _textual(op: str, labels: list[str], constant: list[bool], distinct: list[str]) -> bool:
+    """Positive whole-number constants, where the op prints them as SymPy would."""
+    positions = TEXTUAL_CONSTANTS.get(op)
+    if positions is None or len(distinct) != constant.count(False):
+        return False
+    return all(i in positions and label.isdigit() and label.strip("0") for i, (label, c) in enumerate(zip(labels, constant)) if c)
 
 
 def _fill(template: str, labels: list[str]) -> str:

@@ -1,0 +1,184 @@
+"""Speed of ``backprop grad``, each figure beside its reference, measured in the same run.
+
+    python benchmarks/bench_grad.py [--runs 15] [--nodes 200000]
+
+Targets (issue "backprop grad"): whole-process ``grad --quiet`` on the headline
+example <= 2x ``python -c "import typer"``; the full table <= 1.3x ``python -c
+"import typer, rich.table, sympy"``; a 200,000-node expression from a file, whole
+process, <= 1.5 s. PyTorch and SymPy scripts are timed as references when
+installed (``pip install torch==2.13.0`` for the benchmark only).
+
+Whole-process times are medians of interleaved runs (so drift of a shared machine
+hits every command alike). Nothing here asserts: it prints figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HEADLINE = ["grad", "(x+y)*z", "-x", "-2", "-y", "5", "-z", "-4"]
+NEURON = ["grad", "1/(1+exp(-(w0*x0+w1*x1+w2)))", "w0=2", "x0=-1", "w1=-3", "x1=-2", "w2=-3"]
+
+TORCH_HEADLINE = """
+import torch
+x = torch.tensor(-2.0, requires_grad=True); y = torch.tensor(5.0, requires_grad=True)
+z = torch.tensor(-4.0, requires_grad=True)
+f = (x + y) * z; f.backward(); print(x.grad.item(), y.grad.item(), z.grad.item())
+"""
+SYMPY_HEADLINE = """
+import sympy
+x, y, z = sympy.symbols("x y z"); f = (x + y) * z; at = {x: -2, y: 5, z: -4}
+print([float(sympy.diff(f, v).subs(at)) for v in (x, y, z)])
+"""
+
+
+def backprop_command() -> list[str]:
+    """The console script beside this interpreter, else ``python -m backprop_cli``."""
+    script = Path(sys.executable).parent / "backprop"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("backprop")
+    return [found] if found else [sys.executable, "-m", "backprop_cli"]
+
+
+def median_times(commands: dict[str, list[str]], runs: int) -> dict[str, float]:
+    """Median wall time of each command, runs interleaved round-robin."""
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    env = dict(os.environ, NO_COLOR="1")
+    for _ in range(runs):
+        for name, command in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
+            samples[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def startup(runs: int) -> None:
+    backprop = backprop_command()
+    py = sys.executable
+    commands = {
+        "python -c 'import typer'": [py, "-c", "import typer"],
+        "backprop grad --quiet (headline)": [*backprop, *HEADLINE, "--quiet"],
+        "python -c 'import typer, rich.table, sympy'": [py, "-c", "import typer, rich.table, sympy"],
+        "backprop grad (full table)": [*backprop, *HEADLINE],
+        "backprop grad --json": [*backprop, *HEADLINE, "--json"],
+        "backprop grad (neuron table: constants need SymPy)": [*backprop, *NEURON],
+        "SymPy diff-and-subs script": [py, "-c", SYMPY_HEADLINE],
+    }
+    if importlib.util.find_spec("torch"):
+        commands["PyTorch autograd script"] = [py, "-c", TORCH_HEADLINE]
+    times = median_times(commands, runs)
+    print(f"\n== whole process, headline example, median of {runs} ({' '.join(backprop)})")
+    for name, seconds in times.items():
+        print(f"  {name:<52} {seconds * 1000:8.1f} ms")
+    quiet = times["backprop grad --quiet (headline)"] / times["python -c 'import typer'"]
+    table = times["backprop grad (full table)"] / times["python -c 'import typer, rich.table, sympy'"]
+    print(f"  grad --quiet / import typer                      {quiet:8.2f} x   (target <= 2.0)")
+    neuron = times["backprop grad (neuron table: constants need SymPy)"] / times["python -c 'import typer, rich.table, sympy'"]
+    print(f"  table / import typer, rich.table, sympy          {table:8.2f} x   (target <= 1.3)")
+    print(f"  neuron table / import typer, rich.table, sympy   {neuron:8.2f} x")
+
+
+def big_expression(nodes: int) -> str:
+    """About ``nodes`` nodes: each term is mul, sin and add."""
+    return "+".join(f"sin(x{i % 50}*{1 + i % 7})" for i in range(nodes // 3))
+
+
+def big_bindings() -> dict[str, float]:
+    return {f"x{i}": round(0.01 * (i + 1), 2) for i in range(50)}
+
+
+def large(nodes: int, runs: int) -> None:
+    from backprop_cli.engine import Evaluation, _backward, forward
+    from backprop_cli.graph import stage
+    from backprop_cli.parser import parse
+
+    source = big_expression(nodes)
+    bindings = big_bindings()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "big.txt"
+        path.write_text(source)
+        words = [f"{k}={v}" for k, v in bindings.items()]
+        times = median_times({"quiet": [*backprop_command(), "grad", f"@{path}", *words, "--quiet"]}, runs)
+    gc.disable()  # as the CLI does
+    start = time.perf_counter()
+    parse(source)
+    parse_s = time.perf_counter() - start
+    start = time.perf_counter()
+    graph = stage(source)
+    stage_s = time.perf_counter() - start - parse_s
+    start = time.perf_counter()
+    values = forward(graph, bindings)
+    forward_s = time.perf_counter() - start
+    result = Evaluation(graph, "pytorch", values)
+    start = time.perf_counter()
+    _backward(result)
+    backward_s = time.perf_counter() - start
+    gc.enable()
+    count = len(graph.nodes)
+    print(f"\n== {count:,}-node expression ({len(source):,} characters, @file)")
+    print(f"  whole process, grad --quiet, median of {runs}: {times['quiet']:.2f} s   (target <= 1.5 s)")
+    for name, seconds in [("parse", parse_s), ("staging", stage_s), ("forward", forward_s), ("backward", backward_s)]:
+        print(f"  {name:<10} {seconds * 1e6 / count:6.2f} us/node   ({seconds:.3f} s)")
+    torch_figures(graph, bindings, count)
+
+
+def torch_figures(graph, bindings: dict, count: int) -> None:
+    """PyTorch scalar autograd on the same graph: graph building (forward) and backward."""
+    if not importlib.util.find_spec("torch"):
+        print("  PyTorch: not installed (pip install torch==2.13.0 for this comparison)")
+        return
+    import torch
+
+    ops = {
+        "add": torch.add,
+        "mul": torch.mul,
+        "sin": torch.sin,
+        "sub": torch.sub,
+        "div": torch.div,
+        "neg": torch.neg,
+        "exp": torch.exp,
+        "pow": torch.pow,
+    }
+    leaves = {name: torch.tensor(value, dtype=torch.float64, requires_grad=True) for name, value in bindings.items()}
+    start = time.perf_counter()
+    values: list = [None] * len(graph.labels)
+    for name, slot in graph.variables.items():
+        values[slot] = leaves[name]
+    for slot, constant in graph.constants.items():
+        values[slot] = torch.tensor(constant, dtype=torch.float64)
+    for node in graph.nodes:
+        values[node.slot] = ops[node.op](*[values[s] for s in node.inputs])
+    build_s = time.perf_counter() - start
+    start = time.perf_counter()
+    values[graph.output].backward()
+    backward_s = time.perf_counter() - start
+    total = build_s + backward_s
+    print(
+        f"  PyTorch {torch.__version__}: graph building {build_s * 1e6 / count:.2f} us/node, "
+        f"backward {backward_s * 1e6 / count:.2f} us/node, together {total:.2f} s"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--nodes", type=int, default=200_000)
+    args = parser.parse_args()
+    print(f"python {sys.version.split()[0]} on {os.cpu_count()} cores")
+    startup(args.runs)
+    large(args.nodes, max(3, args.runs // 3))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+"""Local gradients as text: the fast textual path must print what SymPy prints."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from backprop_cli import symbolic
+from backprop_cli.rules import RULES
+
+
+@pytest.mark.parametrize("op", sorted(symbolic.TEXTUAL_CONSTANTS))
+def test_whole_number_constants_print_as_sympy_would(op):
+    arity = RULES[op].arity
+    for constants in itertools.product(["0", "1", "2", "10", "17"], repeat=arity):
+        for mask in itertools.product([True, False], repeat=arity):
+            if all(mask):
+                continue  # a node of constants only has no local gradient to show
+            labels = [c if is_const else f"v{i}" for i, (c, is_const) in enumerate(zip(constants, mask))]
+            textual = symbolic.local_symbolic(op, labels, list(mask))
+            distinct = [label for label, is_const in zip(labels, mask) if not is_const]
+            signature = tuple(label if is_const else distinct.index(label) for label, is_const in zip(labels, mask))
+            via_sympy = [symbolic._fill(t, distinct) for t in symbolic._derive(op, signature)]
+            assert textual == via_sympy, (op, labels)
+
+
+def test_other_constants_go_through_sympy():
+    assert symbolic.local_symbolic("pow", ["x", "2"], [False, True]) == ["2*x"]
+    assert symbolic.local_symbolic("div", ["-2", "x"], [True, False]) == ["2/x**2"]
+    assert symbolic.local_symbolic("elu", ["x", "1"], [False, True]) == ["exp(Min(0, x))*Heaviside(-x) + Heaviside(x)"]
+
+
+def test_variables_fill_the_generated_template():
+    assert symbolic.local_symbolic("mul", ["s3", "z"], [False, False]) == ["z", "s3"]
+    assert symbolic.local_symbolic("sigmoid", ["s3"], [False]) == ["(1 - sigmoid(s3))*sigmoid(s3)"]
