@@ -86,7 +86,7 @@ def parse(source: str) -> list[tuple]:
                 stack.append(_Frame(None, at))
             elif token == "-":
                 stack.append((*_UNARY_MINUS, at))
-            elif token != "+":  # unary plus is the identity: no gate (docs/language.md)
+            elif token != "+":  # unary plus is the identity: no gate (docs/reference.md)
                 raise _error(source, _missing_operand(tokens, at, stack), at)
         elif kind == OP:
             entry = _BINARY.get(token)

@@ -11,8 +11,8 @@ _NAMES = ("a", "b", "c")
 CONVENTION_NOTES = [
     "Kinks (marked 'kink' in the table and JSON; choose with --convention):",
     "  relu'(0):        pytorch 0, jax 0, sympy 0.5 (Heaviside(0) = 1/2)",
-    "  leaky_relu'(0):  pytorch the slope a, jax 1, sympy (1 + a)/2",
-    "  elu'(0), alpha != 1: pytorch alpha, jax alpha, sympy (1 + alpha)/2",
+    "  leaky_relu'(0):  pytorch b (the slope), jax 1, sympy (1 + b)/2",
+    "  elu'(0):         only a kink when b (alpha) != 1: pytorch b, jax b, sympy (1 + b)/2",
     "  abs'(0):         pytorch 0, jax 1, sympy 0",
     "  max/min tie:     pytorch and jax split the gradient equally (1/k each of k tied inputs);",
     "                   sympy gives Heaviside(0) = 1/2 to each tied input",
