@@ -68,9 +68,7 @@ _BINDINGS_HELP = "Variable values: -x -2, --x -2, --x=-2 or x=-2 (a variable nam
 )
 def grad(
     ctx: typer.Context,
-    expression: Annotated[
-        str, typer.Argument(metavar="EXPR", help="The expression, @PATH to read it from a file, or - for stdin.")
-    ],
+    expr: Annotated[str, typer.Argument(metavar="EXPR", help="The expression, @PATH to read it from a file, or - for stdin.")],
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object (same as --format json).")] = False,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", help="table, json, or latex (the chain rule as an align environment).")
@@ -100,7 +98,7 @@ def grad(
 
     run_grad(
         GradRequest(
-            expression=expression,
+            expression=expr,
             binding_words=list(ctx.args),
             bindings_file=bindings,
             output_format="json" if json_output else output_format.value,
@@ -144,6 +142,9 @@ def main(argv: list[str] | None = None) -> None:
 
 def _report_unexpected(error: Exception) -> int:
     format_message = getattr(error, "format_message", None)
+    if type(error).__name__ == "NoArgsIsHelpError":  # plain `backprop`: the help, on stderr
+        print(format_message(), file=sys.stderr)
+        return ExitCode.BAD_INPUT
     if format_message is not None:  # a click/Typer usage error: bad option, missing EXPR
         command = getattr(getattr(error, "ctx", None), "command_path", "backprop")
         print(f"backprop: error: {format_message()} (see '{command} --help')", file=sys.stderr)
