@@ -15,7 +15,6 @@ from types import FunctionType
 
 from . import _mathfns
 from ._derived import FORWARD, PARTIALS
-from .errors import NonFiniteError
 from .graph import Graph
 from .rules import RULES
 
@@ -176,10 +175,3 @@ def first_non_finite(result: Evaluation) -> str | None:
         if not isfinite(result.grads[slot]):
             return f"gradient ∂f/∂{name} = {result.grads[slot]}"
     return None
-
-
-def raise_if_non_finite(result: Evaluation) -> None:
-    """Exit code 3 (SPEC §6), naming where inf or nan first appeared."""
-    where = first_non_finite(result)
-    if where is not None:
-        raise NonFiniteError(f"non-finite result: {where}")

@@ -50,7 +50,10 @@ def _pattern_cell(node: NodeReport) -> Text:
 
 def nodes_table(expression: str, value: float, nodes: list[NodeReport], output: str) -> Table:
     """One row per node in evaluation order."""
-    table = Table(title=f"{expression.strip()}   {output} = {_num(value)}", title_justify="left")
+    shown = " ".join(expression.split())
+    if len(shown) > 100:  # a generated expression: the title is a reminder, not the text
+        shown = shown[:97] + "..."
+    table = Table(title=f"{shown}   {output} = {_num(value)}", title_justify="left")
     for header, justify in [
         ("node", "left"),
         ("op", "left"),

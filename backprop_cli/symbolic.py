@@ -27,6 +27,8 @@ TEXTUAL_CONSTANTS = {"add": {0, 1}, "sub": {0, 1}, "mul": {0, 1}, "div": {0}}
 def local_symbolic(op: str, labels: list[str], constant: list[bool]) -> list[str]:
     """One text per distinct non-constant input label, in first-use order."""
     distinct = list(dict.fromkeys(label for label, c in zip(labels, constant) if not c))
+    if not distinct:
+        return []  # a node of constants passes no gradient
     if len(distinct) == len(labels) or _textual(op, labels, constant, distinct):
         templates = SYMBOLIC.get((op, len(labels)))
         if templates is not None:

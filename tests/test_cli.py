@@ -203,3 +203,10 @@ def test_console_script_when_installed():
         pytest.skip("package not installed in this interpreter's environment")
     proc = subprocess.run([str(script), *HEADLINE, "--quiet"], capture_output=True, text=True, env=_env())
     assert (proc.returncode, proc.stdout) == (0, "x\t-4.0\ny\t-4.0\nz\t3.0\n")
+
+
+def test_table_title_of_a_long_expression_is_shortened(cli):
+    run = cli("grad", "+".join(["x"] * 100), "-x", "1")
+    assert run.code == 0
+    title = run.out.splitlines()[0].rstrip()
+    assert title == "x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x...   f = 100"
