@@ -209,4 +209,4 @@ def test_table_title_of_a_long_expression_is_shortened(cli):
     run = cli("grad", "+".join(["x"] * 100), "-x", "1")
     assert run.code == 0
     title = run.out.splitlines()[0].rstrip()
-    assert title == "x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x...   f = 100"
+    assert title == "+".join(["x"] * 49) + "...   f = 100"  # 97 characters of the text, then "..."
