@@ -15,7 +15,7 @@ from difflib import get_close_matches
 from . import bindings as binding_args
 from .checks import failed_expectations, finite_difference_check, parse_expectations
 from .engine import Evaluation, evaluate, first_non_finite
-from .errors import CheckFailed, NonFiniteError, UsageError
+from .errors import CheckFailed, ExpressionError, NonFiniteError, UsageError
 from .graph import stage
 from .report import node_reports, variable_reports
 
@@ -36,6 +36,7 @@ class GradRequest:
     explain: bool = False
     fuse: tuple[str, ...] = ()
     convention: str = "pytorch"
+    output_name: str | None = None
 
 
 def run_grad(request: GradRequest, stdin=None, stdout=None, stderr=None) -> None:
@@ -47,10 +48,11 @@ def run_grad(request: GradRequest, stdin=None, stdout=None, stderr=None) -> None
     gc.disable()
     _check_combinations(request)
     source = binding_args.read_expression(request.expression, stdin)
-    graph = stage(source, request.fuse)
+    graph = stage(source, request.fuse, request.output_name)
     variables = list(graph.variables)
     given = binding_args.load_bindings_file(request.bindings_file) if request.bindings_file else {}
     given.update(binding_args.parse_binding_args(request.binding_words))
+    _refuse_assigned_bindings(graph, given)
     values = binding_args.resolve(variables, given)
     wrt = _parse_wrt(request.wrt, variables)
     expectations = parse_expectations(request.expect, variables)
@@ -86,9 +88,12 @@ def _parse_wrt(text: str | None, variables: list[str]) -> list[str] | None:
     return list(dict.fromkeys(names))
 
 
-def _output_name(result: Evaluation) -> str:
-    nodes = result.graph.nodes
-    return nodes[-1].name if nodes else "f"
+def _refuse_assigned_bindings(graph, given: dict) -> None:
+    """A name the program assigns is not an input: binding it is a mistake, not an override."""
+    for name in given:
+        if name in graph.assigned:
+            message = f"{name} is assigned by the program, so it cannot be bound"
+            raise ExpressionError(message, graph.source, graph.assigned[name])
 
 
 def _render(request: GradRequest, source: str, result: Evaluation, wrt, checks, stdout) -> None:
@@ -100,7 +105,7 @@ def _render(request: GradRequest, source: str, result: Evaluation, wrt, checks, 
         _write(stdout, quiet_lines(variables, single) if variables else [])
         return
     nodes = node_reports(result)
-    output = _output_name(result)
+    output = result.graph.output_name
     if request.explain or request.output_format == "latex":
         from .render_text import explain_lines
 

@@ -86,6 +86,12 @@ def grad(
     convention: Annotated[
         Convention, typer.Option("--convention", help="Gradient at kinks: pytorch, jax or sympy.")
     ] = Convention.pytorch,
+    output_name: Annotated[
+        str | None,
+        typer.Option(
+            "--output-name", metavar="NAME", help="In a program: differentiate NAME's newest value, not the last statement."
+        ),
+    ] = None,
     bindings: Annotated[
         str | None, typer.Option("--bindings", metavar="FILE", help='JSON object of values, e.g. {"x": -2}.')
     ] = None,
@@ -110,6 +116,7 @@ def grad(
             explain=explain,
             fuse=tuple(f.value for f in fuse or []),
             convention=convention.value,
+            output_name=output_name,
         )
     )
 

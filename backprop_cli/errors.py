@@ -58,7 +58,10 @@ class ExpressionError(BackpropError):
             prefix = "..." if lo else ""
             line = prefix + line[lo : lo + 100]
             column = column - lo + len(prefix)
-        return f"{self.message} (column {self.position + 1})\n  {line}\n  {' ' * column}^"
+        where = f"column {self.position - line_start + 1}"
+        if "\n" in self.source:
+            where = f"line {self.source.count(chr(10), 0, self.position) + 1}, {where}"
+        return f"{self.message} ({where})\n  {line}\n  {' ' * column}^"
 
 
 class NonFiniteError(BackpropError):

@@ -43,6 +43,8 @@ def _local_cell(node: NodeReport) -> Text:
 
 def _pattern_cell(node: NodeReport) -> Text:
     cell = Text(node.pattern or node.op, style="bold cyan" if node.pattern else "dim")
+    if node.uses >= 2:
+        cell.append(f"\nused {node.uses}×; gate: {node.gate or node.op}", style="dim")
     if node.kink:
         cell.append(f"\nkink: {node.kink}", style="bold red")
     return cell

@@ -21,8 +21,9 @@ def _num(value: float) -> str:
 def explain_lines(nodes: list[NodeReport], variables: list[VariableReport], output: str, latex: bool = False) -> list[str]:
     """The backward pass as the lectures write it, one line per edge, last node first."""
     fmt = _LatexFormat() if latex else _TextFormat()
-    uses = {v.name: v.uses for v in variables}
-    pending: dict[str, list[float]] = {}
+    uses = {v.name: v.uses for v in variables} | {n.name: n.uses for n in nodes}
+    pending: dict[str, list[float]] = {}  # contributions to a fan-out, until all have come
+    seen: dict[str, int] = {}  # how many of its uses have been accounted for
     lines = [fmt.line(fmt.d(output, output), [], "1", None)]
     for node in reversed(nodes):
         for local in node.locals:
@@ -30,10 +31,12 @@ def explain_lines(nodes: list[NodeReport], variables: list[VariableReport], outp
             chain = [fmt.d(output, node.name), fmt.d(node.name, local.input)]
             values = f"({_num(node.grad)}) {fmt.dot} ({_num(local.value)}) = {_num(local.downstream)}"
             several = uses.get(local.input, 1) >= 2
-            lines.append(fmt.line(left, chain, values, node.pattern, accumulate=several))
+            lines.append(fmt.line(left, chain, values, node.gate, accumulate=several))
             if several:
                 pending.setdefault(local.input, []).append(local.downstream)
-                if len(pending[local.input]) == uses[local.input]:
+                # x*x reads x twice but explains it in one line: count positions, not lines.
+                seen[local.input] = seen.get(local.input, 0) + node.inputs.count(local.input)
+                if seen[local.input] == uses[local.input]:
                     parts = " + ".join(f"({_num(p)})" for p in pending[local.input])
                     total = sum(pending[local.input])
                     lines.append(fmt.line(left, [], f"{parts} = {_num(total)}", "adder"))

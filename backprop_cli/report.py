@@ -34,8 +34,14 @@ class NodeReport:
     value: float
     grad: float
     locals: list[LocalGradient]
-    pattern: str | None
+    gate: str | None  # the gate's own pattern: distributor, switcher, ...
+    uses: int  # how many node inputs read this node
     kink: str | None
+
+    @property
+    def pattern(self) -> str | None:
+        """SPEC §4: a node used twice or more is a fan-out (adder); else its gate's pattern."""
+        return "adder" if self.uses >= 2 else self.gate
 
 
 @dataclass
@@ -56,6 +62,7 @@ class VariableReport:
 def node_reports(result: Evaluation) -> list[NodeReport]:
     """One report per node, in evaluation order."""
     graph = result.graph
+    uses = graph.slot_uses()
     reports = []
     for index, node in enumerate(graph.nodes):
         labels = [graph.labels[s] for s in node.inputs]
@@ -76,7 +83,8 @@ def node_reports(result: Evaluation) -> list[NodeReport]:
                 value=float(result.values[node.slot]),
                 grad=upstream,
                 locals=local,
-                pattern=graph.pattern(node),
+                gate=graph.pattern(node),
+                uses=uses.get(node.slot, 0),
                 kink=result.kinks.get(index),
             )
         )
