@@ -32,7 +32,7 @@ class Statement:
 
 def split_program(source: str) -> list[Statement]:
     """The statements of ``source``, with positions into it."""
-    if not any(c in source for c in ";\n#="):
+    if not any(c in source for c in ";#=") and "\n" not in source.strip():
         return [Statement(None, source, 0, 0)]
     blanked = _COMMENT.sub(lambda m: " " * len(m.group()), source)  # keeps every position
     statements = [_statement(source, blanked, start, end) for start, end in _pieces(blanked)]
