@@ -121,6 +121,66 @@ def grad(
     )
 
 
+class Activation(str, Enum):
+    sigmoid = "sigmoid"
+    relu = "relu"
+    tanh = "tanh"
+    leaky_relu = "leaky_relu"
+
+
+class Loss(str, Enum):
+    l2 = "l2"
+    softmax = "softmax"
+
+
+class DType(str, Enum):
+    float64 = "float64"
+    float32 = "float32"
+
+
+def train(
+    hidden: Annotated[int | None, typer.Option("--hidden", help="Hidden units (lecture: 100).")] = None,
+    steps: Annotated[int | None, typer.Option("--steps", help="Gradient-descent steps (lecture: 1000).")] = None,
+    lr: Annotated[float | None, typer.Option("--lr", help="Learning rate (lecture: 1e-4).")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="np.random.seed before the draws (default 0).")] = None,
+    batch_size: Annotated[int | None, typer.Option("--batch-size", help="Rows per step (default: all).")] = None,
+    activation: Annotated[Activation | None, typer.Option("--activation", help="Hidden activation.")] = None,
+    loss: Annotated[Loss | None, typer.Option("--loss", help="l2 (sum of squares) or softmax.")] = None,
+    reg: Annotated[float | None, typer.Option("--reg", help="L2 regularisation: + reg·Σw².")] = None,
+    dataset: Annotated[
+        str | None, typer.Option("--dataset", help="random (the lecture's), xor, spiral, digits, or PATH.csv.")
+    ] = None,
+    dtype: Annotated[DType | None, typer.Option("--dtype", help="float64 (bit-exact lecture) or float32.")] = None,
+    gradcheck: Annotated[bool, typer.Option("--gradcheck", help="Check w1, w2 (and biases) against finite differences.")] = False,
+    save: Annotated[str | None, typer.Option("--save", metavar="PATH.npz", help="Save weights and config.")] = None,
+    load: Annotated[str | None, typer.Option("--load", metavar="PATH.npz", help="Resume (or evaluate, --steps 0).")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    plot: Annotated[
+        str | None, typer.Option("--plot", metavar="PATH.png", help="Write the loss curve (needs matplotlib).")
+    ] = None,
+) -> None:
+    """Train the lectures' NumPy 2-layer network (defaults: exactly the lecture's)."""
+    from .training import TrainRequest, run_train
+
+    options = dict(
+        hidden=hidden,
+        steps=steps,
+        lr=lr,
+        seed=seed,
+        batch_size=batch_size,
+        reg=reg,
+        dataset=dataset,
+        activation=activation.value if activation else None,
+        loss=loss.value if loss else None,
+        dtype=dtype.value if dtype else None,
+    )
+    run_train(TrainRequest(options, gradcheck=gradcheck, save=save, load=load, json=json_output, plot=plot))
+
+
+app.command("train")(train)
+app.command("mlp-train", help="Alias of train.")(train)
+
+
 @app.command()
 def ops() -> None:
     """List the operators: syntax, local gradient (derived by SymPy), gate pattern, kinks."""

@@ -1,0 +1,294 @@
+"""``backprop train``: settle the configuration, load data, train, check, save (SPEC §7).
+
+This module decides what happens in which order; the math is in ``mlp.py``,
+the data in ``datasets.py``, the output in ``render_train.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+from dataclasses import asdict, dataclass, field, replace
+
+import numpy as np
+
+from . import datasets, mlp
+from .errors import CheckFailed, NonFiniteError, UsageError
+
+# Defaults per dataset. `random` is the lecture's network exactly; the others are
+# chosen so that the documented result (README, docs/training.md) holds for seed 0.
+PRESETS = {
+    "random": dict(hidden=100, steps=1000, lr=1e-4, activation="sigmoid", loss="l2", reg=0.0),
+    "xor": dict(hidden=8, steps=2000, lr=1.0, activation="sigmoid", loss="softmax", reg=0.0),
+    "spiral": dict(hidden=100, steps=3000, lr=1.0, activation="relu", loss="softmax", reg=1e-3),
+    "digits": dict(hidden=64, steps=1000, lr=0.5, activation="relu", loss="softmax", reg=1e-4),
+    # loss "auto": softmax when the CSV's targets are class labels, else l2; lr None:
+    # 0.5 for softmax (a mean), 0.5/(rows·hidden) for l2 (a sum, whose curvature grows with both)
+    "csv": dict(hidden=32, steps=1000, lr=None, activation="relu", loss="auto", reg=1e-4),
+}
+GRADCHECK_ENTRIES = 10  # per parameter
+GRADCHECK_STEP = 1e-5
+GRADCHECK_LIMIT = 1e-6
+
+
+@dataclass
+class TrainConfig:
+    """A complete training configuration (what ``--save`` stores)."""
+
+    dataset: str = "random"
+    hidden: int = 100
+    steps: int = 1000
+    lr: float | None = 1e-4  # None only until prepare() settles a CSV's default
+    seed: int = 0
+    batch_size: int | None = None  # None: the whole training set every step
+    activation: str = "sigmoid"
+    loss: str = "l2"
+    reg: float = 0.0
+    dtype: str = "float64"
+
+
+@dataclass
+class TrainResult:
+    """What a run produced, for the summary, the JSON and --save."""
+
+    config: TrainConfig
+    data: datasets.Dataset
+    weights: mlp.Weights
+    losses: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+    start_step: int = 0
+    gradcheck: dict | None = None
+    accuracy: dict = field(default_factory=dict)
+
+    @property
+    def steps_per_second(self) -> float:
+        return len(self.losses) / self.seconds if self.seconds > 0 else 0.0
+
+
+def resolve_config(options: dict, loaded: TrainConfig | None = None) -> TrainConfig:
+    """Options given on the command line win; then a loaded run's; then the dataset's preset."""
+    if loaded is not None:
+        values = asdict(loaded)
+    else:
+        dataset = options.get("dataset") or "random"
+        preset = "csv" if dataset.lower().endswith(".csv") else dataset
+        if preset not in PRESETS:
+            raise UsageError(f"unknown dataset {dataset!r}: use {', '.join(datasets.NAMES)} or a path to a .csv file")
+        values = {**asdict(TrainConfig()), **PRESETS[preset], "dataset": dataset}
+    values.update({name: value for name, value in options.items() if value is not None})
+    config = TrainConfig(**values)
+    _validate(config)
+    return config
+
+
+def _validate(config: TrainConfig) -> None:
+    checks = [
+        (config.hidden >= 1, f"--hidden must be at least 1, got {config.hidden}"),
+        (config.steps >= 0, f"--steps must be zero or more, got {config.steps}"),
+        (config.lr is None or (config.lr > 0 and math.isfinite(config.lr)), f"--lr must be positive, got {config.lr}"),
+        (config.reg >= 0, f"--reg must be zero or positive, got {config.reg:g}"),
+        (config.batch_size is None or config.batch_size >= 1, f"--batch-size must be at least 1, got {config.batch_size}"),
+        (config.activation in mlp.ACTIVATIONS, f"--activation must be one of {', '.join(mlp.ACTIVATIONS)}"),
+        (config.loss in (*mlp.LOSSES, "auto"), f"--loss must be one of {', '.join(mlp.LOSSES)}"),
+        (config.dtype in ("float64", "float32"), "--dtype must be float64 or float32"),
+    ]
+    for ok, message in checks:
+        if not ok:
+            raise UsageError(message)
+
+
+def prepare(config: TrainConfig, loaded_weights: mlp.Weights | None = None) -> tuple[TrainConfig, datasets.Dataset, mlp.Weights]:
+    """Load the data and draw (or take) the weights, in the lecture's draw order."""
+    data = datasets.load(config.dataset, config.seed)
+    if config.loss == "auto":
+        config = replace(config, loss="softmax" if data.classes is not None else "l2")
+    if config.lr is None:
+        config = replace(config, lr=0.5 if config.loss == "softmax" else 0.5 / (len(data.x_train) * config.hidden))
+    if config.loss == "softmax" and data.classes is None:
+        raise UsageError(f"--loss softmax needs class labels; dataset {config.dataset} has real-valued targets (use --loss l2)")
+    if data.classes is not None and config.loss == "l2":
+        data = replace(data, y_train=np.eye(data.classes)[data.y_train])  # one-hot targets
+    if config.batch_size is not None and config.batch_size > len(data.x_train):
+        raise UsageError(f"--batch-size {config.batch_size} is larger than the training set ({len(data.x_train)} rows)")
+    lecture = config.dataset == "random"
+    weights = loaded_weights or mlp.init_weights(data.x_train.shape[1], config.hidden, data.outputs, not lecture, not lecture)
+    _check_shapes(config, data, weights)
+    dtype = np.dtype(config.dtype)
+    data = replace(data, x_train=data.x_train.astype(dtype), x_test=None if data.x_test is None else data.x_test.astype(dtype))
+    if data.classes is None or config.loss == "l2":
+        data = replace(data, y_train=data.y_train.astype(dtype))
+    weights = mlp.Weights(**{name: array.astype(dtype) for name, array in weights.named().items()})
+    return config, data, weights
+
+
+def _check_shapes(config: TrainConfig, data: datasets.Dataset, weights: mlp.Weights) -> None:
+    expected = (data.x_train.shape[1], config.hidden, data.outputs)
+    got = (weights.w1.shape[0], weights.w1.shape[1], weights.w2.shape[1])
+    if expected != got:
+        raise UsageError(
+            f"loaded weights are {got[0]}→{got[1]}→{got[2]}, the data needs {expected[0]}→{expected[1]}→{expected[2]}"
+        )
+
+
+def train(config: TrainConfig, data: datasets.Dataset, weights: mlp.Weights, progress=None) -> TrainResult:
+    """Gradient descent for ``config.steps`` steps; raises NonFiniteError if the loss diverges."""
+    result = TrainResult(config, data, weights)
+    step = _stepper(config, data, weights)
+    losses = result.losses
+    start = time.perf_counter()
+    # The lecture's literal sigmoid overflows exp() harmlessly (1/(1+inf) = 0), and a
+    # diverging run is reported below by its step: NumPy's warnings would only add noise.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for index in range(config.steps):
+            loss = step()
+            losses.append(loss)
+            if not math.isfinite(loss):
+                raise NonFiniteError(f"training diverged: the loss became {loss} at step {index + 1} (try a smaller --lr)")
+            if progress is not None:
+                progress(index + 1, loss)
+    result.seconds = time.perf_counter() - start
+    result.accuracy = accuracy(config, data, weights)
+    return result
+
+
+def _stepper(config: TrainConfig, data: datasets.Dataset, weights: mlp.Weights):
+    """The fastest correct step function for this configuration."""
+    lecture_like = (
+        config.activation == "sigmoid"
+        and config.loss == "l2"
+        and weights.b1 is None
+        and not config.reg
+        and config.batch_size is None
+    )
+    if lecture_like:
+        return mlp.LectureLoop(weights, data.x_train, data.y_train, config.lr).step
+    exact = config.dtype == "float64"
+    x, y, lr = data.x_train, data.y_train, config.lr
+
+    def step() -> float:
+        xb, yb = x, y
+        if config.batch_size is not None:
+            rows = np.random.choice(len(x), config.batch_size, replace=False)
+            xb, yb = x[rows], y[rows]
+        loss, grads = mlp.loss_and_grads(weights, xb, yb, config.activation, config.loss, config.reg, exact)
+        for name, array in weights.named().items():
+            array -= lr * grads[name]
+        return loss
+
+    return step
+
+
+def accuracy(config: TrainConfig, data: datasets.Dataset, weights: mlp.Weights) -> dict:
+    """Fraction right on the training and held-out sets, where there are labels."""
+    if data.classes is None:
+        return {}
+    exact = config.dtype == "float64"
+    labels = data.y_train if data.y_train.ndim == 1 else data.y_train.argmax(axis=1)
+    result = {"train": float((mlp.predict(weights, data.x_train, config.activation, exact).argmax(1) == labels).mean())}
+    if data.x_test is not None:
+        predicted = mlp.predict(weights, data.x_test, config.activation, exact).argmax(1)
+        result["held_out"] = float((predicted == data.y_test).mean())
+    return result
+
+
+def gradient_check(config: TrainConfig, data: datasets.Dataset, weights: mlp.Weights) -> dict:
+    """CS231n's check: analytic gradient against central differences on a few entries.
+
+    Computed in float64 on copies, on the whole training set. The relative error of
+    an entry is |a - n| / max(|a|, |n|, 1e-3·max|gradient of that parameter|): the
+    floor keeps entries whose gradient is all but zero (saturated sigmoids) from
+    comparing rounding noise with rounding noise.
+    """
+    params = {name: array.astype(np.float64) for name, array in weights.named().items()}
+    copy = mlp.Weights(**params)
+    x, y = data.x_train.astype(np.float64), data.y_train
+    y = y.astype(np.float64) if y.dtype.kind == "f" else y
+
+    def loss() -> float:
+        return mlp.loss_and_grads(copy, x, y, config.activation, config.loss, config.reg, True)[0]
+
+    _, grads = mlp.loss_and_grads(copy, x, y, config.activation, config.loss, config.reg, True)
+    picker = np.random.RandomState(config.seed)  # not the global generator: training draws from that
+    worst: dict[str, float] = {}
+    for name, array in params.items():
+        floor = 1e-3 * float(np.abs(grads[name]).max())
+        errors = []
+        for _ in range(GRADCHECK_ENTRIES):
+            index = tuple(picker.randint(size) for size in array.shape)
+            saved = array[index]
+            array[index] = saved + GRADCHECK_STEP
+            plus = loss()
+            array[index] = saved - GRADCHECK_STEP
+            minus = loss()
+            array[index] = saved
+            numeric, analytic = (plus - minus) / (2 * GRADCHECK_STEP), grads[name][index]
+            scale = max(abs(analytic), abs(numeric), floor)
+            errors.append(0.0 if scale == 0 else abs(analytic - numeric) / scale)
+        worst[name] = float(max(errors))
+    top = max(worst.values())
+    return {"max_relative_error": top, "per_parameter": worst, "limit": GRADCHECK_LIMIT, "ok": bool(top <= GRADCHECK_LIMIT)}
+
+
+def save(path: str, result: TrainResult) -> None:
+    """Weights, configuration and loss history in one .npz file."""
+    arrays = dict(result.weights.named())
+    meta = {"config": asdict(result.config), "steps_done": result.start_step + len(result.losses)}
+    try:
+        np.savez(path, losses=np.array(result.losses), meta=np.array(json.dumps(meta)), **arrays)
+    except OSError as error:
+        raise UsageError(f"cannot save to {path}: {error.strerror}") from None
+
+
+def load(path: str) -> tuple[TrainConfig, mlp.Weights, int]:
+    """A run saved by ``save``: its configuration, weights and step count."""
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            meta = json.loads(str(archive["meta"]))
+            weights = mlp.Weights(**{name: archive[name] for name in ("w1", "w2", "b1", "b2") if name in archive})
+    except (OSError, KeyError, ValueError) as error:
+        raise UsageError(f"cannot load {path}: not a run saved by backprop train --save ({error})") from None
+    return TrainConfig(**meta["config"]), weights, int(meta["steps_done"])
+
+
+def check_gradcheck(report: dict | None) -> None:
+    """Exit code 1 when --gradcheck found a relative error above its limit."""
+    if report is not None and not report["ok"]:
+        raise CheckFailed(f"gradient check failed: max relative error {report['max_relative_error']:.2e} > {report['limit']:.0e}")
+
+
+@dataclass
+class TrainRequest:
+    """Everything the ``train`` command line asked for (None: the default)."""
+
+    options: dict = field(default_factory=dict)  # TrainConfig fields given on the command line
+    gradcheck: bool = False
+    save: str | None = None
+    load: str | None = None
+    json: bool = False
+    plot: str | None = None
+
+
+def run_train(request: TrainRequest, stdout=None) -> None:
+    """Run one ``train`` request; raises BackpropError subclasses for the exit code."""
+    from . import render_train
+
+    stdout = stdout or sys.stdout
+    loaded_config, loaded_weights, done = load(request.load) if request.load else (None, None, 0)
+    config = resolve_config(request.options, loaded_config)
+    config, data, weights = prepare(config, loaded_weights)
+    report = gradient_check(config, data, weights) if request.gradcheck else None
+    with render_train.progress(config.steps) as callback:
+        result = train(config, data, weights, callback)
+    result.start_step, result.gradcheck = done, report
+    if request.save:
+        save(request.save, result)
+    if request.plot:
+        render_train.write_plot(request.plot, result)
+    if request.json:
+        stdout.write(json.dumps(render_train.json_document(result)) + "\n")
+    else:
+        stdout.write("\n".join(render_train.summary_lines(result)) + "\n")
+    stdout.flush()
+    check_gradcheck(report)
