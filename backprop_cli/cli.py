@@ -121,6 +121,51 @@ def grad(
     )
 
 
+@app.command()
+def batch(
+    expr: Annotated[str, typer.Argument(metavar="EXPR", help="The expression or program, @PATH, or - for stdin.")],
+    input_path: Annotated[
+        str,
+        typer.Option("--input", metavar="FILE", help="Rows: CSV with a header of variable names, or JSON Lines; - for stdin."),
+    ],
+    output: Annotated[
+        str | None, typer.Option("--output", metavar="FILE", help="Write here (atomically) instead of stdout.")
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Write JSON Lines instead of CSV.")] = False,
+    expect_columns: Annotated[
+        bool, typer.Option("--expect-columns", help="Grade against expected_f, expected_dx, ... columns: adds a pass column.")
+    ] = False,
+    tol: Annotated[float, typer.Option("--tol", help="Tolerance of --expect-columns: relative, with an absolute floor.")] = 1e-6,
+    skip_bad: Annotated[
+        bool, typer.Option("--skip-bad", help="Write the good rows, report each bad one, exit 2 at the end.")
+    ] = False,
+    chunk_size: Annotated[int, typer.Option("--chunk-size", help="Rows per vectorised chunk.")] = 65536,
+    convention: Annotated[
+        Convention, typer.Option("--convention", help="Gradient at kinks: pytorch, jax or sympy.")
+    ] = Convention.pytorch,
+    fuse: Annotated[list[Fusion] | None, typer.Option("--fuse", help="Collapse 1/(1+exp(-t)) into one sigmoid gate.")] = None,
+    output_name: Annotated[str | None, typer.Option("--output-name", metavar="NAME", help="In a program: the output.")] = None,
+) -> None:
+    """Value and every gradient of EXPR for each row of a CSV or JSON Lines file."""
+    from .batch import BatchRequest, run_batch
+
+    run_batch(
+        BatchRequest(
+            expression=expr,
+            input=input_path,
+            output=output,
+            json=json_output,
+            expect_columns=expect_columns,
+            tol=tol,
+            skip_bad=skip_bad,
+            chunk_size=chunk_size,
+            convention=convention.value,
+            fuse=tuple(f.value for f in fuse or []),
+            output_name=output_name,
+        )
+    )
+
+
 class Activation(str, Enum):
     sigmoid = "sigmoid"
     relu = "relu"

@@ -22,7 +22,8 @@ CONVENTIONS = ("pytorch", "jax", "sympy")
 class Kink:
     """A non-differentiable point of an operator and what each convention does there.
 
-    ``at(args)`` says whether the inputs sit on the kink. ``values[convention](args)``
+    ``at(args)`` says whether the inputs sit on the kink (elementwise when the
+    arguments are NumPy arrays, as in ``batch``). ``values[convention](args)``
     gives the local gradients used there, one per input; a convention missing from
     ``values`` uses the SymPy-derived rule as it evaluates (Heaviside(0) = 1/2).
     """
@@ -107,7 +108,7 @@ _RULE_LIST = [
         # Only a kink when alpha != 1: the two one-sided slopes are 1 and alpha.
         kink=Kink(
             "elu at 0",
-            lambda args: args[0] == 0 and args[1] != 1,
+            lambda args: (args[0] == 0) & (args[1] != 1),  # & not `and`: args may be arrays (batch)
             {
                 "pytorch": lambda args: (args[1], 0.0),
                 "jax": lambda args: (args[1], 0.0),

@@ -16,6 +16,7 @@ POINTS = [(0.7, 0.3), (1.9, -0.4), (0.05, 2.5)]
 
 def test_generated_rules_are_what_sympy_derives_today():
     assert codegen.TARGET.read_text() == codegen.generate(), "run: python -m backprop_cli.codegen"
+    assert codegen.NUMPY_TARGET.read_text() == codegen.generate_numpy(), "run: python -m backprop_cli.codegen"
 
 
 def test_custom_sympy_functions_match_their_textbook_formulas():

@@ -1,0 +1,268 @@
+"""``backprop batch``: value and every gradient for many binding rows (SPEC §8).
+
+One parse, one staging, then the rows in chunks: parse a chunk's numbers into
+arrays, run ``batch_engine`` over the whole chunk, grade it if asked, write it.
+Every input row is either written or reported: rows in = rows out + rows reported.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import batch_io
+from .batch_engine import evaluate_rows
+from .bindings import read_expression
+from .errors import BackpropError, CheckFailed, NonFiniteError, UsageError
+from .graph import Graph, stage
+
+EXPECTED_PREFIX = "expected_"
+
+
+@dataclass
+class BatchRequest:
+    """Everything the ``batch`` command line asked for."""
+
+    expression: str
+    input: str
+    output: str | None = None
+    json: bool = False
+    expect_columns: bool = False
+    tol: float = 1e-6
+    skip_bad: bool = False
+    chunk_size: int = 65536
+    convention: str = "pytorch"
+    fuse: tuple[str, ...] = ()
+    output_name: str | None = None
+
+
+@dataclass
+class Tally:
+    """What happened to the rows, for the summary and the exit code."""
+
+    rows_in: int = 0
+    rows_out: int = 0
+    bad: list[str] = field(default_factory=list)
+    passed: int = 0
+    failed: int = 0
+    non_finite: int = 0
+    first_non_finite: int | None = None
+
+
+class BadRow(Exception):
+    """A row that cannot be evaluated (missing or extra column, not a number)."""
+
+
+def run_batch(request: BatchRequest, stdin=None, stdout=None, stderr=None) -> None:
+    """Run one ``batch`` request; raises BackpropError subclasses for the exit code."""
+    stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
+    if request.chunk_size < 1:
+        raise UsageError("--chunk-size must be at least 1")
+    if request.tol < 0:
+        raise UsageError("--tol must be zero or positive")
+    if request.expression == "-" and request.input == "-":
+        raise UsageError("the expression and the rows cannot both come from standard input")
+    graph = stage(read_expression(request.expression, stdin), request.fuse, request.output_name)
+    reader = batch_io.open_reader(request.input, stdin)
+    layout = Layout(graph, reader.header, request.expect_columns, isinstance(reader, batch_io.JsonLinesReader))
+    spool = batch_io.Spool(request.output)
+    tally = Tally()
+    try:
+        writer = _writer(request, spool.stream, layout)
+        for chunk in reader.chunks(request.chunk_size):
+            _process(chunk, graph, layout, request, writer, tally, stderr)
+    except BaseException:
+        spool.discard()
+        raise
+    if tally.bad and not request.skip_bad:
+        spool.discard()
+        raise UsageError(f"{tally.bad[0]} (nothing written; --skip-bad writes the good rows)")
+    spool.commit(stdout)
+    _finish(request, tally, stderr)
+
+
+class Layout:
+    """Which input columns are variables and expectations, and the output columns."""
+
+    def __init__(self, graph: Graph, header: list[str], expect: bool, json_lines: bool) -> None:
+        self.header = header
+        self.variables = list(graph.variables)
+        self.json_lines = json_lines
+        if not json_lines:
+            missing = [name for name in self.variables if name not in header]
+            if missing:
+                raise UsageError(f"the input has no column for {', '.join(missing)} (its columns: {', '.join(header)})")
+        self.index = {name: header.index(name) for name in self.variables} if not json_lines else {}
+        self.results = ["f"] + [f"df/d{name}" for name in self.variables]
+        self.expected: dict[str, str] = {}  # output column -> expected column
+        if expect:
+            self.expected = _expected_columns(header, self.results)
+        self.output_header = header + self.results + (["pass"] if expect else [])
+
+
+def _expected_columns(header: list[str], results: list[str]) -> dict[str, str]:
+    """expected_f -> f, expected_dx -> df/dx (only those present)."""
+    wanted = {result: EXPECTED_PREFIX + ("f" if result == "f" else "d" + result[4:]) for result in results}
+    found = {result: column for result, column in wanted.items() if column in header}
+    if not found:
+        raise UsageError(f"--expect-columns: the input has none of the columns {', '.join(wanted.values())}")
+    return found
+
+
+def _writer(request: BatchRequest, stream, layout: Layout):
+    if request.json:
+        return _JsonWriter(stream, layout)
+    return batch_io.CsvWriter(stream, layout.output_header)
+
+
+class _JsonWriter:
+    def __init__(self, stream, layout: Layout) -> None:
+        self.stream, self.layout = stream, layout
+
+    def write_many(self, rows) -> None:
+        import json
+
+        lines = []
+        for fields, results in rows:
+            data = dict(fields) if isinstance(fields, dict) else dict(zip(self.layout.header, fields))
+            data.update(results)
+            lines.append(json.dumps(data, ensure_ascii=False))
+        if lines:
+            self.stream.write("\n".join(lines) + "\n")
+
+
+def _process(chunk: list, graph: Graph, layout: Layout, request: BatchRequest, writer, tally: Tally, stderr) -> None:
+    tally.rows_in += len(chunk)
+    good, columns, expected = _parse_chunk(chunk, layout, tally, request.skip_bad, stderr)
+    if not good:
+        return
+    value, grads = evaluate_rows(graph, columns, len(good), request.convention)
+    results = np.column_stack([value] + [grads[name] for name in layout.variables])
+    _count_non_finite(results, good, tally)
+    passed = _grade(results, expected, layout, request.tol, tally) if layout.expected else None
+    writer.write_many(_output_rows(good, results, passed, layout, request.json))
+    tally.rows_out += len(good)
+
+
+def _parse_chunk(chunk: list, layout: Layout, tally: Tally, skip_bad: bool, stderr):
+    """Arrays of the variables (and expectations) for the chunk's good rows."""
+    good, numbers, expected = [], [], []
+    for row in chunk:
+        try:
+            numbers.append(_row_numbers(row, layout))
+            expected.append(_row_expected(row, layout))
+            good.append(row)
+        except BadRow as problem:
+            message = f"line {row.line}: {problem}"
+            tally.bad.append(message)
+            if not skip_bad:
+                return [], {}, None
+            stderr.write(f"backprop: bad row: {message}\n")
+    matrix = np.array(numbers, dtype=float).reshape(len(good), len(layout.variables))
+    columns = {name: matrix[:, i] for i, name in enumerate(layout.variables)}
+    return good, columns, np.array(expected, dtype=float).reshape(len(good), len(layout.expected))
+
+
+def _row_numbers(row, layout: Layout) -> list[float]:
+    if layout.json_lines:
+        return _json_numbers(row, layout.variables)
+    cells = row.fields
+    if len(cells) != len(layout.header):
+        what = "missing column(s)" if len(cells) < len(layout.header) else "extra value(s)"
+        raise BadRow(f"{what}: {len(cells)} values, the header has {len(layout.header)} columns")
+    return [_number(cells[layout.index[name]], name) for name in layout.variables]
+
+
+def _json_numbers(row, names: list[str]) -> list[float]:
+    if not isinstance(row.fields, dict):
+        raise BadRow(row.fields)
+    values = []
+    for name in names:
+        if name not in row.fields:
+            raise BadRow(f"no value for {name}")
+        value = row.fields[name]
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise BadRow(f"{name} is not a number: {value!r}")
+        values.append(_number(value, name))
+    return values
+
+
+def _number(text, name: str) -> float:
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        raise BadRow(f"{name} is not a number: {text!r}") from None
+
+
+def _row_expected(row, layout: Layout) -> list[float]:
+    """Expected values, nan where a cell is empty (that result is not graded)."""
+    values = []
+    for column in layout.expected.values():
+        text = row.fields.get(column, "") if isinstance(row.fields, dict) else row.fields[layout.header.index(column)]
+        values.append(float("nan") if str(text).strip() == "" else _number(text, column))
+    return values
+
+
+def _count_non_finite(results: np.ndarray, good: list, tally: Tally) -> None:
+    bad = ~np.isfinite(results).all(axis=1)
+    count = int(bad.sum())
+    if count:
+        tally.non_finite += count
+        if tally.first_non_finite is None:
+            tally.first_non_finite = good[int(np.argmax(bad))].line
+
+
+def _grade(results: np.ndarray, expected: np.ndarray, layout: Layout, tol: float, tally: Tally) -> np.ndarray:
+    """Per row: every expected cell within tol (relative, with an absolute floor)."""
+    positions = [layout.results.index(result) for result in layout.expected]
+    got = results[:, positions]
+    graded = ~np.isnan(expected)
+    with np.errstate(invalid="ignore"):
+        close = np.abs(got - expected) <= tol * np.maximum(1.0, np.abs(expected))
+    ok = np.where(graded, close, True).all(axis=1)
+    tally.passed += int(ok.sum())
+    tally.failed += int((~ok).sum())
+    return ok
+
+
+def _output_rows(good: list, results: np.ndarray, passed, layout: Layout, as_json: bool):
+    if as_json:
+        names = layout.results + (["pass"] if passed is not None else [])
+        for i, row in enumerate(good):
+            values = [batch_io.json_number(v) for v in results[i].tolist()]
+            if passed is not None:
+                values.append(bool(passed[i]))
+            yield row.fields, dict(zip(names, values))
+        return
+    texts = [[repr(v) for v in line] for line in results.tolist()]
+    marks = ["true" if p else "false" for p in passed.tolist()] if passed is not None else None
+    for i, row in enumerate(good):
+        cells = _csv_cells(row, layout)
+        yield cells + texts[i] + ([marks[i]] if marks else [])
+
+
+def _csv_cells(row, layout: Layout) -> list[str]:
+    if isinstance(row.fields, dict):
+        return [str(row.fields.get(name, "")) for name in layout.header]
+    return row.fields
+
+
+def _finish(request: BatchRequest, tally: Tally, stderr) -> None:
+    if request.expect_columns:
+        stderr.write(f"graded {tally.passed + tally.failed} rows: {tally.passed} passed, {tally.failed} failed\n")
+    problems: list[BackpropError] = []
+    if tally.bad:
+        problems.append(UsageError(f"{len(tally.bad)} bad row(s) reported; {tally.rows_out} of {tally.rows_in} rows written"))
+    if tally.non_finite:
+        problems.append(
+            NonFiniteError(f"non-finite results in {tally.non_finite} row(s), the first at line {tally.first_non_finite}")
+        )
+    if tally.failed:
+        problems.append(CheckFailed(f"{tally.failed} of {tally.passed + tally.failed} rows failed the expectations"))
+    if problems:
+        raise min(problems, key=lambda p: _SEVERITY[p.exit_code])
+
+
+_SEVERITY = {2: 0, 3: 1, 1: 2}
