@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import batch_io
+from . import batch_fast, batch_io
 from .batch_engine import evaluate_rows
 from .bindings import read_expression
 from .errors import BackpropError, CheckFailed, NonFiniteError, UsageError
@@ -65,22 +65,38 @@ def run_batch(request: BatchRequest, stdin=None, stdout=None, stderr=None) -> No
     if request.expression == "-" and request.input == "-":
         raise UsageError("the expression and the rows cannot both come from standard input")
     graph = stage(read_expression(request.expression, stdin), request.fuse, request.output_name)
-    reader = batch_io.open_reader(request.input, stdin)
-    layout = Layout(graph, reader.header, request.expect_columns, isinstance(reader, batch_io.JsonLinesReader))
-    spool = batch_io.Spool(request.output)
-    tally = Tally()
-    try:
-        writer = _writer(request, spool.stream, layout)
-        for chunk in reader.chunks(request.chunk_size):
-            _process(chunk, graph, layout, request, writer, tally, stderr)
-    except BaseException:
-        spool.discard()
-        raise
+    with batch_io.input_file(request.input, stdin, copy=batch_fast.available() and not request.json) as path:
+        reader = batch_io.open_reader(path, stdin)
+        json_lines = isinstance(reader, batch_io.JsonLinesReader)
+        layout = Layout(graph, reader.header, request.expect_columns, json_lines)
+        spool = batch_io.Spool(request.output)
+        try:
+            tally = _run_engines(path, reader, graph, layout, request, spool, stdin, stderr, fast=not json_lines)
+        except BaseException:
+            spool.discard()
+            raise
     if tally.bad and not request.skip_bad:
         spool.discard()
         raise UsageError(f"{tally.bad[0]} (nothing written; --skip-bad writes the good rows)")
     spool.commit(stdout)
     _finish(request, tally, stderr)
+
+
+def _run_engines(path, reader, graph, layout, request, spool, stdin, stderr, fast: bool) -> Tally:
+    """The polars engine for clean CSV when installed; the row-by-row engine otherwise or after it."""
+    if fast and path != "-" and not request.json and batch_fast.available():
+        tally = Tally()
+        try:
+            batch_fast.run(path, graph, layout, request, spool.stream, tally)
+            return tally
+        except batch_fast.NotClean:
+            spool.reset()
+            reader = batch_io.open_reader(path, stdin)
+    tally = Tally()
+    writer = _writer(request, spool.stream, layout)
+    for chunk in reader.chunks(request.chunk_size):
+        _process(chunk, graph, layout, request, writer, tally, stderr)
+    return tally
 
 
 class Layout:
@@ -140,7 +156,7 @@ def _process(chunk: list, graph: Graph, layout: Layout, request: BatchRequest, w
         return
     value, grads = evaluate_rows(graph, columns, len(good), request.convention)
     results = np.column_stack([value] + [grads[name] for name in layout.variables])
-    _count_non_finite(results, good, tally)
+    _count_non_finite(results, [row.line for row in good], tally)
     passed = _grade(results, expected, layout, request.tol, tally) if layout.expected else None
     writer.write_many(_output_rows(good, results, passed, layout, request.json))
     tally.rows_out += len(good)
@@ -227,13 +243,13 @@ def _row_expected(row, layout: Layout) -> list[float]:
     return values
 
 
-def _count_non_finite(results: np.ndarray, good: list, tally: Tally) -> None:
+def _count_non_finite(results: np.ndarray, lines, tally: Tally) -> None:
     bad = ~np.isfinite(results).all(axis=1)
     count = int(bad.sum())
     if count:
         tally.non_finite += count
         if tally.first_non_finite is None:
-            tally.first_non_finite = good[int(np.argmax(bad))].line
+            tally.first_non_finite = lines[int(np.argmax(bad))]
 
 
 def _grade(results: np.ndarray, expected: np.ndarray, layout: Layout, tol: float, tally: Tally) -> np.ndarray:

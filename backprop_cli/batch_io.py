@@ -17,6 +17,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, islice
 
@@ -85,6 +86,22 @@ def open_reader(path: str, stdin):
     return CsvReader(lines)
 
 
+@contextmanager
+def input_file(path: str, stdin, copy: bool):
+    """The input as a path; standard input is copied to a temporary file when ``copy``
+    (the fast engine reads a file, and may need to read it twice)."""
+    if path != "-" or not copy:
+        yield path
+        return
+    handle, temporary = tempfile.mkstemp(prefix=".backprop-batch-", suffix=".csv")
+    try:
+        with os.fdopen(handle, "w", newline="") as spooled:
+            shutil.copyfileobj(stdin, spooled)
+        yield temporary
+    finally:
+        os.unlink(temporary)
+
+
 def _open(path: str):
     try:
         return open(path, newline="")
@@ -127,6 +144,9 @@ class Spool:
         except OSError as error:
             raise UsageError(f"cannot write next to {destination}: {error.strerror}") from None
         self.stream = os.fdopen(handle, "w", newline="")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.path, 0o666 & ~umask)  # mkstemp makes it private; the result is an ordinary file
 
     def commit(self, stdout=None) -> None:
         """Rename into place (``--output``), or copy to stdout."""
@@ -139,6 +159,11 @@ class Spool:
             shutil.copyfileobj(spooled, stdout)
         stdout.flush()
         os.unlink(self.path)
+
+    def reset(self) -> None:
+        """Forget what was written so far (the fast engine gave the input back)."""
+        self.stream.seek(0)
+        self.stream.truncate()
 
     def discard(self) -> None:
         self.stream.close()
