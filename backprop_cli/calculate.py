@@ -37,6 +37,7 @@ class GradRequest:
     fuse: tuple[str, ...] = ()
     convention: str = "pytorch"
     output_name: str | None = None
+    render: str | None = None  # also draw the graph to this .svg/.png
 
 
 def run_grad(request: GradRequest, stdin=None, stdout=None, stderr=None) -> None:
@@ -62,14 +63,18 @@ def run_grad(request: GradRequest, stdin=None, stdout=None, stderr=None) -> None
     result = evaluate(graph, values, request.convention)
     checks = finite_difference_check(result, values, wrt or variables) if request.check else []
     _render(request, source, result, wrt, checks, stdout)
+    if request.render:
+        from .render_export import GraphView, render
+
+        render(GraphView(node_reports(result), variable_reports(result), graph.output_name), request.render)
     _report_problems(request, result, expectations, checks, stderr)
 
 
 def _check_combinations(request: GradRequest) -> None:
     if request.quiet and request.output_format != "table":
         raise UsageError("--quiet prints bare numbers: it cannot be combined with --json or --format")
-    if request.explain and request.output_format == "json":
-        raise UsageError("--explain prints the chain rule as text (or --format latex), not JSON")
+    if request.explain and request.output_format not in ("table", "latex"):
+        raise UsageError(f"--explain prints the chain rule as text (or --format latex), not {request.output_format}")
     if request.explain and request.quiet:
         raise UsageError("--explain and --quiet cannot be combined")
 
@@ -111,6 +116,10 @@ def _render(request: GradRequest, source: str, result: Evaluation, wrt, checks, 
 
         all_variables = variable_reports(result)
         _write(stdout, explain_lines(nodes, all_variables, output, latex=request.output_format == "latex"))
+    elif request.output_format in ("tree", "dot", "mermaid", "csv"):
+        from .render_export import EXPORTS, GraphView
+
+        _write(stdout, [EXPORTS[request.output_format](GraphView(nodes, variables, output)).rstrip("\n")])
     elif request.output_format == "json":
         from . import render_json
 

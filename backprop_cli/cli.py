@@ -32,6 +32,10 @@ class OutputFormat(str, Enum):
     table = "table"
     json = "json"
     latex = "latex"
+    tree = "tree"
+    dot = "dot"
+    mermaid = "mermaid"
+    csv = "csv"
 
 
 class Convention(str, Enum):
@@ -71,7 +75,8 @@ def grad(
     expr: Annotated[str, typer.Argument(metavar="EXPR", help="The expression, @PATH to read it from a file, or - for stdin.")],
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object (same as --format json).")] = False,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", help="table, json, or latex (the chain rule as an align environment).")
+        OutputFormat,
+        typer.Option("--format", help="table, json, latex (the chain rule), or the graph as tree, dot, mermaid, csv."),
     ] = OutputFormat.table,
     quiet: Annotated[bool, typer.Option("--quiet", help="Print only gradients: name<TAB>value per line.")] = False,
     wrt: Annotated[str | None, typer.Option("--wrt", help="Report only these variables, comma-separated.")] = None,
@@ -91,6 +96,9 @@ def grad(
         typer.Option(
             "--output-name", metavar="NAME", help="In a program: differentiate NAME's newest value, not the last statement."
         ),
+    ] = None,
+    render: Annotated[
+        str | None, typer.Option("--render", metavar="PATH.svg|PATH.png", help="Also draw the graph (needs Graphviz).")
     ] = None,
     bindings: Annotated[
         str | None, typer.Option("--bindings", metavar="FILE", help='JSON object of values, e.g. {"x": -2}.')
@@ -117,6 +125,7 @@ def grad(
             fuse=tuple(f.value for f in fuse or []),
             convention=convention.value,
             output_name=output_name,
+            render=render,
         )
     )
 

@@ -15,6 +15,30 @@ from backprop_cli.graph import stage
 HEADLINE = "(x+y)*z"
 
 
+@pytest.fixture(autouse=True, params=["polars", "python"])
+def engine(request, monkeypatch):
+    """Every test runs on both CSV engines: the polars one (when installed) and the row-by-row one."""
+    if request.param == "polars":
+        pytest.importorskip("polars")
+        monkeypatch.delenv("BACKPROP_CSV_ENGINE", raising=False)
+    else:
+        monkeypatch.setenv("BACKPROP_CSV_ENGINE", "python")
+    return request.param
+
+
+def test_the_fast_engine_runs_clean_input_and_hands_back_bad_input(cli, engine, monkeypatch):
+    from backprop_cli import batch_fast
+
+    calls = []
+    real = batch_fast.run
+    monkeypatch.setattr(batch_fast, "run", lambda *args: calls.append(1) or real(*args))
+    assert cli("batch", HEADLINE, "--input", "-", stdin="x,y,z\n1,2,3\n").code == 0
+    assert calls == ([1] if engine == "polars" else [])
+    run = cli("batch", HEADLINE, "--input", "-", "--skip-bad", stdin="x,y,z\n1,2,3\n1,b,3\n")
+    assert run.out == "x,y,z,f,df/dx,df/dy,df/dz\n1,2,3,9.0,3.0,3.0,3.0\n"  # nothing of the first attempt left
+    assert run.err.startswith("backprop: bad row: line 3: y is not a number: 'b'")
+
+
 def test_csv_in_csv_out(cli):
     run = cli("batch", HEADLINE, "--input", "-", stdin="x,y,z\n-2,5,-4\n1,2,3\n")
     assert run.code == 0, run.err
