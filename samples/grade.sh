@@ -2,7 +2,7 @@
 # Grade hand-computed gradients of samples/headline.expr, (x+y)*z: one backprop call per row,
 # each with --expect, so backprop's exit code is the verdict (0 pass, 1 wrong, 2/3 bad row).
 #
-#   samples/grade.sh [answers.csv]      CSV header: student,x,y,z,dfdx,dfdy,dfdz
+#   samples/grade.sh [answers.csv]      CSV header: student,x,y,z,expected_dx,expected_dy,expected_dz
 #
 # Uses `backprop` from PATH; set BACKPROP="python -m backprop_cli" to use another one.
 set -u

@@ -122,7 +122,7 @@ def test_explain_latex(cli):
     "extra, message",
     [
         (["--quiet", "--json"], "--quiet prints bare numbers: it cannot be combined with --json or --format"),
-        (["--explain", "--json"], "--explain prints the chain rule as text (or --format latex), not JSON"),
+        (["--explain", "--json"], "--explain prints the chain rule as text (or --format latex), not json"),
         (["--tol", "-1"], "--tol must be zero or positive"),
     ],
 )

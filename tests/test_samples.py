@@ -45,3 +45,13 @@ def test_grading_script():
         "kurt: wrong: expected ∂f/∂y = -10, got 10 (tolerance 0.001)",
         "graded 5: 3 right, 2 not",
     ]
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="the grading script is a bash script")
+def test_batch_grading_script_agrees_with_the_loop():
+    env = dict(os.environ, BACKPROP=f"{sys.executable} -m backprop_cli", PYTHONPATH=str(SAMPLES.parent))
+    proc = subprocess.run(["bash", str(SAMPLES / "grade_batch.sh")], capture_output=True, text=True, env=env)
+    assert proc.returncode == 1
+    verdicts = [line.split(",")[0] + ":" + line.split(",")[-1] for line in proc.stdout.splitlines()[1:]]
+    assert verdicts == ["ada:true", "grace:false", "alan:true", "emmy:true", "kurt:false"]
+    assert proc.stderr.splitlines()[0] == "graded 5 rows: 3 passed, 2 failed"
