@@ -42,21 +42,58 @@ def parse_binding_args(args: list[str]) -> dict[str, float]:
     return bindings
 
 
-def parse_value(name: str, text) -> float:
-    """A binding's value as a float; a clear error for anything else."""
+def parse_value(name: str, text):
+    """A binding's value: a float, or for an array (vector mode) nested lists of floats."""
     if isinstance(text, bool):
         raise UsageError(f"value of {name} is not a number: {text!r}")
     if isinstance(text, (int, float)):
         return float(text)
     if isinstance(text, str) and _NUMBER.fullmatch(text):
         return float(text)
-    if isinstance(text, (list, str)) and str(text).lstrip().startswith("["):
-        raise UsageError(f"value of {name} is an array: vector mode is not available in this version")
+    if isinstance(text, str) and text.lstrip().startswith("["):
+        try:
+            text = json.loads(text)  # JSON, never Python: no code runs
+        except json.JSONDecodeError as error:
+            raise UsageError(
+                f"value of {name} is not a valid array: {error.msg} (write it like [[0.1, 0.5], [-0.3, 0.8]])"
+            ) from None
+    if isinstance(text, list):
+        return _array(name, text)
     raise UsageError(f"value of {name} is not a number: {text!r}")
 
 
-def load_bindings_file(path: str) -> dict[str, float]:
-    """Read a JSON object ``{"x": -2, ...}``."""
+def _array(name: str, rows: list) -> list:
+    """Nested lists of numbers, rectangular; checked here so NumPy sees only clean data."""
+    shape: list[int] = []
+    level = rows
+    while isinstance(level, list):
+        shape.append(len(level))
+        level = level[0] if level else None
+    flat = [rows]
+    for depth, size in enumerate(shape):
+        next_level = []
+        for item in flat:
+            if not isinstance(item, list) or len(item) != size:
+                raise UsageError(f"value of {name} is not a rectangular array (at depth {depth + 1})")
+            next_level.extend(item)
+        flat = next_level
+    for item in flat:
+        if isinstance(item, bool) or not isinstance(item, (int, float)):
+            raise UsageError(f"value of {name} has a non-number element: {item!r}")
+    if not shape or 0 in shape:
+        raise UsageError(f"value of {name} is an empty array")
+    return rows
+
+
+def is_array(value) -> bool:
+    """True for a vector-mode value (nested lists, or a NumPy array from a .npz file)."""
+    return not isinstance(value, float)
+
+
+def load_bindings_file(path: str) -> dict:
+    """Read a JSON object ``{"x": -2, "W": [[...]]}``, or the arrays of a NumPy ``.npz`` file."""
+    if path.endswith(".npz"):
+        return _load_npz(path)
     try:
         data = json.loads(Path(path).read_text())
     except OSError as error:
@@ -68,7 +105,18 @@ def load_bindings_file(path: str) -> dict[str, float]:
     return {str(name): parse_value(str(name), value) for name, value in data.items()}
 
 
-def resolve(variables: list[str], given: dict[str, float]) -> dict[str, float]:
+def _load_npz(path: str) -> dict:
+    import numpy as np
+
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            arrays = {name: np.asarray(archive[name], dtype=float) for name in archive.files}
+    except (OSError, ValueError) as error:
+        raise UsageError(f"cannot read bindings file {path}: {error}") from None
+    return {name: float(a) if a.ndim == 0 else a for name, a in arrays.items()}
+
+
+def resolve(variables: list[str], given: dict) -> dict:
     """Check the bindings against the expression's variables: none missing, none unknown."""
     for name in given:
         if name not in variables:

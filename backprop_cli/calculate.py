@@ -18,6 +18,7 @@ from .engine import Evaluation, evaluate, first_non_finite
 from .errors import CheckFailed, ExpressionError, NonFiniteError, UsageError
 from .graph import stage
 from .report import node_reports, variable_reports
+from .vector_engine import is_vector_graph
 
 
 @dataclass
@@ -60,6 +61,11 @@ def run_grad(request: GradRequest, stdin=None, stdout=None, stderr=None) -> None
     if request.tol < 0:
         raise UsageError("--tol must be zero or positive")
 
+    if any(binding_args.is_array(v) for v in values.values()) or is_vector_graph(graph):
+        _run_vector(request, source, graph, values, wrt or variables, wrt, expectations, stdout, stderr)
+        return
+    if any(binding_args.is_array(e.expected) for e in expectations):
+        raise UsageError("--expect: an array value needs vector mode (an array binding)")
     result = evaluate(graph, values, request.convention)
     checks = finite_difference_check(result, values, wrt or variables) if request.check else []
     _render(request, source, result, wrt, checks, stdout)
@@ -91,6 +97,42 @@ def _parse_wrt(text: str | None, variables: list[str]) -> list[str] | None:
             hint = f"did you mean {close[0]}?" if close else f"its variables are {', '.join(variables) or 'none'}"
             raise UsageError(f"--wrt {name}: not a variable of the expression; {hint}")
     return list(dict.fromkeys(names))
+
+
+def _run_vector(request: GradRequest, source, graph, values, names, wrt, expectations, stdout, stderr) -> None:
+    """SPEC §5b: arrays, shapes, vector–Jacobian products."""
+    from . import vector_engine, vector_mode
+
+    vector_mode.refuse_scalar_only_options(request)
+    result = vector_engine.evaluate(graph, values, request.convention)
+    nodes = vector_mode.node_reports(result)
+    checks = vector_mode.finite_difference_rows(result, values, names) if request.check else []
+    if request.quiet:
+        _write(stdout, vector_mode.quiet_lines(result, names, wrt is not None and len(wrt) == 1))
+    elif request.explain:
+        _write(stdout, vector_mode.explain_lines(nodes, graph.output_name))
+    elif request.output_format == "json":
+        from .render_json import dumps
+
+        extra = {"check": {row.pop("name"): row for row in [dict(r) for r in checks]}} if request.check else None
+        _write(stdout, [dumps(vector_mode.json_document(source, result, nodes, names, extra))])
+    else:
+        from . import render_table
+
+        render_table.print_tables(*vector_mode.table_lines(source, result, nodes, names))
+        if checks:
+            _write(
+                stdout,
+                [
+                    f"check {r['name']}: max relative error {r['relative_error']:.2e} over {r['elements']} elements"
+                    for r in checks
+                ],
+            )
+    failures = vector_mode.expectation_failures(result, expectations, request.tol)
+    failures += [
+        f"∂f/∂{r['name']}: finite differences disagree (relative error {r['relative_error']:.2e})" for r in checks if not r["ok"]
+    ]
+    vector_mode.raise_problems(result, failures, stderr)
 
 
 def _refuse_assigned_bindings(graph, given: dict) -> None:

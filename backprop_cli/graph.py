@@ -17,7 +17,7 @@ from . import lexer
 from .errors import ExpressionError, UsageError
 from .parser import parse
 from .program import Statement, split_program
-from .rules import RULES
+from .rules import RULES, VECTOR_RULES
 
 
 @dataclass(slots=True)
@@ -57,7 +57,8 @@ class Graph:
         """The gate pattern of SPEC §4 (a node used twice or more is an adder: see report)."""
         if node.op == "mul" and any(s in self.constants for s in node.inputs):
             return "scaler"
-        return RULES[node.op].pattern
+        rule = RULES.get(node.op) or VECTOR_RULES[node.op]
+        return rule.pattern
 
     def slot_uses(self) -> dict[int, int]:
         """How many node inputs read each slot (computed on demand: the hot path needs none)."""
@@ -120,9 +121,6 @@ def _stage_expression(graph: Graph, statement: Statement, scope: dict[str, int],
             if op == "neg" and inputs[0] in constants and labels[inputs[0]][0] != "-":
                 stack.append(_negate_constant(graph, inputs[0]))
                 continue
-            if op not in RULES:
-                message = f"'{op}' needs vector mode (array bindings), which this version does not have yet"
-                raise ExpressionError(message, source, statement.offset + lexer.position(text, at))
             slot = len(labels)
             labels.append("")
             nodes.append(Node(op, inputs, slot, at))

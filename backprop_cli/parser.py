@@ -22,7 +22,7 @@ from difflib import get_close_matches
 from . import lexer
 from .errors import ExpressionError, UsageError
 from .lexer import BAD, COMMA, LPAREN, NAME, NUM, OP, RPAREN
-from .rules import BINARY_OPERATORS, CONSTANTS, FUNCTIONS, VECTOR_FUNCTIONS
+from .rules import BINARY_OPERATORS, CONSTANTS, FUNCTIONS
 
 # Binding powers: higher binds tighter. Unary minus sits between * and ** so that
 # -x**2 is -(x**2) and 2**-x is 2**(-x), as in Python and the lectures.
@@ -127,7 +127,7 @@ def _error(source: str, message: str, at: int) -> ExpressionError:
 def _name_item(source: str, name: str, at: int) -> tuple:
     if name in _RESERVED:
         raise _error(source, f"{name!r} is a Python keyword, not part of the expression language", at)
-    if name in FUNCTIONS or name in VECTOR_FUNCTIONS:
+    if name in FUNCTIONS:
         raise _error(source, f"{name!r} is a function: call it as {name}(...)", at)
     if name in CONSTANTS:
         return ("num", float(CONSTANTS[name]), name, at)
@@ -138,8 +138,6 @@ def _open_call(source: str, name: str, at: int) -> _Frame:
     """A name followed by '(': push the call's frame (its '(' token is then skipped)."""
     if name in _RESERVED:
         raise _error(source, f"{name!r} is a Python keyword, not part of the expression language", at)
-    if name in VECTOR_FUNCTIONS:
-        raise _error(source, f"{name}() works on arrays (vector mode), which this version does not have yet", at)
     if name not in FUNCTIONS:
         raise _error(source, _unknown_function(name), at)
     return _Frame(name, at)

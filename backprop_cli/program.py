@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import ExpressionError
-from .rules import CONSTANTS, FUNCTIONS, VECTOR_FUNCTIONS
+from .rules import CONSTANTS, FUNCTIONS
 
 _COMMENT = re.compile(r"#[^\n]*")
 _BREAKS = re.compile(r"[;\n()]")
@@ -83,7 +83,7 @@ def _statement(source: str, blanked: str, start: int, end: int) -> Statement | N
 def _check_target(source: str, target: str, at: int) -> None:
     if keyword.iskeyword(target) or keyword.issoftkeyword(target):
         raise ExpressionError(f"cannot assign to {target!r}: it is a Python keyword", source, at)
-    if target in FUNCTIONS or target in VECTOR_FUNCTIONS:
+    if target in FUNCTIONS:
         raise ExpressionError(f"cannot assign to {target!r}: it is a function", source, at)
     if target in CONSTANTS:
         raise ExpressionError(f"cannot assign to {target!r}: it is a constant", source, at)

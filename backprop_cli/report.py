@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .engine import Evaluation
-from .rules import RULES
+from .rules import RULES, VECTOR_RULES
 from .symbolic import local_symbolic
 
 
@@ -108,7 +108,7 @@ def variable_reports(result: Evaluation, wrt: list[str] | None = None) -> list[V
 
 def expression_text(op: str, labels: list[str]) -> str:
     """How the node is written in its input names: ``x + y``, ``-s3``, ``exp(s4)``."""
-    symbol = RULES[op].symbol
+    symbol = (RULES.get(op) or VECTOR_RULES[op]).symbol
     if symbol is not None:
         return f"{labels[0]} {symbol} {labels[1]}"
     if op == "neg":

@@ -165,7 +165,41 @@ FUNCTIONS: dict[str, FunctionSpec] = {
     "min": FunctionSpec("min", 2, None),
 }
 
-# Reserved for vector mode (SPEC §5b); named so the error can say why.
+
+@dataclass(frozen=True)
+class VectorRule:
+    """An operator that exists only on arrays (SPEC §5b); ``vector_engine`` implements it.
+
+    ``local`` gives each input's vector–Jacobian product as the table shows it, in
+    the node's input names, with g the upstream gradient.
+    """
+
+    name: str
+    arity: int
+    pattern: str | None
+    local: tuple[str, ...]
+    symbol: str | None = None
+
+
+VECTOR_RULES: dict[str, VectorRule] = {
+    rule.name: rule
+    for rule in [
+        VectorRule("matmul", 2, "switcher", ("g·{1}ᵀ", "{0}ᵀ·g"), "@"),
+        VectorRule("dot", 2, "switcher", ("g·{1}", "g·{0}")),
+        VectorRule("sum", 1, "distributor", ("g·ones_like({0})",)),
+        VectorRule("mean", 1, None, ("g·ones_like({0})/size({0})",)),
+        VectorRule("norm", 1, None, ("g·{0}/norm({0})",)),
+    ]
+}
+
 VECTOR_FUNCTIONS = ("sum", "mean", "dot", "norm")
+FUNCTIONS.update(
+    {
+        "sum": FunctionSpec("sum", 1, 1),
+        "mean": FunctionSpec("mean", 1, 1),
+        "dot": FunctionSpec("dot", 2, 2),
+        "norm": FunctionSpec("norm", 1, 1),
+    }
+)
 
 CONSTANTS = {"pi": "3.141592653589793"}

@@ -69,7 +69,13 @@ def test_bindings_file_and_command_line_override(cli, tmp_path):
         (["-x", "-2", "-y", "5", "-z"], "-z needs a value, e.g. -z 2"),
         (["-x", "1", "-x", "2"], "variable x is bound twice"),
         (["-x", "1", "7"], "unexpected argument '7': bind variables as -x 2, --x=2 or x=2 (the expression comes first)"),
-        (["-x", "[1, 2]", "-y", "1", "-z", "1"], "value of x is an array: vector mode is not available in this version"),
+        (["-x", "[[1, 2], [3]]", "-y", "1", "-z", "1"], "value of x is not a rectangular array (at depth 2)"),
+        (["-x", "[1, [2]]", "-y", "1", "-z", "1"], "value of x has a non-number element: [2]"),
+        (
+            ["-x", "[1, 2", "-y", "1", "-z", "1"],
+            "value of x is not a valid array: Expecting ',' delimiter (write it like [[0.1, 0.5], [-0.3, 0.8]])",
+        ),
+        (["-x", "[1, true]", "-y", "1", "-z", "1"], "value of x has a non-number element: True"),
     ],
 )
 def test_binding_errors(cli, words, message):

@@ -137,7 +137,10 @@ def test_hostile_input_is_rejected_with_exit_2_and_no_traceback(cli, source, tmp
     assert lines[-1].strip() == "^"
 
 
-def test_matmul_needs_vector_mode(cli):
+def test_matmul_of_scalars_is_a_shape_error(cli):
     run = cli("grad", "A @ x", "-A", "1", "-x", "2")
     assert run.code == 2
-    assert run.err.startswith("backprop: error: 'matmul' needs vector mode")
+    assert run.err == (
+        "backprop: error: shapes do not fit: matmul of scalar and scalar "
+        "(matmul: a scalar has no dimension to contract (use * for scaling)) (column 3)\n  A @ x\n    ^\n"
+    )

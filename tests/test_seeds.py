@@ -110,7 +110,16 @@ def test_fuse_matches_either_order_of_the_sum(cli):
     assert data["gradients"]["t"] == pytest.approx(sigma * (1 - sigma), abs=1e-12)
 
 
-def test_vector_example_is_refused_cleanly_for_now(cli):
-    run = cli("grad", "sum((W @ x)**2)", "W=[[0.1,0.5],[-0.3,0.8]]", "x=[0.2,0.4]")
-    assert run.code == 2
-    assert "vector mode" in run.err and "Traceback" not in run.err
+@pytest.mark.parametrize("expr", ["sum((W @ x)**2)", "norm(W @ x)**2"])
+def test_vector_worked_example(cli, expr):
+    data = cli("grad", expr, "W=[[0.1,0.5],[-0.3,0.8]]", "x=[0.2,0.4]", "--json").json()
+    # q = W·x = [0.22, 0.26]; f = |q|^2; df/dW = 2·q·xᵀ; df/dx = 2·Wᵀ·q (computed here by hand)
+    q = [0.1 * 0.2 + 0.5 * 0.4, -0.3 * 0.2 + 0.8 * 0.4]
+    assert data["value"] == pytest.approx(q[0] ** 2 + q[1] ** 2, abs=1e-12) and round(data["value"], 3) == 0.116
+    expected_w = [[2 * q[0] * 0.2, 2 * q[0] * 0.4], [2 * q[1] * 0.2, 2 * q[1] * 0.4]]
+    expected_x = [2 * (0.1 * q[0] - 0.3 * q[1]), 2 * (0.5 * q[0] + 0.8 * q[1])]
+    assert data["gradients"]["W"] == [pytest.approx(row, abs=1e-12) for row in expected_w]
+    assert data["gradients"]["x"] == pytest.approx(expected_x, abs=1e-12)
+    assert data["gradients"]["W"] == [pytest.approx([0.088, 0.176], abs=1e-12), pytest.approx([0.104, 0.208], abs=1e-12)]
+    assert data["gradients"]["x"] == pytest.approx([-0.112, 0.636], abs=1e-12)
+    assert data["nodes"][0]["shape"] == [2] and data["nodes"][-1]["shape"] == []
