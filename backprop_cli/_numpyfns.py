@@ -6,8 +6,9 @@ import numpy as np
 
 
 def sigmoid(x):
-    """Stable logistic function on arrays: exp(-log(1 + exp(-x)))."""
-    return np.exp(-np.logaddexp(0.0, -x))
+    """Stable logistic function on arrays: one exp of -|x|, so it never overflows."""
+    e = np.exp(-np.abs(x))
+    return np.where(np.asarray(x) >= 0, 1.0, e) / (1.0 + e)
 
 
 def softplus(x):

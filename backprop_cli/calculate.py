@@ -104,9 +104,9 @@ def _run_vector(request: GradRequest, source, graph, values, names, wrt, expecta
     from . import vector_engine, vector_mode
 
     vector_mode.refuse_scalar_only_options(request)
-    result = vector_engine.evaluate(graph, values, request.convention)
-    nodes = vector_mode.node_reports(result)
+    result = vector_engine.evaluate(graph, values, request.convention, wrt)
     checks = vector_mode.finite_difference_rows(result, values, names) if request.check else []
+    nodes = [] if request.quiet else vector_mode.node_reports(result)  # symbolic texts may need SymPy: not for --quiet
     if request.quiet:
         _write(stdout, vector_mode.quiet_lines(result, names, wrt is not None and len(wrt) == 1))
     elif request.explain:

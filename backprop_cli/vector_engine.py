@@ -49,8 +49,12 @@ def is_vector_graph(graph: Graph) -> bool:
     return any(node.op in VECTOR_OPS for node in graph.nodes)
 
 
-def evaluate(graph: Graph, bindings: dict, convention: str = "pytorch") -> VectorEvaluation:
-    """Forward and backward over arrays; exit 2 on a shape error or a non-scalar output."""
+def evaluate(graph: Graph, bindings: dict, convention: str = "pytorch", wrt: list[str] | None = None) -> VectorEvaluation:
+    """Forward and backward over arrays; exit 2 on a shape error or a non-scalar output.
+
+    With ``wrt``, only the gradients on paths to those variables are computed (the
+    others come out as zeros): ``--wrt W1,W2`` skips ∂f/∂X, a whole extra matmul.
+    """
     values: list = [None] * len(graph.labels)
     for name, slot in graph.variables.items():
         values[slot] = np.asarray(bindings[name], dtype=float)
@@ -67,7 +71,7 @@ def evaluate(graph: Graph, bindings: dict, convention: str = "pytorch") -> Vecto
             )
         values[graph.output] = output.reshape(())
         result = VectorEvaluation(graph, convention, values)
-        _backward(result)
+        _backward(result, _needed(graph, wrt))
     return result
 
 
@@ -121,7 +125,18 @@ _FORWARD = {
 }
 
 
-def _backward(result: VectorEvaluation) -> None:
+def _needed(graph: Graph, wrt: list[str] | None) -> set[int] | None:
+    """Slots whose gradient leads to a requested variable (None: all of them)."""
+    if wrt is None:
+        return None
+    needed = {graph.variables[name] for name in wrt}
+    for node in graph.nodes:
+        if any(s in needed for s in node.inputs):
+            needed.add(node.slot)
+    return needed
+
+
+def _backward(result: VectorEvaluation, needed: set[int] | None = None) -> None:
     graph, values = result.graph, result.values
     grads: list = [None] * len(values)
     grads[graph.output] = np.ones(())
@@ -133,7 +148,7 @@ def _backward(result: VectorEvaluation) -> None:
             downstream[index] = {}
             continue  # a statement that does not feed the output
         args = [values[s] for s in node.inputs]
-        pieces = _vjp(result, index, node, args, upstream)
+        pieces = _vjp(result, index, node, args, upstream, needed)
         downstream[index] = {}
         for slot, piece in zip(node.inputs, pieces):
             if piece is None:
@@ -147,12 +162,12 @@ def _backward(result: VectorEvaluation) -> None:
     result.grads, result.downstream = grads, downstream
 
 
-def _vjp(result: VectorEvaluation, index: int, node: Node, args: list, g: np.ndarray) -> list:
+def _vjp(result: VectorEvaluation, index: int, node: Node, args: list, g: np.ndarray, needed) -> list:
     """upstream · local for each input, in the input's own shape (None for constants)."""
-    constant = [s in result.graph.constants for s in node.inputs]
+    constant = [s in result.graph.constants or (needed is not None and s not in needed) for s in node.inputs]
     op = node.op
     if op == "matmul":
-        pieces = list(_matmul_vjp(*args, g))
+        pieces = list(_matmul_vjp(*args, g, constant))
     elif op == "dot":
         pieces = [g * args[1], g * args[0]]
     elif op == "sum":
@@ -166,18 +181,22 @@ def _vjp(result: VectorEvaluation, index: int, node: Node, args: list, g: np.nda
         pieces = [g * (args[0] / norm if norm else np.zeros_like(args[0]))]
     else:
         pieces = _elementwise_vjp(result, index, node, args, g, constant)
-    return [None if c else np.asarray(p, dtype=float).reshape(np.shape(a)) for p, a, c in zip(pieces, args, constant)]
+    return [
+        None if c or p is None else np.asarray(p, dtype=float).reshape(np.shape(a)) for p, a, c in zip(pieces, args, constant)
+    ]
 
 
-def _matmul_vjp(a: np.ndarray, b: np.ndarray, g: np.ndarray) -> tuple:
+def _matmul_vjp(a: np.ndarray, b: np.ndarray, g: np.ndarray, skip: list[bool]) -> tuple:
     """The lectures' ∂f/∂W = g·xᵀ and ∂f/∂x = Wᵀ·g, for each vector/matrix combination."""
     if a.ndim == 2 and b.ndim == 2:
-        return g @ b.T, a.T @ g
-    if a.ndim == 2:  # matrix @ vector
-        return np.outer(g, b), a.T @ g
-    if b.ndim == 2:  # vector @ matrix
-        return b @ g, np.outer(a, g)
-    return g * b, g * a  # vector @ vector: a dot product
+        da, db = (lambda: g @ b.T), (lambda: a.T @ g)
+    elif a.ndim == 2:  # matrix @ vector
+        da, db = (lambda: np.outer(g, b)), (lambda: a.T @ g)
+    elif b.ndim == 2:  # vector @ matrix
+        da, db = (lambda: b @ g), (lambda: np.outer(a, g))
+    else:  # vector @ vector: a dot product
+        da, db = (lambda: g * b), (lambda: g * a)
+    return (None if skip[0] else da()), (None if skip[1] else db())
 
 
 def _elementwise_vjp(result, index, node, args, g, constant) -> list:

@@ -183,3 +183,20 @@ def test_small_case_agrees_with_sympys_matrix_derivative():
     expected_x = np.array([float(sp.diff(f, xs[i]).subs(point)) for i in range(3)])
     assert np.allclose(result.gradient("W"), expected_w, atol=1e-12)
     assert np.allclose(result.gradient("x"), expected_x, atol=1e-12)
+
+
+def test_wrt_prunes_the_backward_pass_but_not_the_answer(cli, tmp_path):
+    rng = np.random.default_rng(2)
+    path = tmp_path / "net.npz"
+    np.savez(
+        path,
+        X=rng.standard_normal((6, 4)),
+        Y=rng.standard_normal((6, 2)),
+        W1=rng.standard_normal((4, 3)),
+        W2=rng.standard_normal((3, 2)),
+    )
+    loss = "sum((sigmoid(X @ W1) @ W2 - Y)**2)"
+    every = cli("grad", loss, "--bindings", str(path), "--json").json()
+    some = cli("grad", loss, "--bindings", str(path), "--json", "--wrt", "W1,W2").json()
+    assert set(some["gradients"]) == {"W1", "W2"}
+    assert some["gradients"]["W1"] == every["gradients"]["W1"] and some["gradients"]["W2"] == every["gradients"]["W2"]
