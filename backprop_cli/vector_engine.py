@@ -80,7 +80,7 @@ def _forward(graph: Graph, node: Node, args: list) -> np.ndarray:
         return _FORWARD[node.op](*args) if node.op in _FORWARD else _elementwise_forward(node.op, args)
     except ValueError as error:
         shapes = " and ".join(_shape_text(a.shape) for a in args)
-        message = f"shapes do not fit: {node.op} of {shapes} ({_numpy_reason(error)})"
+        message = f"shapes do not fit at node {node.name}: {node.op} of {shapes} ({_numpy_reason(error)})"
         raise ExpressionError(message, graph.source, graph.position(node)) from None
 
 

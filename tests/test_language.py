@@ -141,6 +141,6 @@ def test_matmul_of_scalars_is_a_shape_error(cli):
     run = cli("grad", "A @ x", "-A", "1", "-x", "2")
     assert run.code == 2
     assert run.err == (
-        "backprop: error: shapes do not fit: matmul of scalar and scalar "
+        "backprop: error: shapes do not fit at node f: matmul of scalar and scalar "
         "(matmul: a scalar has no dimension to contract (use * for scaling)) (column 3)\n  A @ x\n    ^\n"
     )

@@ -74,13 +74,21 @@ def test_the_output_must_be_a_scalar(cli):
 @pytest.mark.parametrize(
     "expr, bindings, message",
     [
-        ("sum(W @ y)", [W, "y=[1,2,3]"], "shapes do not fit: matmul of (2, 2) and (3,) (the inner dimensions differ) (column 7)"),
+        (
+            "sum(W @ y)",
+            [W, "y=[1,2,3]"],
+            "shapes do not fit at node s0: matmul of (2, 2) and (3,) (the inner dimensions differ) (column 7)",
+        ),
         (
             "sum(x + y)",
             [X, "y=[1,2,3]"],
-            "shapes do not fit: add of (2,) and (3,) (they cannot be broadcast together) (column 7)",
+            "shapes do not fit at node s0: add of (2,) and (3,) (they cannot be broadcast together) (column 7)",
         ),
-        ("dot(x, W)", [X, W], "shapes do not fit: dot of (2,) and (2, 2) (dot takes two vectors of the same length) (column 1)"),
+        (
+            "dot(x, W)",
+            [X, W],
+            "shapes do not fit at node f: dot of (2,) and (2, 2) (dot takes two vectors of the same length) (column 1)",
+        ),
     ],
 )
 def test_shape_errors_name_the_node_shapes_and_operator(cli, expr, bindings, message):
