@@ -49,6 +49,16 @@ class GraphView:
             return _num(self.variables[name].grad)
         return None
 
+    def edges(self):
+        """(constant-use key or None, input name, node) per distinct input of each node.
+
+        Each use of a constant gets its own key: two 1s are not one node.
+        """
+        for index, node in enumerate(self.order):
+            for position, name in enumerate(dict.fromkeys(node.inputs)):
+                key = f"{index}.{position}" if self.kind(name) == "constant" else None
+                yield key, name, node
+
     def leaves(self) -> list[str]:
         """Variables and constants, in order of first use."""
         seen: dict[str, None] = {}
@@ -107,13 +117,12 @@ def dot(view: GraphView) -> str:
     for node in view.order:
         caption = f"\\n({node.pattern})" if node.pattern else ""
         lines.append(f'  {_dot_id(node.name)} [shape=box, style=rounded, label="{node.name}\\n{node.op}{caption}"];')
-    for index, node in enumerate(view.order):
-        for position, name in enumerate(dict.fromkeys(node.inputs)):
-            source = _dot_id(name)
-            if view.kind(name) == "constant":  # one node per use: two 1s are not one node
-                source = f'"const {index}.{position}"'
-                lines.append(f"  {source} [shape=plaintext, label={_dot_id(name)}];")
-            lines.append(f"  {source} -> {_dot_id(node.name)} [label={_edge_label(view, name)}];")
+    for key, name, node in view.edges():
+        source = _dot_id(name)
+        if key is not None:
+            source = f'"const {key}"'
+            lines.append(f"  {source} [shape=plaintext, label={_dot_id(name)}];")
+        lines.append(f"  {source} -> {_dot_id(node.name)} [label={_edge_label(view, name)}];")
     lines.append('  "output" [shape=plaintext, label=""];')
     lines.append(f'  {_dot_id(view.output)} -> "output" [label={_edge_label(view, view.output)}];')
     lines.append("}")
@@ -136,15 +145,14 @@ def mermaid(view: GraphView) -> str:
     for node in view.order:
         caption = f"<br/>({node.pattern})" if node.pattern else ""
         lines.append(f'  {ids[node.name]}["{node.name}<br/>{node.op}{caption}"]')
-    for index, node in enumerate(view.order):
-        for position, name in enumerate(dict.fromkeys(node.inputs)):
-            source = ids[name]
-            if view.kind(name) == "constant":  # one node per use, as in dot
-                source = f"c{index}_{position}"
-                lines.append(f'  {source}[/"{name}"/]')
-            grad = view.grad(name)
-            label = view.value(name) + (f" / ∂ {grad}" if grad is not None else "")
-            lines.append(f'  {source} -->|"{label}"| {ids[node.name]}')
+    for key, name, node in view.edges():
+        source = ids[name]
+        if key is not None:
+            source = "c" + key.replace(".", "_")
+            lines.append(f'  {source}[/"{name}"/]')
+        grad = view.grad(name)
+        label = view.value(name) + (f" / ∂ {grad}" if grad is not None else "")
+        lines.append(f'  {source} -->|"{label}"| {ids[node.name]}')
     return "\n".join(lines) + "\n"
 
 
