@@ -106,28 +106,7 @@ def _run_vector(request: GradRequest, source, graph, values, names, wrt, expecta
     vector_mode.refuse_scalar_only_options(request)
     result = vector_engine.evaluate(graph, values, request.convention, wrt)
     checks = vector_mode.finite_difference_rows(result, values, names) if request.check else []
-    nodes = [] if request.quiet else vector_mode.node_reports(result)  # symbolic texts may need SymPy: not for --quiet
-    if request.quiet:
-        _write(stdout, vector_mode.quiet_lines(result, names, wrt is not None and len(wrt) == 1))
-    elif request.explain:
-        _write(stdout, vector_mode.explain_lines(nodes, graph.output_name))
-    elif request.output_format == "json":
-        from .render_json import dumps
-
-        extra = {"check": {row.pop("name"): row for row in [dict(r) for r in checks]}} if request.check else None
-        _write(stdout, [dumps(vector_mode.json_document(source, result, nodes, names, extra))])
-    else:
-        from . import render_table
-
-        render_table.print_tables(*vector_mode.table_lines(source, result, nodes, names))
-        if checks:
-            _write(
-                stdout,
-                [
-                    f"check {r['name']}: max relative error {r['relative_error']:.2e} over {r['elements']} elements"
-                    for r in checks
-                ],
-            )
+    vector_mode.render(request, source, result, names, wrt, checks, stdout)
     failures = vector_mode.expectation_failures(result, expectations, request.tol)
     failures += [
         f"∂f/∂{r['name']}: finite differences disagree (relative error {r['relative_error']:.2e})" for r in checks if not r["ok"]

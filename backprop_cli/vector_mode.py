@@ -263,6 +263,27 @@ def raise_problems(result: VectorEvaluation, failures: list[str], stderr) -> Non
         raise CheckFailed(f"{len(failures)} check(s) failed")
 
 
+def render(request, source: str, result: VectorEvaluation, names: list[str], wrt, checks: list[dict], stdout) -> None:
+    """The output the request asked for: --quiet, --explain, --json or the tables."""
+    if request.quiet:
+        lines = quiet_lines(result, names, wrt is not None and len(wrt) == 1)
+    elif request.explain:
+        lines = explain_lines(node_reports(result), result.graph.output_name)
+    elif request.output_format == "json":
+        from .render_json import dumps
+
+        extra = {"check": {r["name"]: {k: v for k, v in r.items() if k != "name"} for r in checks}} if checks else None
+        lines = [dumps(json_document(source, result, node_reports(result), names, extra))]
+    else:
+        from .render_table import print_tables
+
+        print_tables(*table_lines(source, result, node_reports(result), names))
+        lines = [f"check {r['name']}: max relative error {r['relative_error']:.2e} over {r['elements']} elements" for r in checks]
+    if lines:
+        stdout.write("\n".join(lines) + "\n")
+    stdout.flush()
+
+
 def refuse_scalar_only_options(request) -> None:
     if request.output_format in ("tree", "dot", "mermaid", "csv", "latex") or request.render:
         raise UsageError("graph exports and --render are for scalar expressions; vector mode has table, --json and --explain")

@@ -208,3 +208,10 @@ def test_wrt_prunes_the_backward_pass_but_not_the_answer(cli, tmp_path):
     some = cli("grad", loss, "--bindings", str(path), "--json", "--wrt", "W1,W2").json()
     assert set(some["gradients"]) == {"W1", "W2"}
     assert some["gradients"]["W1"] == every["gradients"]["W1"] and some["gradients"]["W2"] == every["gradients"]["W2"]
+
+
+def test_check_in_json(cli):
+    data = cli("grad", "norm(W @ x)**2", W, X, "--json", "--check").json()
+    assert set(data["check"]) == {"W", "x"}
+    assert data["check"]["W"]["elements"] == 4 and data["check"]["W"]["ok"] is True
+    assert data["check"]["x"]["relative_error"] < 1e-7
