@@ -46,10 +46,16 @@ def _backward(graph: Graph, values: list, rows: int, convention: str) -> dict:
             continue  # a statement that does not feed the output
         args = [values[s] for s in node.inputs]
         for slot, local in zip(node.inputs, local_gradients(node.op, args, convention, [s in constants for s in node.inputs])):
-            if local is not None:
-                contribution = upstream * local
-                grads[slot] = contribution if slot not in grads else grads[slot] + contribution
+            if local is None:
+                continue
+            # add, sub and neg have local gradients ±1: no need to multiply a whole array by them
+            contribution = upstream if _is(local, 1) else -upstream if _is(local, -1) else upstream * local
+            grads[slot] = contribution if slot not in grads else grads[slot] + contribution
     return grads
+
+
+def _is(local, number: int) -> bool:
+    return isinstance(local, int) and local == number
 
 
 def local_gradients(op: str, args: list, convention: str, constant: list[bool]) -> list:

@@ -288,3 +288,21 @@ def test_json_document_fields(cli):
 def test_check_failed_type():
     with pytest.raises(CheckFailed):
         training.check_gradcheck({"ok": False, "max_relative_error": 1.0, "limit": 1e-6})
+
+
+def test_progress_bar_only_on_a_terminal():
+    import io
+
+    from backprop_cli.render_train import progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    with progress(10, io.StringIO()) as callback:
+        assert callback is None  # a pipe: nothing but the summary
+    screen = Terminal()
+    with progress(10, screen) as callback:
+        for step in range(1, 11):
+            callback(step, 1.0 / step)
+    assert "10/10" in screen.getvalue() and "loss 0.1" in screen.getvalue()
