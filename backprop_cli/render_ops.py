@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ._derived import SYMBOLIC
-from .rules import CONVENTIONS, FUNCTIONS, RULES
+from .rules import CONVENTIONS, FUNCTIONS, RULES, VECTOR_RULES
 
 _SYNTAX = {"add": "a + b", "sub": "a - b", "mul": "a * b", "div": "a / b", "pow": "a ** b, a ^ b", "neg": "-a"}
 _NAMES = ("a", "b", "c")
@@ -56,6 +56,10 @@ def rows() -> list[tuple[str, str, str, str]]:
         if op == "mul":
             pattern = "switcher (scaler with a constant)"
         result.append((op, _syntax(op), _local(op), pattern))
+    for op, rule in VECTOR_RULES.items():  # vector mode: vector–Jacobian products, g the upstream gradient
+        syntax = "a @ b" if rule.symbol else f"{op}({', '.join(_NAMES[: rule.arity])})"
+        local = "; ".join(f"∂/∂{_NAMES[i]}: {t.format(*_NAMES)}" for i, t in enumerate(rule.local))
+        result.append((op, syntax + " (arrays)", local, rule.pattern or ""))
     return result
 
 

@@ -166,12 +166,13 @@ def test_version(cli):
 
 
 def test_ops_lists_every_rule_with_sympy_gradients(cli):
-    from backprop_cli.rules import RULES
+    from backprop_cli.rules import RULES, VECTOR_RULES
 
     run = cli("ops")
     assert run.code == 0
-    for op in RULES:
+    for op in [*RULES, *VECTOR_RULES]:
         assert op in run.out
+    assert "∂/∂a: g·bᵀ; ∂/∂b: aᵀ·g" in run.out
     assert "(1 - sigmoid(a))*sigmoid(a)" in run.out
     assert "relu'(0):        pytorch 0, jax 0, sympy 0.5" in run.out
 
