@@ -17,7 +17,6 @@ from .batch_engine import evaluate_rows
 from .bindings import read_expression
 from .errors import BackpropError, CheckFailed, NonFiniteError, UsageError
 from .graph import Graph, stage
-from .vector_engine import is_vector_graph
 
 EXPECTED_PREFIX = "expected_"
 
@@ -66,7 +65,7 @@ def run_batch(request: BatchRequest, stdin=None, stdout=None, stderr=None) -> No
     if request.expression == "-" and request.input == "-":
         raise UsageError("the expression and the rows cannot both come from standard input")
     graph = stage(read_expression(request.expression, stdin), request.fuse, request.output_name)
-    if is_vector_graph(graph):
+    if graph.needs_arrays():
         raise UsageError("batch evaluates scalar expressions; @, sum, mean, dot and norm need grad's vector mode")
     with batch_io.input_file(request.input, stdin, copy=batch_fast.available() and not request.json) as path:
         reader = batch_io.open_reader(path, stdin)

@@ -18,7 +18,6 @@ from .engine import Evaluation, evaluate, first_non_finite
 from .errors import CheckFailed, ExpressionError, NonFiniteError, UsageError
 from .graph import stage
 from .report import node_reports, variable_reports
-from .vector_engine import is_vector_graph
 
 
 @dataclass
@@ -61,7 +60,7 @@ def run_grad(request: GradRequest, stdin=None, stdout=None, stderr=None) -> None
     if request.tol < 0:
         raise UsageError("--tol must be zero or positive")
 
-    if any(binding_args.is_array(v) for v in values.values()) or is_vector_graph(graph):
+    if any(binding_args.is_array(v) for v in values.values()) or graph.needs_arrays():
         _run_vector(request, source, graph, values, wrt or variables, wrt, expectations, stdout, stderr)
         return
     if any(binding_args.is_array(e.expected) for e in expectations):

@@ -60,6 +60,10 @@ class Graph:
         rule = RULES.get(node.op) or VECTOR_RULES[node.op]
         return rule.pattern
 
+    def needs_arrays(self) -> bool:
+        """True when the expression uses an operator that only exists on arrays (@, sum, ...)."""
+        return any(node.op in VECTOR_RULES for node in self.nodes)
+
     def slot_uses(self) -> dict[int, int]:
         """How many node inputs read each slot (computed on demand: the hot path needs none)."""
         counts: dict[int, int] = {}

@@ -21,8 +21,6 @@ from .errors import ExpressionError, UsageError
 from .graph import Graph, Node
 from .rules import RULES
 
-VECTOR_OPS = ("matmul", "sum", "mean", "dot", "norm")
-
 
 @dataclass
 class VectorEvaluation:
@@ -42,11 +40,6 @@ class VectorEvaluation:
 
     def gradient(self, name: str) -> np.ndarray:
         return self.grads[self.graph.variables[name]]
-
-
-def is_vector_graph(graph: Graph) -> bool:
-    """True when the expression uses an operator that only exists on arrays."""
-    return any(node.op in VECTOR_OPS for node in graph.nodes)
 
 
 def evaluate(graph: Graph, bindings: dict, convention: str = "pytorch", wrt: list[str] | None = None) -> VectorEvaluation:
