@@ -72,7 +72,7 @@ def startup(runs: int) -> None:
         "python -c 'import typer, rich.table, sympy'": [py, "-c", "import typer, rich.table, sympy"],
         "backprop grad (full table)": [*backprop, *HEADLINE],
         "backprop grad --json": [*backprop, *HEADLINE, "--json"],
-        "backprop grad (neuron table: constants need SymPy)": [*backprop, *NEURON],
+        "backprop grad (neuron, full table)": [*backprop, *NEURON],
         "SymPy diff-and-subs script": [py, "-c", SYMPY_HEADLINE],
     }
     if importlib.util.find_spec("torch"):
@@ -84,7 +84,7 @@ def startup(runs: int) -> None:
     quiet = times["backprop grad --quiet (headline)"] / times["python -c 'import typer'"]
     table = times["backprop grad (full table)"] / times["python -c 'import typer, rich.table, sympy'"]
     print(f"  grad --quiet / import typer                      {quiet:8.2f} x   (target <= 2.0)")
-    neuron = times["backprop grad (neuron table: constants need SymPy)"] / times["python -c 'import typer, rich.table, sympy'"]
+    neuron = times["backprop grad (neuron, full table)"] / times["python -c 'import typer, rich.table, sympy'"]
     print(f"  table / import typer, rich.table, sympy          {table:8.2f} x   (target <= 1.3)")
     print(f"  neuron table / import typer, rich.table, sympy   {neuron:8.2f} x")
 
