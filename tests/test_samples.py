@@ -55,3 +55,10 @@ def test_batch_grading_script_agrees_with_the_loop():
     verdicts = [line.split(",")[0] + ":" + line.split(",")[-1] for line in proc.stdout.splitlines()[1:]]
     assert verdicts == ["ada:true", "grace:false", "alan:true", "emmy:true", "kurt:false"]
     assert proc.stderr.splitlines()[0] == "graded 5 rows: 3 passed, 2 failed"
+
+
+def test_vector_sample_files(cli):
+    run = cli("grad", f"@{SAMPLES / 'vector.expr'}", "--bindings", str(SAMPLES / "vector.json"), "--json")
+    grads = run.json()["gradients"]
+    assert grads["W"] == [pytest.approx([0.088, 0.176], abs=1e-12), pytest.approx([0.104, 0.208], abs=1e-12)]
+    assert grads["x"] == pytest.approx([-0.112, 0.636], abs=1e-12)
