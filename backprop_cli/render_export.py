@@ -71,8 +71,11 @@ class GraphView:
 
 def tree(view: GraphView) -> str:
     """An indented tree from the output down; a node reached again says so instead of repeating."""
-    if not view.order:
-        return f"{view.output} = {view.value(view.output)}   ∂{view.output}/∂{view.output} = 1\n"
+    if not view.order:  # the expression is a single variable (or number): f is that leaf
+        leaf = next(iter(view.variables), None)
+        if leaf is None:
+            return f"{view.output} is a constant   (no gradients)\n"
+        return f"{leaf} = {view.value(leaf)}   ∂{view.output}/∂{leaf} = {view.grad(leaf)}\n"
     lines: list[str] = []
     shown: set[str] = set()
     stack = [(view.order[-1].name, "", "", True)]

@@ -25,6 +25,8 @@ def explain_lines(nodes: list[NodeReport], variables: list[VariableReport], outp
     pending: dict[str, list[float]] = {}  # contributions to a fan-out, until all have come
     seen: dict[str, int] = {}  # how many of its uses have been accounted for
     lines = [fmt.line(fmt.d(output, output), [], "1", None)]
+    if not nodes:  # f is a single variable: its gradient is that 1
+        lines += [fmt.line(fmt.d(output, v.name), [], "1", None) for v in variables]
     for node in reversed(nodes):
         for local in node.locals:
             left = fmt.d(output, local.input)

@@ -112,3 +112,10 @@ def test_render_without_graphviz_names_the_package(cli, tmp_path, monkeypatch):
 def test_render_needs_svg_or_png(cli, tmp_path):
     run = cli(*HEADLINE, "--render", str(tmp_path / "g.pdf"), "--quiet")
     assert run.code == 2 and "--render writes .svg or .png files" in run.err
+
+
+def test_a_single_variable_expression(cli):
+    assert cli("grad", "x", "-x", "3", "--format", "tree").out == "x = 3   ∂f/∂x = 1\n"
+    assert cli("grad", "x", "-x", "3", "--explain").out == "∂f/∂f = 1\n∂f/∂x = 1\n"
+    assert cli("grad", "x", "-x", "3", "--quiet").out == "x\t1.0\n"
+    assert cli("grad", "4", "--format", "tree").out == "f is a constant   (no gradients)\n"
