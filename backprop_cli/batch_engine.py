@@ -30,7 +30,7 @@ def evaluate_rows(
         for node in graph.nodes:
             args = [values[s] for s in node.inputs]
             forward = _RULES[node.op][0]
-            values[node.slot] = forward(*args) if forward is not None else _router_forward(node.op, args)
+            values[node.slot] = forward(*args) if forward is not None else router_forward(node.op, args)
         grads = _backward(graph, values, rows, convention)
     value = np.broadcast_to(np.asarray(values[graph.output], dtype=float), (rows,))
     zero = np.zeros(rows)
@@ -72,7 +72,8 @@ def local_gradients(op: str, args: list, convention: str, constant: list[bool]) 
     return local
 
 
-def _router_forward(op: str, args: list):
+def router_forward(op: str, args: list):
+    """max/min elementwise over broadcast arrays."""
     stacked = np.broadcast_arrays(*args)
     return np.maximum.reduce(stacked) if op == "max" else np.minimum.reduce(stacked)
 

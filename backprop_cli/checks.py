@@ -11,7 +11,7 @@ from .engine import Evaluation, forward
 from .errors import UsageError
 
 # Central differences: h ~ cbrt(machine epsilon) balances truncation and rounding.
-_STEP = 6e-6
+STEP = 6e-6
 # A variable fails --check when both are exceeded: the relative error (CS231n's
 # |a - n| / max(|a|, |n|)) and an absolute floor, so that gradients that are zero
 # up to rounding do not fail on a meaningless relative error.
@@ -90,7 +90,7 @@ def finite_difference_check(result: Evaluation, bindings: dict, names: list[str]
     rows = []
     for name in names:
         x = bindings[name]
-        h = _STEP * max(1.0, abs(x))
+        h = STEP * max(1.0, abs(x))
         plus = forward(graph, dict(bindings, **{name: x + h}))[graph.output]
         minus = forward(graph, dict(bindings, **{name: x - h}))[graph.output]
         numeric = (plus - minus) / (2 * h)

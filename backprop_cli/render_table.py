@@ -50,12 +50,17 @@ def _pattern_cell(node: NodeReport) -> Text:
     return cell
 
 
-def nodes_table(expression: str, value: float, nodes: list[NodeReport], output: str) -> Table:
-    """One row per node in evaluation order."""
+def table_title(expression: str, output: str, value: float) -> str:
+    """The expression on one line, then the output's value."""
     shown = " ".join(expression.split())
     if len(shown) > 100:  # a generated expression: the title is a reminder, not the text
         shown = shown[:97] + "..."
-    table = Table(title=f"{shown}   {output} = {_num(value)}", title_justify="left")
+    return f"{shown}   {output} = {_num(value)}"
+
+
+def nodes_table(expression: str, value: float, nodes: list[NodeReport], output: str) -> Table:
+    """One row per node in evaluation order."""
+    table = Table(title=table_title(expression, output, value), title_justify="left")
     for header, justify in [
         ("node", "left"),
         ("op", "left"),

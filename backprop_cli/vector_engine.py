@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .batch_engine import local_gradients
+from .batch_engine import local_gradients, router_forward
 from .errors import ExpressionError, UsageError
 from .graph import Graph, Node
 from .rules import RULES
@@ -59,7 +59,7 @@ def evaluate(graph: Graph, bindings: dict, convention: str = "pytorch", wrt: lis
         output = values[graph.output]
         if output.size != 1:
             raise UsageError(
-                f"the output {graph.output_name} has shape {_shape_text(output.shape)}: it must be a scalar "
+                f"the output {graph.output_name} has shape {shape_text(output.shape)}: it must be a scalar "
                 "(wrap it in sum(...) or mean(...))"
             )
         values[graph.output] = output.reshape(())
@@ -72,7 +72,7 @@ def _forward(graph: Graph, node: Node, args: list) -> np.ndarray:
     try:
         return _FORWARD[node.op](*args) if node.op in _FORWARD else _elementwise_forward(node.op, args)
     except ValueError as error:
-        shapes = " and ".join(_shape_text(a.shape) for a in args)
+        shapes = " and ".join(shape_text(a.shape) for a in args)
         message = f"shapes do not fit at node {node.name}: {node.op} of {shapes} ({_numpy_reason(error)})"
         raise ExpressionError(message, graph.source, graph.position(node)) from None
 
@@ -90,9 +90,11 @@ def _elementwise_forward(op: str, args: list) -> np.ndarray:
     from ._derived_numpy import FORWARD
 
     if op in ("max", "min"):
-        stacked = np.broadcast_arrays(*args)
-        return np.maximum.reduce(stacked) if op == "max" else np.minimum.reduce(stacked)
-    return np.asarray(FORWARD[op](*args), dtype=float) + np.zeros(np.broadcast_shapes(*(a.shape for a in args)))
+        return router_forward(op, args)
+    result = np.asarray(FORWARD[op](*args), dtype=float)
+    shape = np.broadcast_shapes(*(a.shape for a in args))
+    # only a rule that ignores some inputs (relu of a constant, say) comes out smaller
+    return result if result.shape == shape else np.broadcast_to(result, shape)
 
 
 def _matmul(a, b):
@@ -226,13 +228,9 @@ def unbroadcast(gradient: np.ndarray, shape: tuple) -> np.ndarray:
     return gradient
 
 
-def _shape_text(shape: tuple) -> str:
-    return "scalar" if shape == () else str(tuple(shape))
-
-
 def shape_text(shape: tuple) -> str:
-    """A shape as the table shows it: scalar, (3,), (2, 2)."""
-    return _shape_text(shape)
+    """A shape as the table and errors show it: scalar, (3,), (2, 2)."""
+    return "scalar" if shape == () else str(tuple(shape))
 
 
 _ROW_JACOBIANS = {"sum": "ones", "mean": "1/n", "norm": "x/‖x‖", "dot": "the other vector"}

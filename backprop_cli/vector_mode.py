@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import vector_engine
+from .checks import CHECK_ABSOLUTE, CHECK_RELATIVE, STEP
 from .errors import CheckFailed, NonFiniteError, UsageError
 from .report import expression_text
 from .rules import VECTOR_RULES
@@ -22,8 +23,6 @@ from .symbolic import local_symbolic
 from .vector_engine import VectorEvaluation, jacobian_text, shape_text
 
 CHECK_ELEMENTS = 12  # finite differences per variable: evenly spaced elements
-CHECK_STEP = 1e-6
-CHECK_RELATIVE, CHECK_ABSOLUTE = 1e-5, 1e-8
 
 
 @dataclass
@@ -150,10 +149,10 @@ def table_lines(source: str, result: VectorEvaluation, nodes, wrt: list[str]):
     """The Rich tables of vector mode."""
     from rich.table import Table
 
+    from .render_table import table_title
+
     output = result.graph.output_name
-    shown = " ".join(source.split())
-    shown = shown if len(shown) <= 100 else shown[:97] + "..."
-    table = Table(title=f"{shown}   {output} = {result.value:.6g}", title_justify="left")
+    table = Table(title=table_title(source, output, result.value), title_justify="left")
     for header in (
         "node",
         "op",
@@ -234,7 +233,7 @@ def finite_difference_rows(result: VectorEvaluation, bindings: dict, names: list
         picks = np.unique(np.linspace(0, base.size - 1, min(base.size, CHECK_ELEMENTS)).astype(int))
         worst, analytic_grad = 0.0, np.asarray(result.gradient(name)).ravel()
         for flat in picks:
-            h = CHECK_STEP * max(1.0, abs(base.flat[flat]))
+            h = STEP * max(1.0, abs(base.flat[flat]))
             values = []
             for sign in (1, -1):
                 moved = base.copy()
