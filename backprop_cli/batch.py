@@ -17,6 +17,7 @@ from .batch_engine import evaluate_rows
 from .bindings import read_expression
 from .errors import BackpropError, CheckFailed, NonFiniteError, UsageError
 from .graph import Graph, stage
+from .render_json import number
 
 EXPECTED_PREFIX = "expected_"
 
@@ -271,7 +272,7 @@ def _output_rows(good: list, results: np.ndarray, passed, layout: Layout, as_jso
     if as_json:
         names = layout.results + (["pass"] if passed is not None else [])
         for i, row in enumerate(good):
-            values = [batch_io.json_number(v) for v in results[i].tolist()]
+            values = [number(v) for v in results[i].tolist()]
             if passed is not None:
                 values.append(bool(passed[i]))
             yield row.fields, dict(zip(names, values))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import os
 import shutil
 import sys
@@ -109,25 +108,10 @@ def _open(path: str):
         raise UsageError(f"cannot read {path}: {error.strerror}") from None
 
 
-def number_text(value: float) -> str:
-    """A result as CSV text: Python's shortest round-trip form (inf, nan as such)."""
-    return repr(float(value))
-
-
-def json_number(value: float):
-    """A result in JSON: a number, or "inf"/"-inf"/"nan" as strings (as ``grad --json``)."""
-    if math.isfinite(value):
-        return value
-    return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
-
-
 class CsvWriter:
     def __init__(self, stream, header: list[str]) -> None:
         self.writer = csv.writer(stream, lineterminator="\n")
         self.writer.writerow(header)
-
-    def write(self, fields: list[str], results: list[str]) -> None:
-        self.writer.writerow(fields + results)
 
     def write_many(self, rows) -> None:
         self.writer.writerows(rows)
