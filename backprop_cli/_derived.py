@@ -1,10 +1,11 @@
 """Rules derived by SymPy from ``rules.py``. Generated: do not edit.
 
-Regenerate with ``python -m backprop_cli.codegen``. FORWARD and PARTIALS take the
-inputs as ARG0, ARG1, ...; SYMBOLIC holds the same partials as text templates.
+Regenerate with ``python -m backprop_cli.codegen``. FORWARD takes the inputs as
+ARG0, ARG1, ...; PARTIALS the inputs and then the node's value OUT; SYMBOLIC
+holds the partials as text templates, in the inputs only.
 """
 # ruff: noqa
-from ._mathfns import copysign, cos, exp, log, mpow, sigmoid, sin, softplus, sqrt, tan, tanh
+from ._mathfns import copysign, cos, exp, heaviside, log, maximum, minimum, mpow, sigmoid, sign, sin, softplus, sqrt, tan, tanh
 
 
 FORWARD = {
@@ -23,32 +24,32 @@ FORWARD = {
     'tanh': lambda ARG0: tanh(ARG0),
     'sigmoid': lambda ARG0: sigmoid(ARG0),
     'softplus': lambda ARG0: softplus(ARG0),
-    'relu': lambda ARG0: max(0, ARG0),
-    'leaky_relu': lambda ARG0, ARG1: ARG1*min(0, ARG0) + max(0, ARG0),
-    'elu': lambda ARG0, ARG1: ARG1*(exp(min(0, ARG0)) - 1) + max(0, ARG0),
+    'relu': lambda ARG0: maximum(0, ARG0),
+    'leaky_relu': lambda ARG0, ARG1: ARG1*minimum(0, ARG0) + maximum(0, ARG0),
+    'elu': lambda ARG0, ARG1: ARG1*(exp(minimum(0, ARG0)) - 1) + maximum(0, ARG0),
     'abs': lambda ARG0: abs(ARG0),
 }
 
 PARTIALS = {
-    'add': (lambda ARG0, ARG1: 1, lambda ARG0, ARG1: 1,),
-    'sub': (lambda ARG0, ARG1: 1, lambda ARG0, ARG1: -1,),
-    'mul': (lambda ARG0, ARG1: ARG1, lambda ARG0, ARG1: ARG0,),
-    'div': (lambda ARG0, ARG1: 1/ARG1, lambda ARG0, ARG1: -ARG0/ARG1**2,),
-    'pow': (lambda ARG0, ARG1: mpow(ARG0, ARG1 - 1)*ARG1, lambda ARG0, ARG1: mpow(ARG0, ARG1)*log(ARG0),),
-    'neg': (lambda ARG0: -1,),
-    'exp': (lambda ARG0: exp(ARG0),),
-    'log': (lambda ARG0: 1/ARG0,),
-    'sqrt': (lambda ARG0: (1/2)/sqrt(ARG0),),
-    'sin': (lambda ARG0: cos(ARG0),),
-    'cos': (lambda ARG0: -sin(ARG0),),
-    'tan': (lambda ARG0: tan(ARG0)**2 + 1,),
-    'tanh': (lambda ARG0: 1 - tanh(ARG0)**2,),
-    'sigmoid': (lambda ARG0: (1 - sigmoid(ARG0))*sigmoid(ARG0),),
-    'softplus': (lambda ARG0: sigmoid(ARG0),),
-    'relu': (lambda ARG0: (((0) if (ARG0 < 0) else (1/2) if (ARG0 == 0) else (1))),),
-    'leaky_relu': (lambda ARG0, ARG1: ARG1*(((0) if (ARG0 > 0) else (1/2) if (ARG0 == 0) else (1))) + (((0) if (ARG0 < 0) else (1/2) if (ARG0 == 0) else (1))), lambda ARG0, ARG1: min(0, ARG0),),
-    'elu': (lambda ARG0, ARG1: ARG1*exp(min(0, ARG0))*(((0) if (ARG0 > 0) else (1/2) if (ARG0 == 0) else (1))) + (((0) if (ARG0 < 0) else (1/2) if (ARG0 == 0) else (1))), lambda ARG0, ARG1: exp(min(0, ARG0)) - 1,),
-    'abs': (lambda ARG0: (0.0 if ARG0 == 0 else copysign(1, ARG0)),),
+    'add': (lambda ARG0, ARG1, OUT: 1, lambda ARG0, ARG1, OUT: 1,),
+    'sub': (lambda ARG0, ARG1, OUT: 1, lambda ARG0, ARG1, OUT: -1,),
+    'mul': (lambda ARG0, ARG1, OUT: ARG1, lambda ARG0, ARG1, OUT: ARG0,),
+    'div': (lambda ARG0, ARG1, OUT: 1/ARG1, lambda ARG0, ARG1, OUT: -OUT/ARG1,),
+    'pow': (lambda ARG0, ARG1, OUT: mpow(ARG0, ARG1 - 1)*ARG1, lambda ARG0, ARG1, OUT: OUT*log(ARG0),),
+    'neg': (lambda ARG0, OUT: -1,),
+    'exp': (lambda ARG0, OUT: OUT,),
+    'log': (lambda ARG0, OUT: 1/ARG0,),
+    'sqrt': (lambda ARG0, OUT: (1/2)/OUT,),
+    'sin': (lambda ARG0, OUT: cos(ARG0),),
+    'cos': (lambda ARG0, OUT: -sin(ARG0),),
+    'tan': (lambda ARG0, OUT: OUT**2 + 1,),
+    'tanh': (lambda ARG0, OUT: 1 - OUT**2,),
+    'sigmoid': (lambda ARG0, OUT: OUT*(1 - OUT),),
+    'softplus': (lambda ARG0, OUT: sigmoid(ARG0),),
+    'relu': (lambda ARG0, OUT: heaviside(ARG0),),
+    'leaky_relu': (lambda ARG0, ARG1, OUT: ARG1*heaviside(-ARG0) + heaviside(ARG0), lambda ARG0, ARG1, OUT: minimum(0, ARG0),),
+    'elu': (lambda ARG0, ARG1, OUT: ARG1*exp(minimum(0, ARG0))*heaviside(-ARG0) + heaviside(ARG0), lambda ARG0, ARG1, OUT: exp(minimum(0, ARG0)) - 1,),
+    'abs': (lambda ARG0, OUT: sign(ARG0),),
 }
 
 SYMBOLIC = {

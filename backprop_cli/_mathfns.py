@@ -26,8 +26,52 @@ def softplus(x: float) -> float:
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
+# nan goes through these as it goes through NumPy's, so that grad and batch agree
+# on every row: Python's max(0, nan) is 0 and copysign(1, nan) is 1.
+
+
+def maximum(a: float, b: float, *more: float) -> float:
+    """The largest argument; nan if any is nan."""
+    if more:
+        return maximum(maximum(a, b), *more)
+    return a if a != a or a >= b else b
+
+
+def minimum(a: float, b: float, *more: float) -> float:
+    """The smallest argument; nan if any is nan."""
+    if more:
+        return minimum(minimum(a, b), *more)
+    return a if a != a or a <= b else b
+
+
+def heaviside(x: float) -> float:
+    """0 below zero, 1/2 at zero (SymPy's Heaviside(0)), 1 above; nan stays nan."""
+    return x if x != x else 0.0 if x < 0 else 0.5 if x == 0 else 1.0
+
+
+def sign(x: float) -> float:
+    """-1, 0 or 1; nan stays nan."""
+    return x if x != x else 0.0 if x == 0 else copysign(1.0, x)
+
+
 # The names the generated code may use (re-exported from math or defined above).
-__all__ = ["copysign", "cos", "exp", "log", "mpow", "sigmoid", "sin", "softplus", "sqrt", "tan", "tanh"]
+__all__ = [
+    "copysign",
+    "cos",
+    "exp",
+    "heaviside",
+    "log",
+    "maximum",
+    "minimum",
+    "mpow",
+    "sigmoid",
+    "sign",
+    "sin",
+    "softplus",
+    "sqrt",
+    "tan",
+    "tanh",
+]
 NAMES = tuple(__all__)
 
 
@@ -45,8 +89,12 @@ def ieee_namespace() -> dict:
         "copysign": np.copysign,
         "cos": np.cos,
         "exp": np.exp,
+        "heaviside": lambda x: np.heaviside(x, 0.5),
         "log": np.log,
+        "maximum": lambda *args: np.maximum.reduce(args),
+        "minimum": lambda *args: np.minimum.reduce(args),
         "mpow": np.power,
+        "sign": np.sign,
         "sigmoid": np_sigmoid,
         "sin": np.sin,
         "softplus": np_softplus,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import batch_fast, batch_io
-from .batch_engine import evaluate_rows
+from .batch_engine import RowProgram
 from .bindings import read_expression
 from .errors import BackpropError, CheckFailed, NonFiniteError, UsageError
 from .graph import Graph, stage
@@ -74,7 +74,8 @@ def run_batch(request: BatchRequest, stdin=None, stdout=None, stderr=None) -> No
         layout = Layout(graph, reader.header, request.expect_columns, json_lines)
         spool = batch_io.Spool(request.output)
         try:
-            tally = _run_engines(path, reader, graph, layout, request, spool, stdin, stderr, fast=not json_lines)
+            program = RowProgram(graph, request.convention)  # compiled once, run on every chunk
+            tally = _run_engines(path, reader, program, layout, request, spool, stdin, stderr, fast=not json_lines)
         except BaseException:
             spool.discard()
             raise
@@ -85,12 +86,12 @@ def run_batch(request: BatchRequest, stdin=None, stdout=None, stderr=None) -> No
     _finish(request, tally, stderr)
 
 
-def _run_engines(path, reader, graph, layout, request, spool, stdin, stderr, fast: bool) -> Tally:
+def _run_engines(path, reader, program: RowProgram, layout, request, spool, stdin, stderr, fast: bool) -> Tally:
     """The polars engine for clean CSV when installed; the row-by-row engine otherwise or after it."""
     if fast and path != "-" and not request.json and batch_fast.available():
         tally = Tally()
         try:
-            batch_fast.run(path, graph, layout, request, spool.stream, tally)
+            batch_fast.run(path, program, layout, request, spool.stream, tally)
             return tally
         except batch_fast.NotClean:
             spool.reset()
@@ -98,7 +99,7 @@ def _run_engines(path, reader, graph, layout, request, spool, stdin, stderr, fas
     tally = Tally()
     writer = _writer(request, spool.stream, layout)
     for chunk in reader.chunks(request.chunk_size):
-        _process(chunk, graph, layout, request, writer, tally, stderr)
+        _process(chunk, program, layout, request, writer, tally, stderr)
     return tally
 
 
@@ -152,12 +153,12 @@ class _JsonWriter:
             self.stream.write("\n".join(lines) + "\n")
 
 
-def _process(chunk: list, graph: Graph, layout: Layout, request: BatchRequest, writer, tally: Tally, stderr) -> None:
+def _process(chunk: list, program: RowProgram, layout: Layout, request: BatchRequest, writer, tally: Tally, stderr) -> None:
     tally.rows_in += len(chunk)
     good, columns, expected = _parse_chunk(chunk, layout, tally, request.skip_bad, stderr)
     if not good:
         return
-    value, grads = evaluate_rows(graph, columns, len(good), request.convention)
+    value, grads = program.run(columns, len(good))
     results = np.column_stack([value] + [grads[name] for name in layout.variables])
     _count_non_finite(results, [row.line for row in good], tally)
     passed = _grade(results, expected, layout, request.tol, tally) if layout.expected else None

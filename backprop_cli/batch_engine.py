@@ -3,79 +3,325 @@
 The same graph and the same SymPy-derived rules as ``engine.py``, but every slot
 holds a NumPy array with one entry per row: one parse, one staging, and each node
 is a handful of whole-array operations. Kinks follow the chosen convention
-elementwise. ``batch.py`` feeds it cache-sized chunks of rows.
+elementwise.
+
+``RowProgram`` compiles a graph once into a flat list of NumPy calls that write
+into buffers it owns (the rules' recipes in ``_derived_numpy.py``), then runs it
+over cache-sized spans of rows: no temporary is allocated per operation, every
+intermediate stays in the CPU cache, and spans run on several threads, since
+NumPy releases the GIL inside each call. ``router_partials`` also serves vector
+mode.
 """
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
-from ._derived_numpy import FORWARD, PARTIALS
+from ._derived_numpy import ROW_FORWARD, ROW_PARTIALS
 from .graph import Graph
 from .rules import RULES
 
-_RULES = {op: (FORWARD.get(op), PARTIALS.get(op), rule.kink) for op, rule in RULES.items()}
+SPAN_ROWS = (4096, 65536)  # rows per pass, at least and at most
+SPAN_BYTES = 8 << 20  # one thread's buffers stay within this much cache
+THREADS_VARIABLE = "BACKPROP_THREADS"
 
 
 def evaluate_rows(
     graph: Graph, columns: dict[str, np.ndarray], rows: int, convention: str = "pytorch"
 ) -> tuple[np.ndarray, dict]:
     """The output value and ∂f/∂variable for every row (arrays of length ``rows``)."""
-    values: list = [None] * len(graph.labels)
-    for name, slot in graph.variables.items():
-        values[slot] = columns[name]
-    for slot, constant in graph.constants.items():
-        values[slot] = constant
-    with np.errstate(all="ignore"):  # inf and nan are results here, reported by row
+    return RowProgram(graph, convention).run(columns, rows)
+
+
+class RowProgram:
+    """A graph compiled for rows: build once per run, then ``run`` every chunk."""
+
+    def __init__(self, graph: Graph, convention: str = "pytorch", span: int | None = None, threads: int | None = None) -> None:
+        compiled = _Compiler(graph, convention)
+        self.variables = list(graph.variables)
+        self.steps, self.layout, self.given = compiled.steps, compiled.layout, compiled.given
+        fitting = SPAN_BYTES // (8 * max(1, len(self.layout.buffers)))
+        self.span = span or max(SPAN_ROWS[0], min(SPAN_ROWS[1], fitting))
+        self.threads = threads or default_threads()
+        self._workers: list[_Worker] = []
+
+    def run(self, columns: dict[str, np.ndarray], rows: int) -> tuple[np.ndarray, dict]:
+        """Value and gradients for ``rows`` rows of ``columns`` (one array per variable)."""
+        inputs = {name: np.asarray(columns[name], dtype=float) for name in self.variables}
+        results = [self._result(k, inputs, rows) for k in range(1 + len(self.variables))]
+        span = min(self.span, max(SPAN_ROWS[0], -(-rows // self.threads)))  # every thread gets rows
+        spans = [(start, min(rows, start + span)) for start in range(0, rows, span)]
+        count = max(1, min(self.threads, len(spans)))
+        while len(self._workers) < count:
+            self._workers.append(_Worker(self, self.span))
+        shares = [spans[k * len(spans) // count : (k + 1) * len(spans) // count] for k in range(count)]
+        if count == 1:
+            self._workers[0].run(inputs, results, spans)
+        else:
+            list(_pool(count).map(lambda k: self._workers[k].run(inputs, results, shares[k]), range(count)))
+        return results[0], dict(zip(self.variables, results[1:]))
+
+    def _result(self, k: int, inputs: dict, rows: int) -> np.ndarray:
+        """Result k's array: written by the program, or an input column or constant as it is."""
+        given = self.given.get(k)
+        if given is None:
+            return np.empty(rows)
+        return inputs[given] if isinstance(given, str) else np.full(rows, given)
+
+
+def default_threads() -> int:
+    """BACKPROP_THREADS, else the cores this process may use (at most 8)."""
+    given = os.environ.get(THREADS_VARIABLE, "")
+    if given.isdigit() and int(given) > 0:
+        return int(given)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+_POOLS: dict = {}
+
+
+def _pool(threads: int):
+    if threads not in _POOLS:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _POOLS[threads] = ThreadPoolExecutor(threads, thread_name_prefix="backprop-rows")
+    return _POOLS[threads]
+
+
+class _Worker:
+    """One thread's buffers, and the loop that runs the program over its spans."""
+
+    def __init__(self, program: RowProgram, span: int) -> None:
+        self.steps, self.layout = program.steps, program.layout
+        self.pool = [np.empty(span) for _ in self.layout.buffers]
+        self.slots: list = [None] * self.layout.size
+        for index, constant in self.layout.constants:
+            self.slots[index] = constant
+        self.rows = -1
+
+    def run(self, inputs: dict, results: list, spans: list) -> None:
+        slots, layout = self.slots, self.layout
+        with np.errstate(all="ignore"):  # inf and nan are results here, reported by row
+            for start, stop in spans:
+                if stop - start != self.rows:
+                    self.rows = stop - start
+                    for index, buffer in zip(layout.buffers, self.pool):
+                        slots[index] = buffer[: self.rows]
+                for index, name in layout.inputs:
+                    slots[index] = inputs[name][start:stop]
+                for index, k in layout.outputs:
+                    slots[index] = results[k][start:stop]
+                for function, operands, out in self.steps:
+                    function(*[slots[i] for i in operands], out=slots[out])
+
+
+class _Register:
+    """A value of the compiled program: an input column, a buffer or an output."""
+
+    __slots__ = ("kind", "name", "index")
+
+    def __init__(self, kind: str, name=None) -> None:
+        self.kind, self.name, self.index = kind, name, None
+
+
+class _Layout:
+    """Where each register lives in a worker's slot list."""
+
+    def __init__(self, size: int, constants: list, inputs: list, outputs: list, buffers: list) -> None:
+        self.size, self.constants, self.inputs, self.outputs, self.buffers = size, constants, inputs, outputs, buffers
+
+
+class _Compiler:
+    """Strings the rules' recipes together for one graph: forward, backward, outputs."""
+
+    def __init__(self, graph: Graph, convention: str) -> None:
+        self.graph, self.convention = graph, convention
+        self.raw: list[tuple] = []  # (function, operands, out register); operands: registers or floats
+        self.registers: list[_Register] = []
+        value = self._forward()
+        grads = self._backward(value)
+        results = [value[graph.output]] + [grads.get(slot, 0.0) for slot in graph.variables.values()]
+        self._outputs(results)
+        physical = self._allocate()
+        self.layout = self._lay_out(physical)
+        self.steps = [
+            (function, tuple(self._slot(o, physical) for o in operands), self._slot(out, physical))
+            for function, operands, out in self.raw
+        ]
+
+    def new(self, kind: str = "buffer", name=None) -> _Register:
+        register = _Register(kind, name)
+        self.registers.append(register)
+        return register
+
+    def emit(self, function, operands, out: _Register | None = None) -> _Register:
+        out = out or self.new()
+        self.raw.append((function, tuple(operands), out))
+        return out
+
+    def apply(self, recipe: tuple, args: list, value=None) -> tuple:
+        """Emit a recipe's steps; the result and whether it is a buffer made just now."""
+        steps, result = recipe
+        names = {f"a{i}": arg for i, arg in enumerate(args)} | {"out": value}
+        made = []
+        for k, (function, *operands) in enumerate(steps):
+            names[f"t{k}"] = self.emit(function, [o if isinstance(o, float) else names[o] for o in operands])
+            made.append(names[f"t{k}"])
+        answer = result if isinstance(result, float) else names[result]
+        return answer, any(answer is m for m in made)
+
+    def _forward(self) -> dict:
+        graph = self.graph
+        value: dict = {slot: float(constant) for slot, constant in graph.constants.items()}
+        for name, slot in graph.variables.items():
+            value[slot] = self.new("input", name)
         for node in graph.nodes:
-            args = [values[s] for s in node.inputs]
-            forward = _RULES[node.op][0]
-            values[node.slot] = forward(*args) if forward is not None else router_forward(node.op, args)
-        grads = _backward(graph, values, rows, convention)
-    value = np.broadcast_to(np.asarray(values[graph.output], dtype=float), (rows,))
-    zero = np.zeros(rows)
-    return value, {name: np.broadcast_to(grads.get(slot, zero), (rows,)) for name, slot in graph.variables.items()}
+            args = [value[s] for s in node.inputs]
+            if node.op in ROW_FORWARD:
+                value[node.slot] = self.apply(ROW_FORWARD[node.op], args)[0]
+            else:  # max/min of any number of inputs
+                pairwise = np.maximum if node.op == "max" else np.minimum
+                value[node.slot] = args[0]
+                for arg in args[1:]:
+                    value[node.slot] = self.emit(pairwise, [value[node.slot], arg])
+        return value
+
+    def _backward(self, value: dict) -> dict:
+        graph = self.graph
+        grads: dict = {graph.output: 1.0}
+        owned: set = set()  # gradient buffers this program may add into in place
+        for node in reversed(graph.nodes):
+            upstream = grads.get(node.slot)
+            if upstream is None:
+                continue  # a statement that does not feed the output
+            args = [value[s] for s in node.inputs]
+            for i, slot in enumerate(node.inputs):
+                if slot in graph.constants:
+                    continue
+                local, made = self._local(node, i, args, value[node.slot])
+                contribution, made = self._times(upstream, local, made)
+                self._accumulate(grads, owned, slot, contribution, made)
+        return grads
+
+    def _local(self, node, i: int, args: list, value) -> tuple:
+        if node.op not in ROW_PARTIALS:
+            return self.emit(_RouterPartial(node.op, self.convention, i), args), True
+        local, made = self.apply(ROW_PARTIALS[node.op][i], args, value)
+        kink = RULES[node.op].kink
+        if kink is not None and self.convention in kink.values:
+            local = self.emit(_KinkFix(kink, self.convention, i), [*args, local], out=local if made else None)
+            made = True
+        return local, made
+
+    def _times(self, upstream, local, made: bool) -> tuple:
+        """upstream × local, skipping the multiplications by ±1 that add/sub/neg have."""
+        if isinstance(upstream, float) and isinstance(local, float):
+            return upstream * local, False
+        if _is(local, 1.0):
+            return upstream, False
+        if _is(upstream, 1.0):
+            return local, made
+        if _is(local, -1.0):
+            return self.emit(np.negative, [upstream]), True
+        return self.emit(np.multiply, [upstream, local]), True
+
+    def _accumulate(self, grads: dict, owned: set, slot: int, contribution, made: bool) -> None:
+        if slot not in grads:
+            grads[slot] = contribution
+            if made:
+                owned.add(contribution)
+            return
+        current = grads[slot]
+        if isinstance(current, float) and isinstance(contribution, float):
+            grads[slot] = current + contribution
+        elif isinstance(current, _Register) and current in owned:
+            self.emit(np.add, [current, contribution], out=current)
+        else:  # borrowed from another slot, or a constant: add into a buffer of its own
+            grads[slot] = self.emit(np.add, [current, contribution])
+            owned.add(grads[slot])
+
+    def _outputs(self, results: list) -> None:
+        """Let a result's buffer be the output itself; an input or a constant needs no step."""
+        self.given: dict[int, str | float] = {}
+        for k, result in enumerate(results):
+            if isinstance(result, float):
+                self.given[k] = result
+            elif result.kind == "input":
+                self.given[k] = result.name  # ∂(x*y)/∂y is the column x itself
+            elif result.kind == "buffer":
+                result.kind, result.name = "output", k
+            else:  # already another result's output
+                self.emit(np.positive, [result], out=self.new("output", k))
+
+    def _allocate(self) -> dict:
+        """A buffer number for each buffer, reusing a number once its buffer is no longer read."""
+        last = {}
+        for i, (_, operands, out) in enumerate(self.raw):
+            for register in (*operands, out):
+                if isinstance(register, _Register):
+                    last[register] = i
+        free: list[int] = []
+        physical: dict[_Register, int] = {}
+        for i, (_, operands, out) in enumerate(self.raw):
+            if out.kind == "buffer" and out not in physical:
+                physical[out] = free.pop() if free else len(set(physical.values()))
+            for register in {*operands, out}:
+                if isinstance(register, _Register) and register.kind == "buffer" and last[register] == i:
+                    free.append(physical[register])
+        return physical
+
+    def _lay_out(self, physical: dict) -> _Layout:
+        """The slot list every worker fills: constants, inputs, outputs, then buffers."""
+        constants = sorted({repr(o): o for _, operands, _ in self.raw for o in operands if isinstance(o, float)}.items())
+        self.constant_slots = {text: i for i, (text, _) in enumerate(constants)}
+        size = len(constants)
+        inputs, outputs = [], []
+        for register in self.registers:
+            if register.kind in ("input", "output"):
+                register.index = size
+                (inputs if register.kind == "input" else outputs).append((size, register.name))
+                size += 1
+        buffers = list(range(size, size + len(set(physical.values()))))
+        return _Layout(size + len(buffers), [(i, v) for i, (_, v) in enumerate(constants)], inputs, outputs, buffers)
+
+    def _slot(self, operand, physical: dict) -> int:
+        if isinstance(operand, float):
+            return self.constant_slots[repr(operand)]
+        if operand.kind == "buffer":
+            return self.layout.buffers[physical[operand]]
+        return operand.index
 
 
-def _backward(graph: Graph, values: list, rows: int, convention: str) -> dict:
-    grads: dict = {graph.output: np.ones(rows)}
-    constants = graph.constants
-    for node in reversed(graph.nodes):
-        upstream = grads.get(node.slot)
-        if upstream is None:
-            continue  # a statement that does not feed the output
-        args = [values[s] for s in node.inputs]
-        for slot, local in zip(node.inputs, local_gradients(node.op, args, convention, [s in constants for s in node.inputs])):
-            if local is None:
-                continue
-            # add, sub and neg have local gradients ±1: no need to multiply a whole array by them
-            contribution = upstream if _is(local, 1) else -upstream if _is(local, -1) else upstream * local
-            grads[slot] = contribution if slot not in grads else grads[slot] + contribution
-    return grads
+def _is(operand, number: float) -> bool:
+    return isinstance(operand, float) and operand == number
 
 
-def _is(local, number: int) -> bool:
-    return isinstance(local, int) and local == number
+class _KinkFix:
+    """Replace a local gradient by the convention's value on the rows at the kink."""
 
+    def __init__(self, kink, convention: str, index: int) -> None:
+        self.kink, self.convention, self.index = kink, convention, index
 
-def local_gradients(op: str, args: list, convention: str, constant: list[bool]) -> list:
-    """∂node/∂input per input (None for constants), with the convention at kinks."""
-    _, partials, kink = _RULES[op]
-    if partials is None:
-        return [None if c else p for p, c in zip(router_partials(op, args, convention), constant)]
-    local = [None if c else fn(*args) for fn, c in zip(partials, constant)]
-    if kink is not None and convention in kink.values:
-        at = kink.at(tuple(args))
+    def __call__(self, *operands, out):
+        *args, local = operands
+        if local is not out:
+            np.copyto(out, local)
+        at = self.kink.at(tuple(args))
         if np.any(at):
-            chosen = kink.values[convention](tuple(args))
-            local = [None if p is None else np.where(at, k, p) for p, k in zip(local, chosen)]
-    return local
+            np.copyto(out, self.kink.values[self.convention](tuple(args))[self.index], where=at)
 
 
-def router_forward(op: str, args: list):
-    """max/min elementwise over broadcast arrays."""
-    stacked = np.broadcast_arrays(*args)
-    return np.maximum.reduce(stacked) if op == "max" else np.minimum.reduce(stacked)
+class _RouterPartial:
+    """max/min: the local gradient of one input, ties as in ``engine.router_partials``."""
+
+    def __init__(self, op: str, convention: str, index: int) -> None:
+        self.op, self.convention, self.index = op, convention, index
+
+    def __call__(self, *args, out):
+        np.copyto(out, router_partials(self.op, list(args), self.convention)[self.index])
 
 
 def router_partials(op: str, args: list, convention: str) -> list:

@@ -15,8 +15,6 @@ from __future__ import annotations
 import importlib.util
 import os
 
-from .batch_engine import evaluate_rows
-
 ENGINE_VARIABLE = "BACKPROP_CSV_ENGINE"  # "python" forces the row-by-row engine
 
 
@@ -29,7 +27,7 @@ def available() -> bool:
     return os.environ.get(ENGINE_VARIABLE, "").lower() != "python" and importlib.util.find_spec("polars") is not None
 
 
-def run(path: str, graph, layout, request, stream, tally) -> None:
+def run(path: str, program, layout, request, stream, tally) -> None:
     """Evaluate every row of the CSV at ``path`` and write the output CSV to ``stream``."""
     import polars as pl
 
@@ -39,7 +37,7 @@ def run(path: str, graph, layout, request, stream, tally) -> None:
         for frame in frames:
             if list(frame.columns) != layout.header:
                 raise NotClean("header")
-            _chunk(pl, frame, graph, layout, request, stream, tally, first)
+            _chunk(pl, frame, program, layout, request, stream, tally, first)
             first = False
         if first:  # no data rows: still the header line
             stream.write(",".join(layout.output_header) + "\n")
@@ -47,13 +45,13 @@ def run(path: str, graph, layout, request, stream, tally) -> None:
         raise NotClean(str(error)) from None
 
 
-def _chunk(pl, frame, graph, layout, request, stream, tally, header: bool) -> None:
+def _chunk(pl, frame, program, layout, request, stream, tally, header: bool) -> None:
     from .batch import _count_non_finite, _grade  # the same bookkeeping as the row-by-row engine
 
     numbers = _floats(pl, frame, layout.variables)
     rows = frame.height
     columns = {name: numbers[name].to_numpy() for name in layout.variables}
-    value, grads = evaluate_rows(graph, columns, rows, request.convention)
+    value, grads = program.run(columns, rows)
     results = {"f": value} | {f"df/d{name}": grads[name] for name in layout.variables}
     import numpy as np
 

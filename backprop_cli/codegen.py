@@ -15,7 +15,7 @@ import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.pycode import PythonCodePrinter
 
-from . import sympy_defs
+from . import codegen_steps, sympy_defs
 from ._mathfns import NAMES
 from .rules import RULES
 
@@ -25,8 +25,9 @@ VARIADIC_ARITIES = (2, 3)  # max/min templates generated ahead; others derived o
 
 HEADER = '''"""Rules derived by SymPy from ``rules.py``. Generated: do not edit.
 
-Regenerate with ``python -m backprop_cli.codegen``. FORWARD and PARTIALS take the
-inputs as ARG0, ARG1, ...; SYMBOLIC holds the same partials as text templates.
+Regenerate with ``python -m backprop_cli.codegen``. FORWARD takes the inputs as
+ARG0, ARG1, ...; PARTIALS the inputs and then the node's value OUT; SYMBOLIC
+holds the partials as text templates, in the inputs only.
 """
 # ruff: noqa
 from ._mathfns import {names}
@@ -50,6 +51,21 @@ class _MathPrinter(PythonCodePrinter):
 
     def _print_softplus(self, expr):
         return f"softplus({self._print(expr.args[0])})"
+
+    # nan-propagating helpers (``_mathfns``) instead of Python's max, min and branches
+    def _print_Max(self, expr):  # noqa: N802
+        return f"maximum({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Min(self, expr):  # noqa: N802
+        return f"minimum({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Heaviside(self, expr):  # noqa: N802
+        if len(expr.args) > 1 and expr.args[1] != sp.Rational(1, 2):
+            raise ValueError("heaviside() takes Heaviside(0) = 1/2")
+        return f"heaviside({self._print(expr.args[0])})"
+
+    def _print_sign(self, expr):
+        return f"sign({self._print(expr.args[0])})"
 
 
 class _ArrayPrinter(NumPyPrinter):
@@ -96,27 +112,52 @@ from ._numpyfns import sigmoid, softplus
 def generate_numpy() -> str:
     """The full text of ``_derived_numpy.py``."""
     printer = _ArrayPrinter()
-    forward, partials = [], []
+    forward, partials, row_forward, row_partials = [], [], [], []
     for rule in RULES.values():
         if rule.arity is None:
             continue  # max/min: batch_engine.router_partials
         symbols = sympy_defs.arg_symbols(rule.arity)
         body = sympy_defs.define(rule.name, symbols)
+        reusing = _partials_reusing_value(rule.name, rule.arity)
         forward.append(f"    {rule.name!r}: {_lambda(printer, rule.arity, body)},")
-        lambdas = ", ".join(_lambda(printer, rule.arity, d) for d in sympy_defs.partials(rule.name, rule.arity))
+        lambdas = ", ".join(_lambda(printer, rule.arity, d, value=True) for d in reusing)
         partials.append(f"    {rule.name!r}: ({lambdas},),")
+        row_forward.append(f"    {rule.name!r}: {_recipe_text(body)},")
+        row_partials.append(f"    {rule.name!r}: ({', '.join(_recipe_text(d) for d in reusing)},),")
     return "\n".join(
         [
             NUMPY_HEADER,
             "FORWARD = {\n" + "\n".join(forward) + "\n}\n",
             "PARTIALS = {\n" + "\n".join(partials) + "\n}\n",
+            ROW_COMMENT + "ROW_FORWARD = {\n" + "\n".join(row_forward) + "\n}\n",
+            "ROW_PARTIALS = {\n" + "\n".join(row_partials) + "\n}\n",
         ]
     )
 
 
-def _lambda(printer, arity: int, body: sp.Expr) -> str:
-    params = ", ".join(f"ARG{i}" for i in range(arity))
+ROW_COMMENT = """# The same rules as recipes of NumPy calls for batch's compiled rows (codegen_steps.py):
+# (steps, result). Step K, (function, operand, ...), writes buffer 'tK'; an operand is
+# an input 'a0', 'a1', the node's value 'out', an earlier 'tK' or a float.
+"""
+
+
+def _recipe_text(expression: sp.Expr) -> str:
+    steps, result = codegen_steps.recipe(expression)
+    names = [f if f in codegen_steps.HELPERS else f"numpy.{f}" for f, *_ in steps]
+    texts = [f"({', '.join([name] + [repr(o) for o in operands])})" for name, (_, *operands) in zip(names, steps)]
+    return f"(({''.join(t + ', ' for t in texts)}), {result!r})"
+
+
+def _lambda(printer, arity: int, body: sp.Expr, value: bool = False) -> str:
+    params = ", ".join([f"ARG{i}" for i in range(arity)] + (["OUT"] if value else []))
     return f"lambda {params}: {printer.doprint(body)}"
+
+
+def _partials_reusing_value(op: str, arity: int) -> list[sp.Expr]:
+    """The local gradients as the engines compute them: in terms of the node's value OUT
+    where that is safe (exp: OUT; tanh: 1 - OUT**2). PyTorch's backward formulas do the same."""
+    body = sympy_defs.define(op, sympy_defs.arg_symbols(arity))
+    return [codegen_steps.partial_in_terms_of_value(body, d, arity) for d in sympy_defs.partials(op, arity)]
 
 
 def generate() -> str:
@@ -134,7 +175,7 @@ def generate() -> str:
         symbols = sympy_defs.arg_symbols(rule.arity)
         body = sympy_defs.define(rule.name, symbols)
         forward.append(f"    {rule.name!r}: {_lambda(printer, rule.arity, body)},")
-        lambdas = ", ".join(_lambda(printer, rule.arity, d) for d in sympy_defs.partials(rule.name, rule.arity))
+        lambdas = ", ".join(_lambda(printer, rule.arity, d, value=True) for d in _partials_reusing_value(rule.name, rule.arity))
         partials.append(f"    {rule.name!r}: ({lambdas},),")
     parts = [
         HEADER.format(names=", ".join(NAMES)),

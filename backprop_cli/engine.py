@@ -18,7 +18,7 @@ from ._derived import FORWARD, PARTIALS
 from .graph import Graph
 from .rules import RULES
 
-_FORWARD = dict(FORWARD, max=max, min=min)
+_FORWARD = dict(FORWARD, max=_mathfns.maximum, min=_mathfns.minimum)  # nan wins, as in NumPy
 # op -> (partial functions or None for max/min, kink or None)
 _BACKWARD_RULES = {op: (PARTIALS.get(op), rule.kink) for op, rule in RULES.items()}
 _IEEE_CACHE: dict = {}
@@ -90,14 +90,15 @@ def _backward(result: Evaluation) -> None:
             local = [None if s in constants else p for s, p in zip(inputs, router_partials(node.op, args, "pytorch"))]
         else:
             local = []
+            with_value = [*args, values[node.slot]]  # the rules take the node's value last
             for fn, slot in zip(functions, inputs):
                 if slot in constants:
                     local.append(None)  # constants get no gradient (and may lie outside fn's domain)
                     continue
                 try:
-                    local.append(fn(*args))
+                    local.append(fn(*with_value))
                 except (ArithmeticError, ValueError):
-                    local.append(_ieee_call(fn, args))
+                    local.append(_ieee_call(fn, with_value))
         if kink is not None and kink.at(args):
             local = _at_kink(result, index, kink, args, [s not in constants for s in inputs], local)
         partials[index] = local
@@ -118,9 +119,9 @@ def _smooth_step(node, functions, values, constants, grads, partials, index) -> 
     try:
         if len(inputs) == 2:
             a, b = inputs
-            va, vb = values[a], values[b]
-            pa = None if a in constants else functions[0](va, vb)
-            pb = None if b in constants else functions[1](va, vb)
+            va, vb, out = values[a], values[b], values[node.slot]
+            pa = None if a in constants else functions[0](va, vb, out)
+            pb = None if b in constants else functions[1](va, vb, out)
             partials[index] = (pa, pb)
             upstream = grads[node.slot]
             if pa is not None:
@@ -130,7 +131,7 @@ def _smooth_step(node, functions, values, constants, grads, partials, index) -> 
             return True
         if len(inputs) == 1:
             a = inputs[0]
-            pa = None if a in constants else functions[0](values[a])
+            pa = None if a in constants else functions[0](values[a], values[node.slot])
             partials[index] = (pa,)
             if pa is not None:
                 grads[a] += grads[node.slot] * pa
@@ -161,6 +162,8 @@ def router_partials(op: str, args: list, convention: str) -> tuple:
     Ties: pytorch and jax split it equally (1/k each of k tied inputs); sympy
     evaluates its derivative Heaviside(a_i - max(others)) with Heaviside(0) = 1/2.
     """
+    if any(a != a for a in args):
+        return (math.nan,) * len(args)  # as batch's array version: no winner among nan
     best = max(args) if op == "max" else min(args)
     if convention != "sympy":
         ties = args.count(best)
@@ -169,7 +172,7 @@ def router_partials(op: str, args: list, convention: str) -> tuple:
     for i, a in enumerate(args):
         others = args[:i] + args[i + 1 :]
         gap = a - max(others) if op == "max" else min(others) - a
-        local.append(0.0 if gap < 0 else 0.5 if gap == 0 else 1.0)
+        local.append(_mathfns.heaviside(gap))
     return tuple(local)
 
 

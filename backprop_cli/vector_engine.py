@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .batch_engine import local_gradients, router_forward
+from .batch_engine import router_partials
 from .errors import ExpressionError, UsageError
 from .graph import Graph, Node
 from .rules import RULES
@@ -95,6 +95,12 @@ def _elementwise_forward(op: str, args: list) -> np.ndarray:
     shape = np.broadcast_shapes(*(a.shape for a in args))
     # only a rule that ignores some inputs (relu of a constant, say) comes out smaller
     return result if result.shape == shape else np.broadcast_to(result, shape)
+
+
+def router_forward(op: str, args: list):
+    """max/min elementwise over broadcast arrays."""
+    stacked = np.broadcast_arrays(*args)
+    return np.maximum.reduce(stacked) if op == "max" else np.minimum.reduce(stacked)
 
 
 def _matmul(a, b):
@@ -194,8 +200,24 @@ def _matmul_vjp(a: np.ndarray, b: np.ndarray, g: np.ndarray, skip: list[bool]) -
     return (None if skip[0] else da()), (None if skip[1] else db())
 
 
+def local_gradients(op: str, args: list, value, convention: str, constant: list[bool]) -> list:
+    """∂node/∂input per input (None for constants), with the convention at kinks."""
+    from ._derived_numpy import PARTIALS
+
+    kink = RULES[op].kink
+    if op not in PARTIALS:
+        return [None if c else p for p, c in zip(router_partials(op, args, convention), constant)]
+    local = [None if c else fn(*args, value) for fn, c in zip(PARTIALS[op], constant)]
+    if kink is not None and convention in kink.values:
+        at = kink.at(tuple(args))
+        if np.any(at):
+            chosen = kink.values[convention](tuple(args))
+            local = [None if p is None else np.where(at, k, p) for p, k in zip(local, chosen)]
+    return local
+
+
 def _elementwise_vjp(result, index, node, args, g, constant) -> list:
-    local = local_gradients(node.op, args, result.convention, constant)
+    local = local_gradients(node.op, args, result.values[node.slot], result.convention, constant)
     kink = RULES[node.op].kink
     if kink is not None and _any_kink(node.op, kink, args):
         result.kinks[index] = f"{kink.label}: {result.convention} rule applied elementwise"
