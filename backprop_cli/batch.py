@@ -20,6 +20,7 @@ from .graph import Graph, stage
 from .render_json import number
 
 EXPECTED_PREFIX = "expected_"
+ROW_CHUNK = 65536  # rows per chunk of the row-by-row engine (Python lists of cells: ~50 MB)
 
 
 @dataclass
@@ -33,7 +34,7 @@ class BatchRequest:
     expect_columns: bool = False
     tol: float = 1e-6
     skip_bad: bool = False
-    chunk_size: int = 65536
+    chunk_size: int | None = None  # None: ROW_CHUNK rows, or batch_fast.CHUNK on the polars engine
     convention: str = "pytorch"
     fuse: tuple[str, ...] = ()
     output_name: str | None = None
@@ -59,7 +60,7 @@ class BadRow(Exception):
 def run_batch(request: BatchRequest, stdin=None, stdout=None, stderr=None) -> None:
     """Run one ``batch`` request; raises BackpropError subclasses for the exit code."""
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
-    if request.chunk_size < 1:
+    if request.chunk_size is not None and request.chunk_size < 1:
         raise UsageError("--chunk-size must be at least 1")
     if request.tol < 0:
         raise UsageError("--tol must be zero or positive")
@@ -98,7 +99,7 @@ def _run_engines(path, reader, program: RowProgram, layout, request, spool, stdi
             reader = batch_io.open_reader(path, stdin)
     tally = Tally()
     writer = _writer(request, spool.stream, layout)
-    for chunk in reader.chunks(request.chunk_size):
+    for chunk in reader.chunks(request.chunk_size or ROW_CHUNK):
         _process(chunk, program, layout, request, writer, tally, stderr)
     return tally
 
@@ -159,10 +160,10 @@ def _process(chunk: list, program: RowProgram, layout: Layout, request: BatchReq
     if not good:
         return
     value, grads = program.run(columns, len(good))
-    results = np.column_stack([value] + [grads[name] for name in layout.variables])
+    results = [value] + [grads[name] for name in layout.variables]
     _count_non_finite(results, [row.line for row in good], tally)
     passed = _grade(results, expected, layout, request.tol, tally) if layout.expected else None
-    writer.write_many(_output_rows(good, results, passed, layout, request.json))
+    writer.write_many(_output_rows(good, np.column_stack(results), passed, layout, request.json))
     tally.rows_out += len(good)
 
 
@@ -247,19 +248,25 @@ def _row_expected(row, layout: Layout) -> list[float]:
     return values
 
 
-def _count_non_finite(results: np.ndarray, lines, tally: Tally) -> None:
-    bad = ~np.isfinite(results).all(axis=1)
+def _count_non_finite(results: list[np.ndarray], lines, tally: Tally) -> bool:
+    """Count the rows with an inf or nan result; True if there are any."""
+    with np.errstate(all="ignore"):
+        if all(np.isfinite(np.sum(column)) for column in results):
+            return False  # one cheap pass per column: inf and nan survive a sum
+    bad = np.zeros(len(results[0]), dtype=bool)
+    for column in results:
+        bad |= ~np.isfinite(column)
     count = int(bad.sum())
     if count:
         tally.non_finite += count
         if tally.first_non_finite is None:
             tally.first_non_finite = lines[int(np.argmax(bad))]
+    return bool(count)
 
 
-def _grade(results: np.ndarray, expected: np.ndarray, layout: Layout, tol: float, tally: Tally) -> np.ndarray:
+def _grade(results: list[np.ndarray], expected: np.ndarray, layout: Layout, tol: float, tally: Tally) -> np.ndarray:
     """Per row: every expected cell within tol (relative, with an absolute floor)."""
-    positions = [layout.results.index(result) for result in layout.expected]
-    got = results[:, positions]
+    got = np.column_stack([results[layout.results.index(result)] for result in layout.expected])
     graded = ~np.isnan(expected)
     with np.errstate(invalid="ignore"):
         close = np.abs(got - expected) <= tol * np.maximum(1.0, np.abs(expected))

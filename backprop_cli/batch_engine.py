@@ -26,6 +26,7 @@ from .rules import RULES
 SPAN_ROWS = (4096, 65536)  # rows per pass, at least and at most
 SPAN_BYTES = 8 << 20  # one thread's buffers stay within this much cache
 THREADS_VARIABLE = "BACKPROP_THREADS"
+_COMPUTE_BOUND = {"exp", "log", "sin", "cos", "tan", "tanh", "power", "sigmoid", "softplus"}
 
 
 def evaluate_rows(
@@ -44,7 +45,11 @@ class RowProgram:
         self.steps, self.layout, self.given = compiled.steps, compiled.layout, compiled.given
         fitting = SPAN_BYTES // (8 * max(1, len(self.layout.buffers)))
         self.span = span or max(SPAN_ROWS[0], min(SPAN_ROWS[1], fitting))
-        self.threads = threads or default_threads()
+        # Elementwise arithmetic is bound by memory bandwidth, which a second thread does not
+        # add to (measured: (x+y)*z runs slower on two); exp, log, tanh and the like are bound
+        # by the CPU and scale with cores.
+        compute_bound = any(getattr(function, "__name__", "") in _COMPUTE_BOUND for function, _, _ in self.steps)
+        self.threads = threads or (default_threads() if compute_bound else 1)
         self._workers: list[_Worker] = []
 
     def run(self, columns: dict[str, np.ndarray], rows: int) -> tuple[np.ndarray, dict]:

@@ -148,7 +148,9 @@ def batch(
     skip_bad: Annotated[
         bool, typer.Option("--skip-bad", help="Write the good rows, report each bad one, exit 2 at the end.")
     ] = False,
-    chunk_size: Annotated[int, typer.Option("--chunk-size", help="Rows per vectorised chunk.")] = 65536,
+    chunk_size: Annotated[
+        int | None, typer.Option("--chunk-size", help="Rows per chunk [default: 65536; 262144 on the polars engine].")
+    ] = None,
     convention: Annotated[
         Convention, typer.Option("--convention", help="Gradient at kinks: pytorch, jax or sympy.")
     ] = Convention.pytorch,

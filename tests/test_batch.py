@@ -174,6 +174,13 @@ def test_non_finite_rows_exit_3_after_writing(cli):
     assert run.err == "backprop: error: non-finite results in 2 row(s), the first at line 3\n"
 
 
+def test_large_finite_results_whose_sum_overflows_are_not_non_finite(cli):
+    # batch first sums each result column (inf and nan survive a sum); 2 x 1e308 overflows
+    run = cli("batch", "x * 1", "--input", "-", stdin="x\n1e308\n1e308\n")
+    assert run.code == 0, run.err
+    assert run.out.splitlines()[1:] == ["1e308,1e+308,1.0"] * 2
+
+
 def test_input_file_and_errors(cli, tmp_path):
     path = tmp_path / "rows.csv"
     path.write_text("x,y,z\n1,2,3\n")
