@@ -217,36 +217,47 @@ class _Compiler:
         local, made = self.apply(ROW_PARTIALS[node.op][i], args, value)
         kink = RULES[node.op].kink
         if kink is not None and self.convention in kink.values:
-            local = self.emit(_KinkFix(kink, self.convention, i), [*args, local], out=local if made else None)
-            made = True
+            return self.emit(_KinkFix(kink, self.convention, i), [*args, local], out=local if made else None), True
+        last = self.raw[-1] if made else None
+        if last is not None and last[0] is np.negative and last[2] is local and isinstance(last[1][0], _Register):
+            self.raw.pop()  # -sin(x), -y/x**2: carry the sign instead of a pass that flips it
+            return _Negated(last[1][0]), made
         return local, made
 
     def _times(self, upstream, local, made: bool) -> tuple:
-        """upstream × local, skipping the multiplications by ±1 that add/sub/neg have."""
+        """upstream × local, without a pass for the ±1 of add, sub and neg or for a sign."""
         if isinstance(upstream, float) and isinstance(local, float):
             return upstream * local, False
-        if _is(local, 1.0):
-            return upstream, False
-        if _is(upstream, 1.0):
-            return local, made
-        if _is(local, -1.0):
-            return self.emit(np.negative, [upstream]), True
-        return self.emit(np.multiply, [upstream, local]), True
+        if isinstance(local, float) and abs(local) == 1.0:
+            return (upstream if local > 0 else _negated(upstream)), False
+        if isinstance(upstream, float) and abs(upstream) == 1.0:
+            return (local if upstream > 0 else _negated(local)), made
+        (a, sign_a), (b, sign_b) = _split(upstream), _split(local)
+        if isinstance(b, float):  # a constant factor takes the sign along
+            return self.emit(np.multiply, [a, sign_a * sign_b * b]), True
+        product = self.emit(np.multiply, [a, b])
+        return (product if sign_a == sign_b else _Negated(product)), True
 
     def _accumulate(self, grads: dict, owned: set, slot: int, contribution, made: bool) -> None:
         if slot not in grads:
             grads[slot] = contribution
             if made:
-                owned.add(contribution)
+                owned.add(_split(contribution)[0])
             return
         current = grads[slot]
         if isinstance(current, float) and isinstance(contribution, float):
             grads[slot] = current + contribution
-        elif isinstance(current, _Register) and current in owned:
-            self.emit(np.add, [current, contribution], out=current)
-        else:  # borrowed from another slot, or a constant: add into a buffer of its own
-            grads[slot] = self.emit(np.add, [current, contribution])
-            owned.add(grads[slot])
+            return
+        (g, sign_g), (c, sign_c) = _split(current), _split(contribution)
+        # add into the gradient's own buffer when it has one; a borrowed one gets a new buffer
+        target = g if isinstance(g, _Register) and g in owned else self.new()
+        owned.add(target)
+        if sign_g == sign_c:  # g + c, or -(g + c)
+            self.emit(np.add, [g, c], out=target)
+            grads[slot] = target if sign_g > 0 else _Negated(target)
+        else:  # g - c, or c - g
+            self.emit(np.subtract, [g, c] if sign_g > 0 else [c, g], out=target)
+            grads[slot] = target
 
     def _outputs(self, results: list) -> None:
         """Let a result's buffer be the output itself; an input or a constant needs no step."""
@@ -254,6 +265,8 @@ class _Compiler:
         for k, result in enumerate(results):
             if isinstance(result, float):
                 self.given[k] = result
+            elif isinstance(result, _Negated):
+                self.emit(np.negative, [result.register], out=self.new("output", k))
             elif result.kind == "input":
                 self.given[k] = result.name  # ∂(x*y)/∂y is the column x itself
             elif result.kind == "buffer":
@@ -300,8 +313,24 @@ class _Compiler:
         return operand.index
 
 
-def _is(operand, number: float) -> bool:
-    return isinstance(operand, float) and operand == number
+class _Negated:
+    """A gradient that is minus a register: the sign is carried until a value needs it."""
+
+    __slots__ = ("register",)
+
+    def __init__(self, register: _Register) -> None:
+        self.register = register
+
+
+def _negated(gradient):
+    if isinstance(gradient, float):
+        return -gradient
+    return gradient.register if isinstance(gradient, _Negated) else _Negated(gradient)
+
+
+def _split(gradient) -> tuple:
+    """(register or float, sign)."""
+    return (gradient.register, -1) if isinstance(gradient, _Negated) else (gradient, 1)
 
 
 class _KinkFix:
