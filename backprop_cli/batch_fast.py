@@ -1,4 +1,4 @@
-"""The fast CSV engine of ``batch``, on polars (the optional ``fast`` extra).
+"""The fast CSV engine of ``batch``, on polars.
 
 Python formats a float in about a microsecond, so a CSV writer in Python tops out
 near 10^5 rows/s; polars reads and writes CSV in native code, streaming in
