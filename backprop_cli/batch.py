@@ -15,6 +15,7 @@ import numpy as np
 from . import batch_fast, batch_io
 from .batch_engine import RowProgram
 from .bindings import read_expression
+from .checks import within_arrays
 from .errors import BackpropError, CheckFailed, NonFiniteError, UsageError
 from .graph import Graph, stage
 from .render_json import number
@@ -267,10 +268,8 @@ def _count_non_finite(results: list[np.ndarray], lines, tally: Tally) -> bool:
 def _grade(results: list[np.ndarray], expected: np.ndarray, layout: Layout, tol: float, tally: Tally) -> np.ndarray:
     """Per row: every expected cell within tol (relative, with an absolute floor)."""
     got = np.column_stack([results[layout.results.index(result)] for result in layout.expected])
-    graded = ~np.isnan(expected)
-    with np.errstate(invalid="ignore"):
-        close = np.abs(got - expected) <= tol * np.maximum(1.0, np.abs(expected))
-    ok = np.where(graded, close, True).all(axis=1)
+    graded = ~np.isnan(expected)  # an empty cell
+    ok = np.where(graded, within_arrays(got, expected, tol), True).all(axis=1)
     tally.passed += int(ok.sum())
     tally.failed += int((~ok).sum())
     return ok

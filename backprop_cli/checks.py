@@ -47,12 +47,23 @@ def parse_expectations(texts: list[str], variables: list[str]) -> list[Expectati
 
 
 def within(got: float, expected: float, tol: float) -> bool:
-    """Relative tolerance with an absolute floor of ``tol`` near zero."""
+    """Relative tolerance with an absolute floor of ``tol`` near zero; nan and inf match themselves."""
     if math.isnan(expected):
         return math.isnan(got)
     if math.isinf(expected):
         return got == expected
     return abs(got - expected) <= tol * max(1.0, abs(expected))
+
+
+def within_arrays(got, expected, tol: float):
+    """``within`` elementwise on NumPy arrays (batch's grading, vector mode's --expect)."""
+    import numpy as np  # not at the top: grad's scalar path never imports NumPy
+
+    got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    with np.errstate(invalid="ignore"):
+        close = np.abs(got - expected) <= tol * np.maximum(1.0, np.abs(expected))
+    # |got - inf| <= tol·inf holds for any got: an infinite expectation is matched exactly
+    return (close & np.isfinite(expected)) | (np.isnan(expected) & np.isnan(got)) | (np.isinf(expected) & (got == expected))
 
 
 def failed_expectations(result: Evaluation, expectations: list[Expectation], tol: float) -> list[str]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import vector_engine
-from .checks import CHECK_ABSOLUTE, CHECK_RELATIVE, STEP
+from .checks import CHECK_ABSOLUTE, CHECK_RELATIVE, STEP, within_arrays
 from .errors import CheckFailed, NonFiniteError, UsageError
 from .report import expression_text
 from .rules import VECTOR_RULES
@@ -219,7 +219,7 @@ def expectation_failures(result: VectorEvaluation, expectations, tol: float) -> 
         expected = np.asarray(item.expected, dtype=float)
         if expected.shape != got.shape and expected.size != 1:
             messages.append(f"expected {item.label()} of shape {shape_text(expected.shape)}, got {shape_text(got.shape)}")
-        elif not np.all(np.abs(got - expected) <= tol * np.maximum(1.0, np.abs(expected))):
+        elif not np.all(within_arrays(got, expected, tol)):
             messages.append(f"expected {item.label()} = {compact(expected, 12)}, got {compact(got, 12)} (tolerance {tol:g})")
     return messages
 

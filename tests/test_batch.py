@@ -174,6 +174,25 @@ def test_non_finite_rows_exit_3_after_writing(cli):
     assert run.err == "backprop: error: non-finite results in 2 row(s), the first at line 3\n"
 
 
+def test_an_expected_inf_matches_inf_as_in_grad(cli):
+    rows = "x,expected_f,expected_dx\n0,-inf,inf\n0,-inf,1e308\n"
+    run = cli("batch", "log(x)", "--input", "-", "--expect-columns", stdin=rows)
+    assert [line.rsplit(",", 1)[1] for line in run.out.splitlines()[1:]] == ["true", "false"]
+    assert run.code == 3  # non-finite results outrank the failed row (exit 1)
+    assert run.err.startswith("graded 2 rows: 1 passed, 1 failed\n")
+
+
+def test_grading_uses_the_same_tolerance_rule_as_grad_expect():
+    from backprop_cli.checks import within, within_arrays
+
+    values = [0.0, 1.0, -1.0, 1.0000005, 1e-7, 1e6, 1e6 + 0.5, 1e6 + 2, math.inf, -math.inf, math.nan]
+    pairs = [(got, expected) for got in values for expected in values]
+    elementwise = within_arrays([g for g, _ in pairs], [e for _, e in pairs], 1e-6)
+    assert elementwise.tolist() == [within(g, e, 1e-6) for g, e in pairs]
+    assert within(1e6 + 0.5, 1e6, 1e-6) and not within(1e6 + 2, 1e6, 1e-6)  # relative above 1
+    assert within(1e-7, 0.0, 1e-6) and not within(1.0000005, 1.0, 1e-7)  # absolute floor near 0
+
+
 def test_large_finite_results_whose_sum_overflows_are_not_non_finite(cli):
     # batch first sums each result column (inf and nan survive a sum); 2 x 1e308 overflows
     run = cli("batch", "x * 1", "--input", "-", stdin="x\n1e308\n1e308\n")
