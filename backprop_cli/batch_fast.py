@@ -16,7 +16,7 @@ import importlib.util
 import os
 
 ENGINE_VARIABLE = "BACKPROP_CSV_ENGINE"  # "python" forces the row-by-row engine
-CHUNK = 262144  # rows per chunk: polars' per-chunk costs fade by here, and memory stays near 100 MB
+CHUNK = 262144  # rows per chunk: polars' per-chunk costs fade by here; a chunk's own data is tens of MB
 
 
 class NotClean(Exception):

@@ -90,14 +90,14 @@ def _elementwise_forward(op: str, args: list) -> np.ndarray:
     from ._derived_numpy import FORWARD
 
     if op in ("max", "min"):
-        return router_forward(op, args)
+        return _router_forward(op, args)
     result = np.asarray(FORWARD[op](*args), dtype=float)
     shape = np.broadcast_shapes(*(a.shape for a in args))
     # only a rule that ignores some inputs (relu of a constant, say) comes out smaller
     return result if result.shape == shape else np.broadcast_to(result, shape)
 
 
-def router_forward(op: str, args: list):
+def _router_forward(op: str, args: list):
     """max/min elementwise over broadcast arrays."""
     stacked = np.broadcast_arrays(*args)
     return np.maximum.reduce(stacked) if op == "max" else np.minimum.reduce(stacked)
@@ -200,7 +200,7 @@ def _matmul_vjp(a: np.ndarray, b: np.ndarray, g: np.ndarray, skip: list[bool]) -
     return (None if skip[0] else da()), (None if skip[1] else db())
 
 
-def local_gradients(op: str, args: list, value, convention: str, constant: list[bool]) -> list:
+def _local_gradients(op: str, args: list, value, convention: str, constant: list[bool]) -> list:
     """∂node/∂input per input (None for constants), with the convention at kinks."""
     from ._derived_numpy import PARTIALS
 
@@ -217,7 +217,7 @@ def local_gradients(op: str, args: list, value, convention: str, constant: list[
 
 
 def _elementwise_vjp(result, index, node, args, g, constant) -> list:
-    local = local_gradients(node.op, args, result.values[node.slot], result.convention, constant)
+    local = _local_gradients(node.op, args, result.values[node.slot], result.convention, constant)
     kink = RULES[node.op].kink
     if kink is not None and _any_kink(node.op, kink, args):
         result.kinks[index] = f"{kink.label}: {result.convention} rule applied elementwise"
