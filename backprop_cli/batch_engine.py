@@ -168,15 +168,14 @@ class _Compiler:
         return out
 
     def apply(self, recipe: tuple, args: list, value=None) -> tuple:
-        """Emit a recipe's steps; the result and whether it is a buffer made just now."""
+        """Emit a recipe's steps; the result and the buffers made just now (only those may be
+        taken over and written again: the others are inputs or values still to be read)."""
         steps, result = recipe
         names = {f"a{i}": arg for i, arg in enumerate(args)} | {"out": value}
-        made = []
         for k, (function, *operands) in enumerate(steps):
             names[f"t{k}"] = self.emit(function, [o if isinstance(o, float) else names[o] for o in operands])
-            made.append(names[f"t{k}"])
-        answer = result if isinstance(result, float) else names[result]
-        return answer, any(answer is m for m in made)
+        made = {names[f"t{k}"] for k in range(len(steps))}
+        return (result if isinstance(result, float) else names[result]), made
 
     def _forward(self) -> dict:
         graph = self.graph
@@ -217,12 +216,12 @@ class _Compiler:
         local, made = self.apply(ROW_PARTIALS[node.op][i], args, value)
         kink = RULES[node.op].kink
         if kink is not None and self.convention in kink.values:
-            return self.emit(_KinkFix(kink, self.convention, i), [*args, local], out=local if made else None), True
-        last = self.raw[-1] if made else None
+            return self.emit(_KinkFix(kink, self.convention, i), [*args, local], out=local if local in made else None), True
+        last = self.raw[-1] if local in made else None
         if last is not None and last[0] is np.negative and last[2] is local and isinstance(last[1][0], _Register):
             self.raw.pop()  # -sin(x), -y/x**2: carry the sign instead of a pass that flips it
-            return _Negated(last[1][0]), made
-        return local, made
+            return _Negated(last[1][0]), last[1][0] in made
+        return local, local in made
 
     def _times(self, upstream, local, made: bool) -> tuple:
         """upstream × local, without a pass for the ±1 of add, sub and neg or for a sign."""

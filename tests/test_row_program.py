@@ -36,7 +36,10 @@ def _same(got: float, expected: float) -> bool:
 def _check_rows(source: str, columns: dict, convention: str = "pytorch", **options) -> None:
     graph = stage(source)
     rows = len(next(iter(columns.values())))
+    before = {name: column.copy() for name, column in columns.items()}
     value, grads = RowProgram(graph, convention, **options).run(columns, rows)
+    for name, column in columns.items():  # buffers are written in place: never an input's
+        assert np.array_equal(column, before[name], equal_nan=True), name
     for i in range(rows):
         expected = evaluate(graph, {name: float(c[i]) for name, c in columns.items()}, convention)
         assert _same(value[i], expected.value), (source, i, value[i], expected.value)
