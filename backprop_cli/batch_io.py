@@ -139,9 +139,11 @@ class Spool:
             os.replace(self.path, self.destination)
             return
         stdout = stdout or sys.stdout
-        with open(self.path, newline="") as spooled:
-            shutil.copyfileobj(spooled, stdout)
-        stdout.flush()
+        binary = getattr(stdout, "buffer", None)  # bytes as they are: no decoding and encoding again
+        with open(self.path, "rb" if binary else "r", newline=None if binary else "") as spooled:
+            stdout.flush()
+            shutil.copyfileobj(spooled, binary or stdout, 1 << 20)
+        (binary or stdout).flush()
         os.unlink(self.path)
 
     def reset(self) -> None:
