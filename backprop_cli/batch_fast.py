@@ -16,6 +16,7 @@ import importlib.util
 import os
 
 ENGINE_VARIABLE = "BACKPROP_CSV_ENGINE"  # "python" forces the row-by-row engine
+PARSED = "\0parsed "  # prefix of the parsed copies of the variable columns (no CSV header has it)
 CHUNK = 262144  # rows per chunk: polars' per-chunk costs fade by here; a chunk's own data is tens of MB
 
 
@@ -32,13 +33,17 @@ def run(path: str, program, layout, request, stream, tally) -> None:
     """Evaluate every row of the CSV at ``path`` and write the output CSV to ``stream``."""
     import polars as pl
 
+    width = len(layout.header)
     try:
-        frames = pl.scan_csv(path, infer_schema=False).collect_batches(chunk_size=request.chunk_size or CHUNK)
+        scan = pl.scan_csv(path, infer_schema=False)  # every cell as its text, to be written back as it was
+        # the variables parsed as numbers too, by polars' streaming engine on its own threads
+        scan = scan.with_columns([pl.col(name).cast(pl.Float64, strict=False).alias(PARSED + name) for name in layout.variables])
         first = True
-        for frame in frames:
+        for both in scan.collect_batches(chunk_size=request.chunk_size or CHUNK):
+            frame, parsed = both[:, :width], both[:, width:]
             if list(frame.columns) != layout.header:
                 raise NotClean("header")
-            _chunk(pl, frame, program, layout, request, tally).write_csv(stream, include_header=first)
+            _chunk(pl, frame, parsed, program, layout, request, tally).write_csv(stream, include_header=first)
             first = False
         if first:  # no data rows: still the header line
             stream.write(",".join(layout.output_header) + "\n")
@@ -46,11 +51,11 @@ def run(path: str, program, layout, request, stream, tally) -> None:
         raise NotClean(str(error)) from None
 
 
-def _chunk(pl, frame, program, layout, request, tally):
+def _chunk(pl, frame, parsed, program, layout, request, tally):
     """The output frame of one chunk: its input columns, the results and ``pass``."""
     from .batch import _count_non_finite, _grade  # the same bookkeeping as the row-by-row engine
 
-    numbers = _floats(pl, frame, layout.variables)
+    numbers = _floats(pl, frame, parsed, layout.variables)
     rows = frame.height
     columns = {name: numbers[name].to_numpy() for name in layout.variables}
     value, grads = program.run(columns, rows)
@@ -72,9 +77,9 @@ def _chunk(pl, frame, program, layout, request, tally):
     return pl.concat([frame, out], how="horizontal")
 
 
-def _floats(pl, frame, names: list[str]):
+def _floats(pl, frame, parsed, names: list[str]):
     """The variable columns as float64; surrounding spaces are allowed, as float() allows them."""
-    numbers = frame.select([pl.col(name).cast(pl.Float64, strict=False) for name in names])
+    numbers = parsed.rename({PARSED + name: name for name in names})
     if numbers.null_count().sum_horizontal().item():
         numbers = frame.select([pl.col(name).str.strip_chars().cast(pl.Float64, strict=False) for name in names])
         if numbers.null_count().sum_horizontal().item():
