@@ -173,15 +173,15 @@ def _write(stream, lines: list[str]) -> None:
 
 
 def _report_problems(request: GradRequest, result: Evaluation, expectations, checks, stderr) -> None:
-    where = first_non_finite(result)
-    if where is not None:
-        raise NonFiniteError(f"non-finite result: {where}")
     failures = failed_expectations(result, expectations, request.tol)
     if request.check:
         failures += _check_messages(result, checks, request.quiet, stderr)
+    for message in failures:  # shown even when a non-finite result decides the exit code
+        stderr.write(f"backprop: check failed: {message}\n")
+    where = first_non_finite(result)
+    if where is not None:
+        raise NonFiniteError(f"non-finite result: {where}")
     if failures:
-        for message in failures:
-            stderr.write(f"backprop: check failed: {message}\n")
         raise CheckFailed(f"{len(failures)} check(s) failed")
 
 

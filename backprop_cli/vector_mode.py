@@ -249,7 +249,9 @@ def finite_difference_rows(result: VectorEvaluation, bindings: dict, names: list
 
 
 def raise_problems(result: VectorEvaluation, failures: list[str], stderr) -> None:
-    """Exit 3 for inf/nan, then exit 1 for failed checks (after the output)."""
+    """Every failed check on stderr; then exit 3 for inf/nan, else exit 1 for failed checks."""
+    for message in failures:
+        stderr.write(f"backprop: check failed: {message}\n")
     for slot, value in enumerate(result.values):
         if value is not None and not np.all(np.isfinite(value)):
             raise NonFiniteError(f"non-finite result: value of {result.graph.labels[slot]}")
@@ -257,8 +259,6 @@ def raise_problems(result: VectorEvaluation, failures: list[str], stderr) -> Non
         if grad is not None and not np.all(np.isfinite(grad)):
             raise NonFiniteError(f"non-finite result: gradient ∂f/∂{result.graph.labels[slot]}")
     if failures:
-        for message in failures:
-            stderr.write(f"backprop: check failed: {message}\n")
         raise CheckFailed(f"{len(failures)} check(s) failed")
 
 

@@ -155,6 +155,17 @@ def test_non_finite_exit_3_names_the_node(cli):
     assert run.code == 3 and run.json()["value"] == "inf"
 
 
+def test_a_failed_expectation_is_still_shown_when_a_result_is_non_finite(cli):
+    run = cli("grad", "log(x)", "-x", "0", "--expect", "f=-inf", "--expect", "x=5", "--quiet")
+    assert run.code == 3  # non-finite outranks a failed check, but the grader sees both
+    assert run.err.splitlines() == [
+        "backprop: check failed: expected ∂f/∂x = 5, got inf (tolerance 1e-06)",
+        "backprop: error: non-finite result: value of node f (log) = -inf",
+    ]
+    vector = cli("grad", "sum(log(x))", "x=[0, 1]", "--expect", "f=3", "--quiet")
+    assert vector.code == 3 and vector.err.startswith("backprop: check failed: expected f = 3, got -inf")
+
+
 def test_missing_expression_and_no_arguments(cli):
     run = cli("grad")
     assert run.code == 2 and "Missing argument 'EXPR'" in run.err
