@@ -49,7 +49,7 @@ class RowProgram:
         # add to (measured: (x+y)*z runs slower on two); exp, log, tanh and the like are bound
         # by the CPU and scale with cores.
         compute_bound = any(getattr(function, "__name__", "") in _COMPUTE_BOUND for function, _, _ in self.steps)
-        self.threads = threads or (default_threads() if compute_bound else 1)
+        self.threads = threads or default_threads(compute_bound)
         self._workers: list[_Worker] = []
 
     def run(self, columns: dict[str, np.ndarray], rows: int) -> tuple[np.ndarray, dict]:
@@ -76,11 +76,14 @@ class RowProgram:
         return inputs[given] if isinstance(given, str) else np.full(rows, given)
 
 
-def default_threads() -> int:
-    """BACKPROP_THREADS, else the cores this process may use (at most 8)."""
+def default_threads(compute_bound: bool = True) -> int:
+    """BACKPROP_THREADS if set; else the cores this process may use (at most 8) for a
+    compute-bound program, and one thread for a memory-bound one."""
     given = os.environ.get(THREADS_VARIABLE, "")
     if given.isdigit() and int(given) > 0:
         return int(given)
+    if not compute_bound:
+        return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return max(1, min(cores, 8))
 

@@ -122,3 +122,12 @@ def test_the_neuron_compiles_to_fourteen_calls_and_three_buffers():
     # forward 8; backward: -value/(1+e) and neg's -1 cancel, so no negative at all
     assert names[8:] == ["divide", "multiply", "multiply", "multiply", "multiply", "multiply"]
     assert len(program.layout.buffers) == 3
+
+
+def test_threads_only_for_compute_bound_graphs_unless_set(monkeypatch):
+    monkeypatch.delenv("BACKPROP_THREADS", raising=False)
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    assert RowProgram(stage("(x+y)*z")).threads == 1  # memory-bound: a second thread only competes
+    assert RowProgram(stage("1/(1+exp(-x))")).threads == 4
+    monkeypatch.setenv("BACKPROP_THREADS", "3")
+    assert RowProgram(stage("(x+y)*z")).threads == 3 and RowProgram(stage("exp(x)")).threads == 3
