@@ -153,8 +153,8 @@ class _Compiler:
         grads = self._backward(value)
         results = [value[graph.output]] + [grads.get(slot, 0.0) for slot in graph.variables.values()]
         self._outputs(results)
-        physical = self._allocate()
-        self.layout = self._lay_out(physical)
+        physical, buffers = self._allocate()
+        self.layout = self._lay_out(buffers)
         self.steps = [
             (function, tuple(self._slot(o, physical) for o in operands), self._slot(out, physical))
             for function, operands, out in self.raw
@@ -276,8 +276,9 @@ class _Compiler:
             else:  # already another result's output
                 self.emit(np.positive, [result], out=self.new("output", k))
 
-    def _allocate(self) -> dict:
-        """A buffer number for each buffer, reusing a number once its buffer is no longer read."""
+    def _allocate(self) -> tuple[dict, int]:
+        """A buffer number for each buffer, reusing a number once its buffer is no longer read;
+        and how many numbers there are."""
         last = {}
         for i, (_, operands, out) in enumerate(self.raw):
             for register in (*operands, out):
@@ -285,15 +286,19 @@ class _Compiler:
                     last[register] = i
         free: list[int] = []
         physical: dict[_Register, int] = {}
+        count = 0
         for i, (_, operands, out) in enumerate(self.raw):
             if out.kind == "buffer" and out not in physical:
-                physical[out] = free.pop() if free else len(set(physical.values()))
+                if free:
+                    physical[out] = free.pop()
+                else:
+                    physical[out], count = count, count + 1
             for register in {*operands, out}:
                 if isinstance(register, _Register) and register.kind == "buffer" and last[register] == i:
                     free.append(physical[register])
-        return physical
+        return physical, count
 
-    def _lay_out(self, physical: dict) -> _Layout:
+    def _lay_out(self, buffer_count: int) -> _Layout:
         """The slot list every worker fills: constants, inputs, outputs, then buffers."""
         constants = sorted({repr(o): o for _, operands, _ in self.raw for o in operands if isinstance(o, float)}.items())
         self.constant_slots = {text: i for i, (text, _) in enumerate(constants)}
@@ -304,7 +309,7 @@ class _Compiler:
                 register.index = size
                 (inputs if register.kind == "input" else outputs).append((size, register.name))
                 size += 1
-        buffers = list(range(size, size + len(set(physical.values()))))
+        buffers = list(range(size, size + buffer_count))
         return _Layout(size + len(buffers), [(i, v) for i, (_, v) in enumerate(constants)], inputs, outputs, buffers)
 
     def _slot(self, operand, physical: dict) -> int:
