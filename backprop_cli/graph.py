@@ -46,6 +46,7 @@ class Graph:
     nodes: list[Node] = field(default_factory=list)
     output: int = 0
     named: dict[int, str] = field(default_factory=dict)  # node slot -> the user's name for it
+    times_named: dict[str, int] = field(default_factory=dict)  # target -> nodes named after it so far
     assigned: dict[str, int] = field(default_factory=dict)  # assigned name -> position of its first assignment
     statements: list[tuple[int, Statement]] = field(default_factory=list)  # (first slot it creates, statement)
 
@@ -115,6 +116,7 @@ def _stage_expression(graph: Graph, statement: Statement, scope: dict[str, int],
     source, text = graph.source, statement.text
     labels, constants, nodes = graph.labels, graph.constants, graph.nodes
     stack: list[int] = []
+    first_slot = len(labels)  # slots below belong to earlier statements (a named constant among them)
     # One flat loop: it runs once per token of expressions with 200,000 nodes.
     for item in _parse(graph.source, statement):
         kind = item[0]
@@ -122,7 +124,7 @@ def _stage_expression(graph: Graph, statement: Statement, scope: dict[str, int],
             _, op, argc, at = item
             inputs = tuple(stack[-argc:])
             del stack[-argc:]
-            if op == "neg" and inputs[0] in constants and labels[inputs[0]][0] != "-":
+            if op == "neg" and _is_literal_here(graph, inputs[0], first_slot):
                 stack.append(_negate_constant(graph, inputs[0]))
                 continue
             slot = len(labels)
@@ -161,10 +163,16 @@ def _assign(graph: Graph, statement: Statement, result: int, scope: dict[str, in
     target = statement.target
     created_here = bool(graph.nodes) and graph.nodes[-1].slot == result >= graph.statements[-1][0]
     if created_here:
-        primes = sum(1 for name in graph.named.values() if name.rstrip("'") == target)
-        graph.named[result] = target + "'" * primes
+        primes = graph.times_named.get(target, 0)  # a count, not a scan: programs may have 10^5 statements
+        graph.named[result] = _primed(target, primes)
+        graph.times_named[target] = primes + 1
     graph.assigned.setdefault(target, statement.start)
     scope[target] = result  # `q = x` makes q another name for x: no node
+
+
+def _primed(target: str, count: int) -> str:
+    """c, c', c'', c''' as the lectures write them; then c'4, c'5, ... (names stay short)."""
+    return target + "'" * count if count <= 3 else f"{target}'{count}"
 
 
 def _output_slot(graph: Graph, scope: dict[str, int], result: int, output_name: str | None) -> int:
@@ -183,6 +191,15 @@ def _variable_slot(graph: Graph, name: str) -> int:
         graph.uses[name] = 0
     graph.uses[name] += 1
     return slot
+
+
+def _is_literal_here(graph: Graph, slot: int, first_slot: int) -> bool:
+    """A number written in this statement and not yet negated: ``-2`` may fold into it.
+
+    A constant from an earlier statement (``q = 2.5`` then ``-q``) is shared by every
+    use of ``q``; negating it in place would change them all, so it gets a neg node.
+    """
+    return slot >= first_slot and slot in graph.constants and graph.labels[slot][0] != "-"
 
 
 def _negate_constant(graph: Graph, slot: int) -> int:

@@ -59,6 +59,16 @@ def test_reassignment_makes_a_new_node_and_primes_its_name(cli):
     assert data["value"] == 16.0 and data["gradients"] == {"x": 4.0}
 
 
+def test_many_reassignments_count_instead_of_adding_primes(cli):
+    """A long program re-assigning one name: names stay short (c'4, not c''''), gradients exact."""
+    statements = ["c = x + 0"] + ["c = c * x"] * 20_000
+    data = cli("grad", "-", "-x", "1", "--json", stdin="\n".join(statements)).json()
+    names = [n["name"] for n in data["nodes"]]
+    assert names[:6] == ["c", "c'", "c''", "c'''", "c'4", "c'5"]
+    assert names[-1] == "c'20000" and len(names) == 20_001
+    assert data["gradients"] == {"x": 20_001.0}  # d/dx of x**20001 at x = 1: one per factor x
+
+
 def test_output_name_picks_another_statement(cli):
     data = cli("grad", "q = x + y; f = q * z", "-x", "-2", "-y", "5", "-z", "-4", "--json", "--output-name", "q").json()
     assert data["value"] == 3.0
