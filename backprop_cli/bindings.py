@@ -8,11 +8,12 @@ starts with a minus sign is always a value.
 from __future__ import annotations
 
 import json
+import math
 import re
 from difflib import get_close_matches
-from pathlib import Path
 
 from .errors import UsageError
+from .input_files import load_npz, read_text_file, read_text_stream
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _WITH_VALUE = re.compile(rf"--?({_NAME})=(.*)", re.DOTALL)
@@ -46,20 +47,45 @@ def parse_value(name: str, text):
     """A binding's value: a float, or for an array (vector mode) nested lists of floats."""
     if isinstance(text, bool):
         raise UsageError(f"value of {name} is not a number: {text!r}")
-    if isinstance(text, (int, float)):
-        return float(text)
-    if isinstance(text, str) and _NUMBER.fullmatch(text):
+    if isinstance(text, int):
+        return _int_to_float(text)
+    if isinstance(text, float):
+        return text
+    # ASCII only: _NUMBER's \d (and float()) would also take other scripts' digits, "١٢" as 12
+    if isinstance(text, str) and text.isascii() and _NUMBER.fullmatch(text):
         return float(text)
     if isinstance(text, str) and text.lstrip().startswith("["):
-        try:
-            text = json.loads(text)  # JSON, never Python: no code runs
-        except json.JSONDecodeError as error:
-            raise UsageError(
-                f"value of {name} is not a valid array: {error.msg} (write it like [[0.1, 0.5], [-0.3, 0.8]])"
-            ) from None
+        text = _json_array(name, text)
     if isinstance(text, list):
         return _array(name, text)
-    raise UsageError(f"value of {name} is not a number: {text!r}")
+    raise UsageError(f"value of {name} is not a number: {text!r}{_digits_hint(text)}")
+
+
+def _json_array(name: str, text: str) -> list:
+    try:
+        return json.loads(text, parse_int=_json_integer)  # JSON, never Python: no code runs
+    except json.JSONDecodeError as error:
+        raise UsageError(f"value of {name} is not a valid array: {error.msg} (write it like [[0.1, 0.5], [-0.3, 0.8]])") from None
+
+
+def _json_integer(text: str):
+    """A JSON integer; a long one is read as a float (±inf past 1e308, as the number 1e400 is),
+    because Python's int() refuses over 4,300 digits and a float of a huge int overflows."""
+    return int(text) if len(text) < 300 else float(text)
+
+
+def _int_to_float(number: int) -> float:
+    """An integer too large for a float is ±inf, as the literal 1e400 is."""
+    try:
+        return float(number)
+    except OverflowError:
+        return math.copysign(math.inf, number)
+
+
+def _digits_hint(text) -> str:
+    if isinstance(text, str) and any(ch.isdigit() and not ch.isascii() for ch in text):
+        return " (write numbers with the digits 0-9)"
+    return ""
 
 
 def _array(name: str, rows: list) -> list:
@@ -93,11 +119,10 @@ def is_array(value) -> bool:
 def load_bindings_file(path: str) -> dict:
     """Read a JSON object ``{"x": -2, "W": [[...]]}``, or the arrays of a NumPy ``.npz`` file."""
     if path.endswith(".npz"):
-        return _load_npz(path)
+        return load_npz(path)
+    text = read_text_file(path, f"bindings file {path}")
     try:
-        data = json.loads(Path(path).read_text())
-    except OSError as error:
-        raise UsageError(f"cannot read bindings file {path}: {error.strerror}") from None
+        data = json.loads(text, parse_int=_json_integer, object_pairs_hook=_refuse_duplicates)
     except json.JSONDecodeError as error:
         raise UsageError(f"bindings file {path} is not valid JSON: {error.msg} (line {error.lineno})") from None
     if not isinstance(data, dict):
@@ -105,15 +130,13 @@ def load_bindings_file(path: str) -> dict:
     return {str(name): parse_value(str(name), value) for name, value in data.items()}
 
 
-def _load_npz(path: str) -> dict:
-    import numpy as np
-
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = {name: np.asarray(archive[name], dtype=float) for name in archive.files}
-    except (OSError, ValueError) as error:
-        raise UsageError(f"cannot read bindings file {path}: {error}") from None
-    return {name: float(a) if a.ndim == 0 else a for name, a in arrays.items()}
+def _refuse_duplicates(pairs: list[tuple]) -> dict:
+    data = dict(pairs)
+    if len(data) < len(pairs):
+        seen: set = set()
+        twice = next(name for name, _ in pairs if name in seen or seen.add(name))
+        raise UsageError(f"variable {twice} is bound twice in the bindings file")
+    return data
 
 
 def resolve(variables: list[str], given: dict) -> dict:
@@ -140,11 +163,8 @@ def _unknown_message(name: str, variables: list[str]) -> str:
 def read_expression(argument: str, stdin) -> str:
     """EXPR as given, ``@PATH`` read from a file, or ``-`` read from standard input."""
     if argument == "-":
-        return stdin.read()
+        return read_text_stream(stdin, "standard input")
     if argument.startswith("@"):
         path = argument[1:]
-        try:
-            return Path(path).read_text()
-        except OSError as error:
-            raise UsageError(f"cannot read expression file {path}: {error.strerror}") from None
+        return read_text_file(path, f"expression file {path}")
     return argument

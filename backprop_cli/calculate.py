@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import gc
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 
 from . import bindings as binding_args
-from .checks import failed_expectations, finite_difference_check, parse_expectations
+from .checks import failed_expectations, finite_difference_check, parse_expectations, parse_tolerance
 from .engine import Evaluation, evaluate, first_non_finite
 from .errors import CheckFailed, ExpressionError, NonFiniteError, UsageError
 from .graph import stage
@@ -57,8 +57,7 @@ def run_grad(request: GradRequest, stdin=None, stdout=None, stderr=None) -> None
     values = binding_args.resolve(variables, given)
     wrt = _parse_wrt(request.wrt, variables)
     expectations = parse_expectations(request.expect, variables)
-    if request.tol < 0:
-        raise UsageError("--tol must be zero or positive")
+    request = replace(request, tol=parse_tolerance(request.tol))  # the Python API bypasses the command line
 
     if any(binding_args.is_array(v) for v in values.values()) or graph.needs_arrays():
         _run_vector(request, source, graph, values, wrt or variables, wrt, expectations, stdout, stderr)

@@ -21,29 +21,55 @@ CHECK_ABSOLUTE = 1e-8
 
 @dataclass
 class Expectation:
-    """``--expect NAME=VALUE``: NAME is a variable (its gradient) or ``f`` (the value)."""
+    """``--expect NAME=VALUE``: the gradient of variable ``name``, or the output value."""
 
-    name: str
+    name: str  # the variable, or "f" for the value
     expected: float
+    is_value: bool = False
+    label_text: str = ""
 
     def label(self) -> str:
-        return "f" if self.name == "f" else f"∂f/∂{self.name}"
+        return self.label_text or ("f" if self.is_value else f"∂f/∂{self.name}")
+
+
+# --expect df/dx=VALUE: batch's column name for the gradient, and the one spelling that
+# reaches a variable named f (plain f is the output value, as batch's expected_f is).
+_GRADIENT_PREFIX = "df/d"
 
 
 def parse_expectations(texts: list[str], variables: list[str]) -> list[Expectation]:
-    """Parse and validate every ``--expect`` before anything is computed."""
+    """Parse and validate every ``--expect`` before anything is computed.
+
+    ``f=V`` is the output value, ``x=V`` and ``df/dx=V`` the gradient with respect
+    to ``x``; ``df/df=V`` is the gradient of a variable named ``f``.
+    """
     result = []
     for text in texts:
         name, sep, value = text.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise UsageError(f"--expect takes NAME=VALUE (f for the output value), got {text!r}")
-        if name != "f" and name not in variables:
+            raise UsageError(f"--expect takes NAME=VALUE (f for the output value, df/dx for a gradient), got {text!r}")
+        is_value = name == "f"
+        if name.startswith(_GRADIENT_PREFIX):
+            name = name[len(_GRADIENT_PREFIX) :].strip()
+        if not is_value and name not in variables:
             close = get_close_matches(name, variables, n=1, cutoff=0.5)
             hint = f"; did you mean {close[0]}?" if close else ""
             raise UsageError(f"--expect {name}: not a variable of the expression (use f for the value){hint}")
-        result.append(Expectation(name, parse_value(name, value.strip())))
+        label = "f (the output value; df/df is the gradient of variable f)" if is_value and "f" in variables else ""
+        result.append(Expectation(name, parse_value(name, value.strip()), is_value, label))
     return result
+
+
+def parse_tolerance(text) -> float:
+    """``--tol`` of grad and batch: a finite number >= 0, written by the bindings' number rule."""
+    try:
+        number = parse_value("--tol", text)
+    except UsageError:
+        number = None
+    if not isinstance(number, float) or not 0 <= number < math.inf:  # nan fails both comparisons
+        raise UsageError(f"--tol must be a finite number >= 0 (such as 1e-6), got {text!r}")
+    return number
 
 
 def within(got: float, expected: float, tol: float) -> bool:
@@ -70,7 +96,7 @@ def failed_expectations(result: Evaluation, expectations: list[Expectation], tol
     """One message per expectation that does not hold."""
     messages = []
     for item in expectations:
-        got = result.value if item.name == "f" else result.gradient(item.name)
+        got = result.value if item.is_value else result.gradient(item.name)
         if not within(float(got), item.expected, tol):
             messages.append(f"expected {item.label()} = {item.expected:g}, got {float(got):.10g} (tolerance {tol:g})")
     return messages

@@ -63,6 +63,13 @@ def _root(
     """backprop: see `backprop grad --help`, `backprop ops`."""
 
 
+def _tolerance(text) -> float:
+    """--tol of grad and batch: one validator (a finite number >= 0, the bindings' number rule)."""
+    from .checks import parse_tolerance
+
+    return parse_tolerance(text)
+
+
 _BINDINGS_HELP = "Variable values: -x -2, --x -2, --x=-2 or x=-2 (a variable named like an option: x=VALUE)."
 
 
@@ -82,9 +89,14 @@ def grad(
     wrt: Annotated[str | None, typer.Option("--wrt", help="Report only these variables, comma-separated.")] = None,
     expect: Annotated[
         list[str] | None,
-        typer.Option("--expect", help="NAME=VALUE to check (f = output value); repeatable. Exit 1 if one fails."),
+        typer.Option(
+            "--expect", help="NAME=VALUE to check (f = output value, x or df/dx = a gradient); repeatable. Exit 1 if one fails."
+        ),
     ] = None,
-    tol: Annotated[float, typer.Option("--tol", help="Tolerance of --expect: relative, with an absolute floor.")] = 1e-6,
+    tol: Annotated[
+        float,
+        typer.Option("--tol", parser=_tolerance, metavar="TOL", help="Tolerance of --expect: relative, with an absolute floor."),
+    ] = 1e-6,
     check: Annotated[bool, typer.Option("--check", help="Compare every gradient with a central finite difference.")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Print the backward pass as chain-rule lines.")] = False,
     fuse: Annotated[list[Fusion] | None, typer.Option("--fuse", help="Collapse 1/(1+exp(-t)) into one sigmoid gate.")] = None,
@@ -144,7 +156,12 @@ def batch(
     expect_columns: Annotated[
         bool, typer.Option("--expect-columns", help="Grade against expected_f, expected_dx, ... columns: adds a pass column.")
     ] = False,
-    tol: Annotated[float, typer.Option("--tol", help="Tolerance of --expect-columns: relative, with an absolute floor.")] = 1e-6,
+    tol: Annotated[
+        float,
+        typer.Option(
+            "--tol", parser=_tolerance, metavar="TOL", help="Tolerance of --expect-columns: relative, with an absolute floor."
+        ),
+    ] = 1e-6,
     skip_bad: Annotated[
         bool, typer.Option("--skip-bad", help="Write the good rows, report each bad one, exit 2 at the end.")
     ] = False,

@@ -215,7 +215,7 @@ def expectation_failures(result: VectorEvaluation, expectations, tol: float) -> 
     """--expect NAME=VALUE with array (or scalar) values, elementwise within tol."""
     messages = []
     for item in expectations:
-        got = np.asarray(result.values[result.graph.output] if item.name == "f" else result.gradient(item.name), dtype=float)
+        got = np.asarray(result.values[result.graph.output] if item.is_value else result.gradient(item.name), dtype=float)
         expected = np.asarray(item.expected, dtype=float)
         if expected.shape != got.shape and expected.size != 1:
             messages.append(f"expected {item.label()} of shape {shape_text(expected.shape)}, got {shape_text(got.shape)}")

@@ -123,7 +123,7 @@ def test_explain_latex(cli):
     [
         (["--quiet", "--json"], "--quiet prints bare numbers: it cannot be combined with --json or --format"),
         (["--explain", "--json"], "--explain prints the chain rule as text (or --format latex), not json"),
-        (["--tol", "-1"], "--tol must be zero or positive"),
+        (["--tol", "-1"], "--tol must be a finite number >= 0 (such as 1e-6), got '-1'"),
     ],
 )
 def test_conflicting_options(cli, extra, message):
