@@ -19,7 +19,7 @@ _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _WITH_VALUE = re.compile(rf"--?({_NAME})=(.*)", re.DOTALL)
 _FLAG = re.compile(rf"--?({_NAME})")
 _ASSIGNMENT = re.compile(rf"({_NAME})=(.*)", re.DOTALL)
-_NUMBER = re.compile(r"\s*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)\s*", re.IGNORECASE)
+_NUMBER = re.compile(r"\s*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)\s*", re.IGNORECASE | re.ASCII)
 
 
 def parse_binding_args(args: list[str]) -> dict[str, float]:

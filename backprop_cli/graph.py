@@ -13,7 +13,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from . import lexer
+from . import lexer, limits
 from .errors import ExpressionError, UsageError
 from .parser import parse
 from .program import Statement, split_program
@@ -95,6 +95,7 @@ def stage(source: str, fuse: tuple[str, ...] = (), output_name: str | None = Non
     ``fuse=("sigmoid",)`` folds 1/(1+exp(-t)); ``output_name`` picks the newest
     value of that name as the output instead of the last statement.
     """
+    _check_size(source)
     graph = Graph(source)
     statements = split_program(source)
     later = {s.target: s.start for s in statements if s.target}  # names some statement assigns
@@ -110,6 +111,15 @@ def stage(source: str, fuse: tuple[str, ...] = (), output_name: str | None = Non
         _fuse_sigmoid(graph)
     _name_nodes(graph)
     return graph
+
+
+def _check_size(source: str) -> None:
+    """Refuse a program with more possible nodes than the limit before spending memory on it."""
+    operators = sum(map(source.count, "+-*/^@("))  # C-speed counts: an upper bound of the nodes
+    if operators > limits.MAX_OPERATORS:
+        raise UsageError(
+            f"expression too large: {operators:,} operators and parentheses, over the limit of {limits.MAX_OPERATORS:,}"
+        )
 
 
 def _stage_expression(graph: Graph, statement: Statement, scope: dict[str, int], later: dict[str, int]) -> int:

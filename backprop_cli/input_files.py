@@ -9,11 +9,10 @@ is checked member by member from the ``.npy`` headers before any array is read.
 
 from __future__ import annotations
 
+from . import limits
 from .errors import UsageError
 
-# The figure of parser.MAX_LENGTH (characters), in bytes: a file within this is
-# within that. A 200,000-node expression is about 1 MB, so real inputs are far below.
-MAX_INPUT_BYTES = 100_000_000
+MAX_INPUT_BYTES = limits.MAX_INPUT_BYTES
 _CHUNK = 1 << 20
 _BOM = "\ufeff"
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16 (and UTF-32 LE starts with FF FE too)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import keyword
 from difflib import get_close_matches
 
-from . import lexer
+from . import lexer, limits
 from .errors import ExpressionError, UsageError
 from .lexer import BAD, COMMA, LPAREN, NAME, NUM, OP, RPAREN
 from .rules import BINARY_OPERATORS, CONSTANTS, FUNCTIONS
@@ -40,7 +40,7 @@ _UNARY_MINUS = (30, "neg", 1)
 _RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
 _KIND = lexer.KIND_OF_FIRST_CHAR
 
-MAX_LENGTH = 100_000_000  # characters: a clean error instead of exhausting memory
+MAX_LENGTH = limits.MAX_INPUT_BYTES  # characters: a clean error instead of exhausting memory
 
 
 class _Frame:

@@ -94,7 +94,7 @@ def test_dev_zero_on_standard_input_stops_at_the_real_limit():
             [sys.executable, "-m", "backprop_cli", "grad", "-", "-x", "1"], stdin=zeros, capture_output=True, text=True
         )
     assert run.returncode == 2
-    assert run.stderr == error_line("standard input is larger than the input limit of 100,000,000 bytes")
+    assert run.stderr == error_line("standard input is larger than the input limit of 16,000,000 bytes")
 
 
 def test_a_bindings_file_past_the_limit_is_refused(cli, tmp_path, small_limit):
@@ -123,7 +123,7 @@ def test_an_npz_header_over_the_limit_is_refused_before_any_array_is_read(cli, t
 
     monkeypatch.setattr("numpy.lib.format.read_array", no_read)
     run = cli("grad", "sum(x)", "--bindings", str(path))
-    message = f"bindings file {path} holds 1,600,000,000 bytes of float64 arrays, over the input limit of 100,000,000 bytes"
+    message = f"bindings file {path} holds 1,600,000,000 bytes of float64 arrays, over the input limit of 16,000,000 bytes"
     assert (run.code, run.err) == (2, error_line(message))
 
 

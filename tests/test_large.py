@@ -66,3 +66,21 @@ def test_beyond_the_size_limit_the_error_is_clean(cli, monkeypatch):
     assert run.code == 2
     assert run.err.startswith("backprop: error: expression too large (over 100 characters)")
     assert "Traceback" not in run.err
+
+
+def test_beyond_the_operator_limit_the_error_is_clean_and_comes_before_parsing(cli, monkeypatch):
+    from backprop_cli import graph, limits
+
+    monkeypatch.setattr(limits, "MAX_OPERATORS", 10)
+    monkeypatch.setattr(graph, "parse", None)  # refused from a count alone: parsing would raise TypeError
+    run = cli("grad", "q = x*(x+1); f = " + "+".join(["q"] * 9), "-x", "1")
+    assert run.code == 2
+    assert run.err == "backprop: error: expression too large: 11 operators and parentheses, over the limit of 10\n"
+
+
+def test_at_the_operator_limit_the_program_runs(cli, monkeypatch):
+    from backprop_cli import limits
+
+    monkeypatch.setattr(limits, "MAX_OPERATORS", 11)
+    run = cli("grad", "q = x*(x+1); f = " + "+".join(["q"] * 9), "-x", "1", "--quiet")
+    assert (run.code, run.out) == (0, "x\t27.0\n")  # f = 9x(x+1), f' = 9(2x+1) = 27 at x = 1
