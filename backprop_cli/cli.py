@@ -215,7 +215,7 @@ def train(
     hidden: Annotated[int | None, typer.Option("--hidden", help="Hidden units (lecture: 100).")] = None,
     steps: Annotated[int | None, typer.Option("--steps", help="Gradient-descent steps (lecture: 1000).")] = None,
     lr: Annotated[float | None, typer.Option("--lr", help="Learning rate (lecture: 1e-4).")] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="np.random.seed before the draws (default 0).")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="np.random.seed before the draws (default 0; 0 to 2**32-1).")] = None,
     batch_size: Annotated[int | None, typer.Option("--batch-size", help="Rows per step (default: all).")] = None,
     activation: Annotated[Activation | None, typer.Option("--activation", help="Hidden activation.")] = None,
     loss: Annotated[Loss | None, typer.Option("--loss", help="l2 (sum of squares) or softmax.")] = None,
@@ -225,7 +225,7 @@ def train(
     ] = None,
     dtype: Annotated[DType | None, typer.Option("--dtype", help="float64 (bit-exact lecture) or float32.")] = None,
     gradcheck: Annotated[bool, typer.Option("--gradcheck", help="Check w1, w2 (and biases) against finite differences.")] = False,
-    save: Annotated[str | None, typer.Option("--save", metavar="PATH.npz", help="Save weights and config.")] = None,
+    save: Annotated[str | None, typer.Option("--save", metavar="PATH.npz", help="Save the run (+.npz if missing).")] = None,
     load: Annotated[str | None, typer.Option("--load", metavar="PATH.npz", help="Resume (or evaluate, --steps 0).")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     plot: Annotated[

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import gzip
+import math
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +20,11 @@ from .errors import UsageError
 
 NAMES = ("random", "xor", "spiral", "digits")
 _DIGITS = Path(__file__).with_name("data") / "digits.csv.gz"
+
+# Limits of a PATH.csv dataset (docs/training.md); past each, exit 2 naming the line.
+MAX_CSV_VALUES = 20_000_000  # numbers in the file (160 MB as float64)
+MAX_LINE_BYTES = 1 << 20  # one line (a row of thousands of columns is far shorter)
+MAX_CLASSES = 1_000  # distinct whole-number targets
 
 
 @dataclass
@@ -99,18 +106,17 @@ def load_csv(path: str) -> Dataset:
     Whole-number targets mean class labels (mapped to 0..K-1 in sorted order),
     anything else a regression target. A fifth is held out from 10 rows on.
     """
-    try:
-        with open(path, newline="") as handle:
-            rows = list(csv.reader(handle))
-    except OSError as error:
-        raise UsageError(f"cannot read dataset {path}: {error.strerror}") from None
-    header, rows = _header(rows)
-    values = _numbers(path, rows, header)
+    values = _read_csv(path)
     x, target = values[:, :-1], values[:, -1]
     if np.all(target == np.round(target)):
         classes, labels = np.unique(target, return_inverse=True)
         if len(classes) < 2:
             raise UsageError(f"{path}: the target column has a single class ({classes[0]:g})")
+        if len(classes) > MAX_CLASSES:
+            raise UsageError(
+                f"{path}: the target column has {len(classes):,} distinct whole numbers, "
+                f"more than the limit of {MAX_CLASSES:,} classes"
+            )
         y, count = labels.astype(np.int64), len(classes)
     else:
         y, count = target[:, None], None
@@ -119,36 +125,75 @@ def load_csv(path: str) -> Dataset:
     return Dataset(Path(path).name, x, y, classes=count)
 
 
-def _header(rows: list[list[str]]) -> tuple[list[str] | None, list[list[str]]]:
-    rows = [row for row in rows if any(cell.strip() for cell in row)]
-    if not rows:
-        raise UsageError("the dataset file is empty")
+def _read_csv(path: str) -> np.ndarray:
+    """The file's numbers as a rows × columns array, read as a stream within the limits."""
     try:
-        [float(cell) for cell in rows[0]]
-    except ValueError:
-        return rows[0], rows[1:]
-    return None, rows
+        handle = open(path, "rb")  # decoded line by line, so that bad UTF-8 is found with its line
+    except OSError as error:
+        raise UsageError(f"cannot read dataset {path}: {error.strerror}") from None
+    with handle:
+        reader = csv.reader(_text_lines(path, handle))
+        try:
+            return _numbers(path, reader)
+        except csv.Error as error:
+            raise UsageError(f"{path}: line {reader.line_num}: {error}") from None
+        except OSError as error:
+            raise UsageError(f"cannot read dataset {path}: {error.strerror}") from None
 
 
-def _numbers(path: str, rows: list[list[str]], header: list[str] | None) -> np.ndarray:
-    width = len(header) if header else len(rows[0]) if rows else 0
-    if width < 2:
-        raise UsageError(f"{path}: need at least one input column and a target column")
-    if not rows:
-        raise UsageError(f"{path}: no data rows")
-    first_line = 2 if header else 1
-    values = np.empty((len(rows), width))
-    for index, row in enumerate(rows):
-        line = index + first_line
+def _text_lines(path: str, handle):
+    """The lines of a binary file as UTF-8 text (a BOM at the start is dropped)."""
+    number = 0
+    while raw := handle.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(raw) > MAX_LINE_BYTES:
+            raise UsageError(f"{path}: line {number} is longer than the limit of {MAX_LINE_BYTES:,} bytes")
+        try:
+            yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            raise UsageError(
+                f"{path}: line {number} is not valid UTF-8 (byte {raw[error.start]:#04x} at byte {error.start + 1} "
+                "of the line); save the file as UTF-8"
+            ) from None
+
+
+def _numbers(path: str, reader) -> np.ndarray:
+    """Rows of numbers after an optional header (a first row that is not all numbers)."""
+    header, width, values = None, 0, array("d")
+    for row in reader:
+        if not any(cell.strip() for cell in row):
+            continue
+        line = reader.line_num
+        if not width:
+            width = len(row)
+            if width < 2:
+                raise UsageError(f"{path}: need at least one input column and a target column")
+            if not _all_numbers(row):
+                header = row
+                continue
         if len(row) != width:
             raise UsageError(f"{path}: line {line} has {len(row)} columns, expected {width}")
+        if len(values) + width > MAX_CSV_VALUES:
+            raise UsageError(f"{path}: more than the limit of {MAX_CSV_VALUES:,} numbers (at line {line})")
         for column, cell in enumerate(row):
             try:
-                values[index, column] = float(cell)
+                number = float(cell)
             except ValueError:
                 name = f" ({header[column]})" if header else ""
-                raise UsageError(f"{path}: line {line}, column {column + 1}{name}: {cell!r} is not a number") from None
-    if not np.all(np.isfinite(values)):
-        line, column = (int(i) for i in np.argwhere(~np.isfinite(values))[0])
-        raise UsageError(f"{path}: line {line + first_line}, column {column + 1}: value is not finite")
-    return values
+                raise UsageError(f"{path}: line {line}, column {column + 1}{name}: {cell!r:.40} is not a number") from None
+            if not math.isfinite(number):
+                raise UsageError(f"{path}: line {line}, column {column + 1}: value is not finite")
+            values.append(number)
+    if not width:
+        raise UsageError(f"{path}: the dataset file is empty")
+    if not values:
+        raise UsageError(f"{path}: no data rows")
+    return np.frombuffer(values, dtype=np.float64).reshape(-1, width)
+
+
+def _all_numbers(row: list[str]) -> bool:
+    try:
+        [float(cell) for cell in row]
+    except ValueError:
+        return False
+    return True

@@ -89,7 +89,8 @@ def summary_lines(result: TrainResult) -> list[str]:
             f"  loss {result.losses[0]:.6g} at step {result.start_step + 1} → {result.losses[-1]:.6g} "
             f"at step {result.start_step + len(result.losses)}"
         )
-        lines.append(f"  {result.steps_per_second:,.0f} steps/s, {result.seconds:.2f} s")
+        threads = "" if result.threads is None else f", {result.threads} BLAS thread{'s' if result.threads > 1 else ''}"
+        lines.append(f"  {result.steps_per_second:,.0f} steps/s, {result.seconds:.2f} s{threads}")
     for name, value in result.accuracy.items():
         lines.append(f"  {name.replace('_', '-')} accuracy {value * 100:.1f} %")
     if result.gradcheck is not None:
@@ -98,6 +99,8 @@ def summary_lines(result: TrainResult) -> list[str]:
         lines.append(
             f"  gradient check: max relative error {check['max_relative_error']:.2e} ({verdict}, limit {check['limit']:.0e})"
         )
+    if result.saved is not None:
+        lines.append(f"  saved to {result.saved}")
     if len(result.losses) > 1:
         lines += ["", "  loss", *loss_chart(result.losses)]
     return lines
@@ -121,6 +124,7 @@ def json_document(result: TrainResult) -> dict:
         "steps_per_second": result.steps_per_second,
         "wall_time": result.seconds,
         "gradcheck": result.gradcheck,
+        "saved": result.saved,
     }
 
 

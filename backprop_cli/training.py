@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 import time
-from dataclasses import asdict, dataclass, field, replace
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
 
-from . import datasets, mlp
+from . import datasets, mlp, saved_runs
 from .errors import CheckFailed, NonFiniteError, UsageError
 
 # Defaults per dataset. `random` is the lecture's network exactly; the others are
@@ -31,6 +33,18 @@ PRESETS = {
 GRADCHECK_ENTRIES = 10  # per parameter
 GRADCHECK_STEP = 1e-5
 GRADCHECK_LIMIT = 1e-6
+
+# Limits, checked before any data is drawn or any weight allocated (docs/training.md).
+MAX_HIDDEN = 10_000
+MAX_STEPS = 10_000_000  # the loss history is kept in memory
+MAX_ELEMENTS = 20_000_000  # numbers in any one array of a run (160 MB in float64), loaded ones included
+SEED_RANGE = (0, 2**32 - 1)  # what np.random.seed (the legacy generator, the lecture's) accepts
+
+# BLAS threads: below this many flops in a step's largest matrix product, thread start-up
+# and (with other processes busy) oversubscription cost more than the threads gain.
+THREADS_VARIABLE = "BACKPROP_THREADS"  # the same variable sets batch's threads
+BLAS_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+THREADED_FLOPS = 2e8  # 16x the lecture network's largest product (2·64·1000·100)
 
 
 @dataclass
@@ -61,6 +75,8 @@ class TrainResult:
     start_step: int = 0
     gradcheck: dict | None = None
     accuracy: dict = field(default_factory=dict)
+    threads: int | None = None  # BLAS threads set for the run (None: the library's default)
+    saved: str | None = None  # the file --save wrote
 
     @property
     def steps_per_second(self) -> float:
@@ -84,11 +100,15 @@ def resolve_config(options: dict, loaded: TrainConfig | None = None) -> TrainCon
 
 
 def _validate(config: TrainConfig) -> None:
+    low, high = SEED_RANGE
     checks = [
         (config.hidden >= 1, f"--hidden must be at least 1, got {config.hidden}"),
+        (config.hidden <= MAX_HIDDEN, f"--hidden must be at most {MAX_HIDDEN}, got {config.hidden}"),
         (config.steps >= 0, f"--steps must be zero or more, got {config.steps}"),
+        (config.steps <= MAX_STEPS, f"--steps must be at most {MAX_STEPS}, got {config.steps}"),
+        (low <= config.seed <= high, f"--seed must be between {low} and {high} (2**32 - 1, NumPy's limit), got {config.seed}"),
         (config.lr is None or (config.lr > 0 and math.isfinite(config.lr)), f"--lr must be positive, got {config.lr}"),
-        (config.reg >= 0, f"--reg must be zero or positive, got {config.reg:g}"),
+        (config.reg >= 0 and math.isfinite(config.reg), f"--reg must be zero or positive, got {config.reg:g}"),
         (config.batch_size is None or config.batch_size >= 1, f"--batch-size must be at least 1, got {config.batch_size}"),
         (config.activation in mlp.ACTIVATIONS, f"--activation must be one of {', '.join(mlp.ACTIVATIONS)}"),
         (config.loss in (*mlp.LOSSES, "auto"), f"--loss must be one of {', '.join(mlp.LOSSES)}"),
@@ -102,6 +122,7 @@ def _validate(config: TrainConfig) -> None:
 def prepare(config: TrainConfig, loaded_weights: mlp.Weights | None = None) -> tuple[TrainConfig, datasets.Dataset, mlp.Weights]:
     """Load the data and draw (or take) the weights, in the lecture's draw order."""
     data = datasets.load(config.dataset, config.seed)
+    _check_sizes(config, data)
     if config.loss == "auto":
         config = replace(config, loss="softmax" if data.classes is not None else "l2")
     if config.lr is None:
@@ -123,6 +144,23 @@ def prepare(config: TrainConfig, loaded_weights: mlp.Weights | None = None) -> t
     return config, data, weights
 
 
+def _check_sizes(config: TrainConfig, data: datasets.Dataset) -> None:
+    """Refuse, before anything is allocated, a network whose arrays exceed MAX_ELEMENTS."""
+    rows, inputs, outputs, hidden = len(data.x_train), data.x_train.shape[1], data.outputs, config.hidden
+    arrays = [
+        ("w1", "inputs", inputs, hidden),
+        ("the hidden layer", "rows", rows, hidden),
+        ("the output layer", "rows", rows, outputs),
+        ("w2", "hidden", hidden, outputs),
+    ]
+    for name, what, first, second in arrays:
+        if first * second > MAX_ELEMENTS:
+            raise UsageError(
+                f"{name} would hold {first:,} {what} × {second:,} = {first * second:,} numbers, "
+                f"more than the limit of {MAX_ELEMENTS:,} (use a smaller --hidden or dataset)"
+            )
+
+
 def _check_shapes(config: TrainConfig, data: datasets.Dataset, weights: mlp.Weights) -> None:
     expected = (data.x_train.shape[1], config.hidden, data.outputs)
     got = (weights.w1.shape[0], weights.w1.shape[1], weights.w2.shape[1])
@@ -134,13 +172,13 @@ def _check_shapes(config: TrainConfig, data: datasets.Dataset, weights: mlp.Weig
 
 def train(config: TrainConfig, data: datasets.Dataset, weights: mlp.Weights, progress=None) -> TrainResult:
     """Gradient descent for ``config.steps`` steps; raises NonFiniteError if the loss diverges."""
-    result = TrainResult(config, data, weights)
+    result = TrainResult(config, data, weights, threads=blas_threads(config, data))
     step = _stepper(config, data, weights)
     losses = result.losses
     start = time.perf_counter()
     # The lecture's literal sigmoid overflows exp() harmlessly (1/(1+inf) = 0), and a
     # diverging run is reported below by its step: NumPy's warnings would only add noise.
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"), _limit_blas(result.threads):
         for index in range(config.steps):
             loss = step()
             losses.append(loss)
@@ -151,6 +189,39 @@ def train(config: TrainConfig, data: datasets.Dataset, weights: mlp.Weights, pro
     result.seconds = time.perf_counter() - start
     result.accuracy = accuracy(config, data, weights)
     return result
+
+
+def blas_threads(config: TrainConfig, data: datasets.Dataset) -> int | None:
+    """BLAS threads for this run; None leaves the BLAS library's own choice.
+
+    BACKPROP_THREADS wins; then a thread count the user gave the BLAS library
+    (OMP_NUM_THREADS, ...) is left alone; otherwise one thread unless the step's
+    largest matrix product reaches THREADED_FLOPS. One thread changes no bits here:
+    OpenBLAS splits a product by output blocks, never inside a sum.
+    """
+    given = os.environ.get(THREADS_VARIABLE, "").strip()
+    if given.isdigit() and int(given) > 0:
+        return int(given)
+    if any(os.environ.get(name) for name in BLAS_VARIABLES):
+        return None
+    rows = config.batch_size or len(data.x_train)
+    inputs, outputs = data.x_train.shape[1], data.outputs
+    largest = 2 * rows * config.hidden * max(inputs, outputs)  # x·w1 and its two backward products
+    return 1 if largest < THREADED_FLOPS else None
+
+
+@contextmanager
+def _limit_blas(threads: int | None):
+    if threads is None:
+        yield
+        return
+    try:
+        from threadpoolctl import threadpool_limits  # imported here: only train needs it
+    except ImportError:  # a dependency, but training still works without it
+        yield
+        return
+    with threadpool_limits(limits=threads, user_api="blas"):
+        yield
 
 
 def _stepper(config: TrainConfig, data: datasets.Dataset, weights: mlp.Weights):
@@ -232,24 +303,52 @@ def gradient_check(config: TrainConfig, data: datasets.Dataset, weights: mlp.Wei
 
 
 def save(path: str, result: TrainResult) -> None:
-    """Weights, configuration and loss history in one .npz file."""
-    arrays = dict(result.weights.named())
+    """Weights, configuration and loss history in one .npz file (``path`` ends in .npz)."""
     meta = {"config": asdict(result.config), "steps_done": result.start_step + len(result.losses)}
-    try:
-        np.savez(path, losses=np.array(result.losses), meta=np.array(json.dumps(meta)), **arrays)
-    except OSError as error:
-        raise UsageError(f"cannot save to {path}: {error.strerror}") from None
+    saved_runs.save(path, {"losses": np.array(result.losses, dtype=np.float64), **result.weights.named()}, meta)
+    result.saved = path
 
 
 def load(path: str) -> tuple[TrainConfig, mlp.Weights, int]:
-    """A run saved by ``save``: its configuration, weights and step count."""
+    """A run saved by ``save``: its configuration, weights and step count, every part checked."""
+    meta, arrays = saved_runs.load(path, MAX_ELEMENTS)
+    config, done = _config_from_meta(meta, f"cannot load {path}: meta")
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            meta = json.loads(str(archive["meta"]))
-            weights = mlp.Weights(**{name: archive[name] for name in ("w1", "w2", "b1", "b2") if name in archive})
-    except (OSError, KeyError, ValueError) as error:
-        raise UsageError(f"cannot load {path}: not a run saved by backprop train --save ({error})") from None
-    return TrainConfig(**meta["config"]), weights, int(meta["steps_done"])
+        _validate(config)
+    except UsageError as error:  # name the file: the user did not type this value
+        raise UsageError(f"cannot load {path}: meta: {error.message}") from None
+    return config, mlp.Weights(**arrays), done
+
+
+def _config_from_meta(meta: object, where: str) -> tuple[TrainConfig, int]:
+    """The TrainConfig and step count in a saved run's meta, each field's type checked."""
+    if not isinstance(meta, dict) or set(meta) != {"config", "steps_done"}:
+        raise UsageError(f"{where} must be a JSON object with exactly config and steps_done")
+    config, done = meta["config"], meta["steps_done"]
+    if type(done) is not int or done < 0:
+        raise UsageError(f"{where}: steps_done must be a whole number, got {done!r:.40}")
+    if not isinstance(config, dict):
+        raise UsageError(f"{where}: config must be a JSON object")
+    kinds = {field_.name: field_.type for field_ in fields(TrainConfig)}
+    unknown, missing = sorted(set(config) - set(kinds)), sorted(set(kinds) - set(config))
+    if unknown or missing:
+        problem = f"an unknown field {unknown[0]!r}" if unknown else f"no field {missing[0]!r}"
+        raise UsageError(f"{where}: config has {problem}")
+    for name, kind in kinds.items():
+        if not _has_type(config[name], kind):
+            raise UsageError(f"{where}: config.{name} must be {kind.replace(' | None', ' or null')}, got {config[name]!r:.40}")
+    return TrainConfig(**config), done
+
+
+def _has_type(value: object, kind: str) -> bool:
+    """Does a JSON value fit a TrainConfig annotation (``int``, ``float | None``, ...)?"""
+    if value is None:
+        return kind.endswith("| None")
+    if kind.startswith("int"):
+        return type(value) is int
+    if kind.startswith("float"):
+        return type(value) in (int, float)
+    return isinstance(value, str)
 
 
 def check_gradcheck(report: dict | None) -> None:
@@ -275,15 +374,16 @@ def run_train(request: TrainRequest, stdout=None) -> None:
     from . import render_train
 
     stdout = stdout or sys.stdout
-    loaded_config, loaded_weights, done = load(request.load) if request.load else (None, None, 0)
+    target = saved_runs.destination(request.save) if request.save is not None else None  # before a long run, not after
+    loaded_config, loaded_weights, done = load(request.load) if request.load is not None else (None, None, 0)
     config = resolve_config(request.options, loaded_config)
     config, data, weights = prepare(config, loaded_weights)
     report = gradient_check(config, data, weights) if request.gradcheck else None
     with render_train.progress(config.steps) as callback:
         result = train(config, data, weights, callback)
     result.start_step, result.gradcheck = done, report
-    if request.save:
-        save(request.save, result)
+    if target is not None:
+        save(target, result)
     if request.plot:
         render_train.write_plot(request.plot, result)
     if request.json:

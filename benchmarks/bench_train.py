@@ -1,6 +1,6 @@
 """Speed of ``backprop train``'s default network beside the lecture loop, in the same run.
 
-    python benchmarks/bench_train.py [--steps 1000] [--repeats 3]
+    python benchmarks/bench_train.py [--steps 1000] [--repeats 3] [--busy-steps 300]
 
 Targets (issue "backprop train"): the default float64 run at least as fast as the
 verbatim lecture loop (goal 1.15x) with bit-identical losses; ``--dtype float32``
@@ -8,14 +8,23 @@ verbatim lecture loop (goal 1.15x) with bit-identical losses; ``--dtype float32`
 (manual gradients and autograd, float64) is timed when installed
 (``pip install torch==2.13.0``, for the benchmark only).
 
+Then under load (issue #11, item 13): steps/s of the default problem and of
+``digits``, idle and with a second process busy-looping, with train's BLAS thread
+choice beside the BLAS library's default threads (the lecture loop, and train with
+BACKPROP_THREADS set to that default, which is how train ran before).
+
 Each figure is the median of ``--repeats`` runs, the contenders interleaved.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
+import os
 import statistics
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -55,6 +64,74 @@ def ours(steps: int, dtype: str) -> tuple[float, list[float]]:
     config, data, weights = training.prepare(config)
     result = training.train(config, data, weights)
     return result.seconds, result.losses
+
+
+def ours_on(dataset: str, steps: int, threads: int | None) -> tuple[float, list[float]]:
+    """``train --dataset DATASET``; ``threads`` sets BACKPROP_THREADS (None: train's own choice)."""
+    saved = os.environ.pop(training.THREADS_VARIABLE, None)
+    if threads is not None:
+        os.environ[training.THREADS_VARIABLE] = str(threads)
+    try:
+        config = training.resolve_config({"steps": steps, "dataset": dataset})
+        config, data, weights = training.prepare(config)
+        result = training.train(config, data, weights)
+    finally:
+        os.environ.pop(training.THREADS_VARIABLE, None)
+        if saved is not None:
+            os.environ[training.THREADS_VARIABLE] = saved
+    return result.seconds, result.losses
+
+
+@contextlib.contextmanager
+def busy_process():
+    """A second process spinning on a core for as long as the block runs."""
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    time.sleep(0.5)  # let it get going
+    try:
+        yield
+    finally:
+        spinner.kill()
+        spinner.wait()
+
+
+def blas_default_threads() -> int:
+    from threadpoolctl import threadpool_info
+
+    return max((pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"), default=1)
+
+
+def under_load(steps: int, digits_steps: int, repeats: int) -> None:
+    """Steps/s idle and with a busy process: train's thread choice beside the BLAS default."""
+    default = blas_default_threads()
+    contenders = {
+        f"default problem, lecture loop ({default} BLAS threads)": lambda: lecture(steps),
+        "default problem, backprop train (its choice)": lambda: ours_on("random", steps, None),
+        f"digits, backprop train with BACKPROP_THREADS={default}": lambda: ours_on("digits", digits_steps, default),
+        "digits, backprop train (its choice)": lambda: ours_on("digits", digits_steps, None),
+    }
+    counts = {name: digits_steps if name.startswith("digits") else steps for name in contenders}
+    start_load = _load()
+    rates: dict[str, dict[str, float]] = {name: {} for name in contenders}
+    for label, setting in (("idle", contextlib.nullcontext), ("busy", busy_process)):
+        seconds: dict[str, list[float]] = {name: [] for name in contenders}
+        with setting():
+            for _ in range(repeats):
+                for name, run in contenders.items():
+                    seconds[name].append(run()[0])
+        for name in contenders:
+            rates[name][label] = counts[name] / statistics.median(seconds[name])
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(
+        f"\nUnder load: steps/s ({steps} steps, digits {digits_steps}), without and with one extra busy-looping process; "
+        f"{cores} cores, 1-min load average {start_load:.1f} before, {_load():.1f} after (other work on the machine counts)"
+    )
+    print(f"  {'':<52} {'no extra':>9} {'+1 busy':>9}")
+    for name, pair in rates.items():
+        print(f"  {name:<52} {pair['idle']:9.0f} {pair['busy']:9.0f}")
+
+
+def _load() -> float:
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
 
 
 def torch_manual(steps: int) -> tuple[float, list[float]]:
@@ -111,6 +188,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--busy-steps", type=int, default=300, help="steps of the default problem under load (0: skip)")
+    parser.add_argument("--busy-digits-steps", type=int, default=200, help="steps of digits under load")
     args = parser.parse_args()
     contenders = {
         "lecture loop (verbatim, float64)": lambda: lecture(args.steps),
@@ -137,6 +216,8 @@ def main() -> None:
     print(f"  default / lecture loop: {ours64 / base:.2f}x (target >= 1.0, goal 1.15); losses bit-identical: {identical}")
     print(f"  float32 / float64: {rates['backprop train --dtype float32'] / ours64:.2f}x (target >= 1.9)")
     print(f"  1000x1000 matmul: {matmul_gflops(np.float64):.1f} GFLOP/s float64, {matmul_gflops(np.float32):.1f} float32")
+    if args.busy_steps:
+        under_load(args.busy_steps, args.busy_digits_steps, args.repeats)
 
 
 if __name__ == "__main__":

@@ -279,6 +279,7 @@ def test_json_document_fields(cli):
         "steps_per_second",
         "wall_time",
         "gradcheck",
+        "saved",
     }
     assert len(data["loss_history"]) <= 101 and data["loss_history"][-1] == [250, data["final_loss"]]
     assert data["steps_per_second"] > 0
