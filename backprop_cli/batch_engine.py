@@ -149,6 +149,7 @@ class _Compiler:
         self.graph, self.convention = graph, convention
         self.raw: list[tuple] = []  # (function, operands, out register); operands: registers or floats
         self.registers: list[_Register] = []
+        self._router_shares: dict[int, _Register] = {}  # max/min node slot -> its winners' share
         value = self._forward()
         grads = self._backward(value)
         results = [value[graph.output]] + [grads.get(slot, 0.0) for slot in graph.variables.values()]
@@ -214,10 +215,18 @@ class _Compiler:
         return grads
 
     def _local(self, node, i: int, args: list, value) -> tuple:
-        if node.op not in ROW_PARTIALS:
-            return self.emit(_RouterPartial(node.op, self.convention, i), args), True
+        if node.op not in ROW_PARTIALS:  # max/min: one share per node, then one step per input
+            share = self._router_shares.get(node.slot)
+            if share is None:
+                share = self._router_shares[node.slot] = self.emit(_RouterShare(self.convention), [*args, value])
+            return self.emit(_ROUTER_PARTIAL, [args[i], value, share]), True
         local, made = self.apply(ROW_PARTIALS[node.op][i], args, value)
-        kink = RULES[node.op].kink
+        rule = RULES[node.op]
+        for edge in rule.edges:
+            if edge.index == i:
+                local = self.emit(_EdgeFix(edge), [*args, local], out=local if local in made else None)
+                made = {local}
+        kink = rule.kink
         if kink is not None and self.convention in kink.values:
             return self.emit(_KinkFix(kink, self.convention, i), [*args, local], out=local if local in made else None), True
         last = self.raw[-1] if local in made else None
@@ -355,14 +364,50 @@ class _KinkFix:
             np.copyto(out, self.kink.values[self.convention](tuple(args))[self.index], where=at)
 
 
+class _EdgeFix:
+    """Replace a local gradient by a domain edge's value on the rows at the edge."""
+
+    def __init__(self, edge) -> None:
+        self.edge = edge
+
+    def __call__(self, *operands, out):
+        *args, local = operands
+        if local is not out:
+            np.copyto(out, local)
+        np.copyto(out, self.edge.value, where=self.edge.at(tuple(args)))
+
+
+class _RouterShare:
+    """max/min, once per node: what each winning input gets, from the node's value (the
+    best) and the inputs; ties as in ``engine.router_partials``, nan on rows with a nan."""
+
+    def __init__(self, convention: str) -> None:
+        self.convention = convention
+
+    def __call__(self, *operands, out):
+        *args, best = operands
+        out.fill(0.0)
+        for arg in args:
+            out += np.equal(arg, best)
+        _share_of_winners(out, self.convention, out=out)
+
+
 class _RouterPartial:
-    """max/min: the local gradient of one input, ties as in ``engine.router_partials``."""
+    """max/min: one input's local gradient, its share where it equals the node's value."""
 
-    def __init__(self, op: str, convention: str, index: int) -> None:
-        self.op, self.convention, self.index = op, convention, index
+    def __call__(self, arg, best, share, out):
+        np.multiply(np.equal(arg, best), share, out=out)
 
-    def __call__(self, *args, out):
-        np.copyto(out, router_partials(self.op, list(args), self.convention)[self.index])
+
+def _share_of_winners(count, convention: str, out=None):
+    """Each winner's share given the number of winners (0 on a row with a nan: nan)."""
+    if convention != "sympy":
+        return np.divide(1.0, count, out=out)  # 1/0 = inf, and 0 * inf = nan for every input
+    share = np.where(count > 1, 0.5, np.where(count == 1, 1.0, np.nan))  # Heaviside(0) = 1/2 at a tie
+    if out is None:
+        return share
+    np.copyto(out, share)
+    return out
 
 
 def router_partials(op: str, args: list, convention: str) -> list:
@@ -370,11 +415,9 @@ def router_partials(op: str, args: list, convention: str) -> list:
     stacked = np.array(np.broadcast_arrays(*args), dtype=float)
     best = stacked.max(axis=0) if op == "max" else stacked.min(axis=0)
     winners = stacked == best
-    if convention != "sympy":
-        return list(winners / winners.sum(axis=0))
-    local = []
-    for i in range(len(args)):
-        others = np.delete(stacked, i, axis=0)
-        gap = stacked[i] - others.max(axis=0) if op == "max" else others.min(axis=0) - stacked[i]
-        local.append(np.heaviside(gap, 0.5))
-    return local
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = _share_of_winners(winners.sum(axis=0), convention)
+        return list(winners * share)
+
+
+_ROUTER_PARTIAL = _RouterPartial()

@@ -19,8 +19,8 @@ from .graph import Graph
 from .rules import RULES
 
 _FORWARD = dict(FORWARD, max=_mathfns.maximum, min=_mathfns.minimum)  # nan wins, as in NumPy
-# op -> (partial functions or None for max/min, kink or None)
-_BACKWARD_RULES = {op: (PARTIALS.get(op), rule.kink) for op, rule in RULES.items()}
+# op -> (partial functions or None for max/min, the rule if it has a kink or domain edges)
+_BACKWARD_RULES = {op: (PARTIALS.get(op), rule if rule.kink or rule.edges else None) for op, rule in RULES.items()}
 _IEEE_CACHE: dict = {}
 
 
@@ -82,9 +82,10 @@ def _backward(result: Evaluation) -> None:
     for index in range(len(nodes) - 1, -1, -1):
         node = nodes[index]
         inputs = node.inputs
-        functions, kink = rules[node.op]
-        if kink is None and functions is not None and _smooth_step(node, functions, values, constants, grads, partials, index):
+        functions, special = rules[node.op]
+        if special is None and functions is not None and _smooth_step(node, functions, values, constants, grads, partials, index):
             continue
+        kink, edges = (special.kink, special.edges) if special is not None else (None, ())
         args = [values[s] for s in inputs]
         if functions is None:  # max/min
             local = [None if s in constants else p for s, p in zip(inputs, router_partials(node.op, args, "pytorch"))]
@@ -99,8 +100,13 @@ def _backward(result: Evaluation) -> None:
                     local.append(fn(*with_value))
                 except (ArithmeticError, ValueError):
                     local.append(_ieee_call(fn, with_value))
+        for edge in edges:
+            if local[edge.index] is not None and edge.at(args):
+                local[edge.index] = edge.value
         if kink is not None and kink.at(args):
-            local = _at_kink(result, index, kink, args, [s not in constants for s in inputs], local)
+            variable = [s not in constants for s in inputs]
+            if kink.concerns(variable):
+                local = _at_kink(result, index, kink, args, variable, local)
         partials[index] = local
         upstream = grads[node.slot]
         for slot, partial in zip(inputs, local):
@@ -160,20 +166,16 @@ def router_partials(op: str, args: list, convention: str) -> tuple:
     """Local gradients of max/min: the winner takes the gradient.
 
     Ties: pytorch and jax split it equally (1/k each of k tied inputs); sympy
-    evaluates its derivative Heaviside(a_i - max(others)) with Heaviside(0) = 1/2.
+    evaluates its derivative Heaviside(a_i - max(others)), which is 1/2 for each
+    tied input (Heaviside(0)) and 1 for a sole winner. One pass over the inputs,
+    so a max of thousands of inputs costs thousands of steps, not millions.
     """
     if any(a != a for a in args):
         return (math.nan,) * len(args)  # as batch's array version: no winner among nan
     best = max(args) if op == "max" else min(args)
-    if convention != "sympy":
-        ties = args.count(best)
-        return tuple((1.0 / ties) if a == best else 0.0 for a in args)
-    local = []
-    for i, a in enumerate(args):
-        others = args[:i] + args[i + 1 :]
-        gap = a - max(others) if op == "max" else min(others) - a
-        local.append(_mathfns.heaviside(gap))
-    return tuple(local)
+    ties = args.count(best)
+    share = (0.5 if ties > 1 else 1.0) if convention == "sympy" else 1.0 / ties
+    return tuple(share if a == best else 0.0 for a in args)
 
 
 def _ieee_call(fn, args: list) -> float:
