@@ -19,6 +19,7 @@ import os
 
 import numpy as np
 
+from . import engine
 from ._derived_numpy import ROW_FORWARD, ROW_PARTIALS
 from .graph import Graph
 from .rules import RULES
@@ -216,10 +217,7 @@ class _Compiler:
 
     def _local(self, node, i: int, args: list, value) -> tuple:
         if node.op not in ROW_PARTIALS:  # max/min: one share per node, then one step per input
-            share = self._router_shares.get(node.slot)
-            if share is None:
-                share = self._router_shares[node.slot] = self.emit(_RouterShare(self.convention), [*args, value])
-            return self.emit(_ROUTER_PARTIAL, [args[i], value, share]), True
+            return self._router_local(node, i, args, value), True
         local, made = self.apply(ROW_PARTIALS[node.op][i], args, value)
         rule = RULES[node.op]
         for edge in rule.edges:
@@ -234,6 +232,21 @@ class _Compiler:
             self.raw.pop()  # -sin(x), -y/x**2: carry the sign instead of a pass that flips it
             return _Negated(last[1][0]), last[1][0] in made
         return local, local in made
+
+    def _router_local(self, node, i: int, args: list, value) -> _Register:
+        """One input's share of a max/min: the count of winners and their share are
+        computed once per node; an input tied several times gets its whole share on its
+        last edge (``engine.repeated_inputs``)."""
+        if node.slot not in self._router_shares:
+            count = self.emit(_TieCount(), [*args, value])
+            share = self.emit(_WinnerShare(self.convention), [count])
+            positions = engine.repeated_inputs(node.inputs)
+            last = {p[-1]: len(p) for p in positions} if self.convention != "sympy" else {}
+            self._router_shares[node.slot] = count, share, last
+        count, share, last = self._router_shares[node.slot]
+        if i in last:
+            return self.emit(_RouterLastShare(last[i]), [args[i], value, share, count])
+        return self.emit(_ROUTER_PARTIAL, [args[i], value, share])
 
     def _times(self, upstream, local, made: bool) -> tuple:
         """upstream × local, without a pass for the ±1 of add, sub and neg or for a sign."""
@@ -377,19 +390,38 @@ class _EdgeFix:
         np.copyto(out, self.edge.value, where=self.edge.at(tuple(args)))
 
 
-class _RouterShare:
-    """max/min, once per node: what each winning input gets, from the node's value (the
-    best) and the inputs; ties as in ``engine.router_partials``, nan on rows with a nan."""
-
-    def __init__(self, convention: str) -> None:
-        self.convention = convention
+class _TieCount:
+    """max/min, once per node: how many inputs equal the node's value (0 on a nan row)."""
 
     def __call__(self, *operands, out):
         *args, best = operands
         out.fill(0.0)
         for arg in args:
             out += np.equal(arg, best)
-        _share_of_winners(out, self.convention, out=out)
+
+
+class _WinnerShare:
+    """max/min, once per node: what each winning input gets, given the count of winners."""
+
+    def __init__(self, convention: str) -> None:
+        self.convention = convention
+
+    def __call__(self, count, out):
+        _share_of_winners(count, self.convention, out=out)
+
+
+class _RouterLastShare:
+    """The last edge of an input tied m times: m/k minus its other edges' running sum."""
+
+    def __init__(self, m: int) -> None:
+        self.m = m
+
+    def __call__(self, arg, best, share, count, out):
+        total = share.copy()  # the running sum, in the order the gradients are added
+        for _ in range(self.m - 2):
+            total += share
+        np.subtract(np.divide(float(self.m), count), total, out=out)
+        np.multiply(np.equal(arg, best), out, out=out)
 
 
 class _RouterPartial:
@@ -410,14 +442,23 @@ def _share_of_winners(count, convention: str, out=None):
     return out
 
 
-def router_partials(op: str, args: list, convention: str) -> list:
-    """max/min: the winner takes the gradient; ties as in ``engine.router_partials``."""
+def router_partials(op: str, args: list, convention: str, inputs: list | None = None) -> list:
+    """max/min: the winner takes the gradient; ties as in ``engine.router_partials``,
+    an input tied several times included (given the input slots)."""
     stacked = np.array(np.broadcast_arrays(*args), dtype=float)
     best = stacked.max(axis=0) if op == "max" else stacked.min(axis=0)
     winners = stacked == best
+    count = winners.sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        share = _share_of_winners(winners.sum(axis=0), convention)
-        return list(winners * share)
+        share = _share_of_winners(count, convention)
+        local = list(winners * share)
+        if inputs is not None and convention != "sympy":
+            for positions in engine.repeated_inputs(inputs):
+                total = local[positions[0]].copy()
+                for i in positions[1:-1]:
+                    total += local[i]
+                local[positions[-1]] = winners[positions[-1]] * (len(positions) / count - total)
+    return local
 
 
 _ROUTER_PARTIAL = _RouterPartial()

@@ -211,13 +211,13 @@ def _matmul_vjp(a: np.ndarray, b: np.ndarray, g: np.ndarray, skip: list[bool]) -
     return (None if skip[0] else da()), (None if skip[1] else db())
 
 
-def _local_gradients(op: str, args: list, value, convention: str, constant: list[bool]) -> list:
+def _local_gradients(op: str, args: list, value, convention: str, constant: list[bool], inputs: list | None = None) -> list:
     """∂node/∂input per input (None for constants), with the convention at kinks."""
     from ._derived_numpy import PARTIALS
 
     kink = RULES[op].kink
     if op not in PARTIALS:
-        return [None if c else p for p, c in zip(router_partials(op, args, convention), constant)]
+        return [None if c else p for p, c in zip(router_partials(op, args, convention, inputs), constant)]
     local = [None if c else fn(*args, value) for fn, c in zip(PARTIALS[op], constant)]
     for edge in RULES[op].edges:
         if local[edge.index] is not None:
@@ -231,7 +231,7 @@ def _local_gradients(op: str, args: list, value, convention: str, constant: list
 
 
 def _elementwise_vjp(result, index, node, args, g, constant) -> list:
-    local = _local_gradients(node.op, args, result.values[node.slot], result.convention, constant)
+    local = _local_gradients(node.op, args, result.values[node.slot], result.convention, constant, node.inputs)
     kink = RULES[node.op].kink
     if kink is not None and kink.concerns([not c for c in constant]) and _any_kink(node.op, kink, args):
         result.kinks[index] = f"{kink.label}: {result.convention} rule applied elementwise"
