@@ -31,17 +31,19 @@ def softplus(x: float) -> float:
 
 
 def maximum(a: float, b: float, *more: float) -> float:
-    """The largest argument; nan if any is nan."""
-    if more:
-        return maximum(maximum(a, b), *more)
-    return a if a != a or a >= b else b
+    """The largest argument; nan if any is nan. A loop: max of any number of inputs."""
+    best = a if a != a or a >= b else b
+    for c in more:
+        best = best if best != best or best >= c else c
+    return best
 
 
 def minimum(a: float, b: float, *more: float) -> float:
-    """The smallest argument; nan if any is nan."""
-    if more:
-        return minimum(minimum(a, b), *more)
-    return a if a != a or a <= b else b
+    """The smallest argument; nan if any is nan. A loop: min of any number of inputs."""
+    best = a if a != a or a <= b else b
+    for c in more:
+        best = best if best != best or best <= c else c
+    return best
 
 
 def heaviside(x: float) -> float:

@@ -19,6 +19,7 @@ import os
 
 import numpy as np
 
+from . import engine
 from ._derived_numpy import ROW_FORWARD, ROW_PARTIALS
 from .graph import Graph
 from .rules import RULES
@@ -149,6 +150,7 @@ class _Compiler:
         self.graph, self.convention = graph, convention
         self.raw: list[tuple] = []  # (function, operands, out register); operands: registers or floats
         self.registers: list[_Register] = []
+        self._router_shares: dict[int, _Register] = {}  # max/min node slot -> its winners' share
         value = self._forward()
         grads = self._backward(value)
         results = [value[graph.output]] + [grads.get(slot, 0.0) for slot in graph.variables.values()]
@@ -214,10 +216,15 @@ class _Compiler:
         return grads
 
     def _local(self, node, i: int, args: list, value) -> tuple:
-        if node.op not in ROW_PARTIALS:
-            return self.emit(_RouterPartial(node.op, self.convention, i), args), True
+        if node.op not in ROW_PARTIALS:  # max/min: one share per node, then one step per input
+            return self._router_local(node, i, args, value), True
         local, made = self.apply(ROW_PARTIALS[node.op][i], args, value)
-        kink = RULES[node.op].kink
+        rule = RULES[node.op]
+        for edge in rule.edges:
+            if edge.index == i:
+                local = self.emit(_EdgeFix(edge), [*args, local], out=local if local in made else None)
+                made = {local}
+        kink = rule.kink
         if kink is not None and self.convention in kink.values:
             return self.emit(_KinkFix(kink, self.convention, i), [*args, local], out=local if local in made else None), True
         last = self.raw[-1] if local in made else None
@@ -225,6 +232,21 @@ class _Compiler:
             self.raw.pop()  # -sin(x), -y/x**2: carry the sign instead of a pass that flips it
             return _Negated(last[1][0]), last[1][0] in made
         return local, local in made
+
+    def _router_local(self, node, i: int, args: list, value) -> _Register:
+        """One input's share of a max/min: the count of winners and their share are
+        computed once per node; an input tied several times gets its whole share on its
+        last edge (``engine.repeated_inputs``)."""
+        if node.slot not in self._router_shares:
+            count = self.emit(_TieCount(), [*args, value])
+            share = self.emit(_WinnerShare(self.convention), [count])
+            positions = engine.repeated_inputs(node.inputs)
+            last = {p[-1]: len(p) for p in positions} if self.convention != "sympy" else {}
+            self._router_shares[node.slot] = count, share, last
+        count, share, last = self._router_shares[node.slot]
+        if i in last:
+            return self.emit(_RouterLastShare(last[i]), [args[i], value, share, count])
+        return self.emit(_ROUTER_PARTIAL, [args[i], value, share])
 
     def _times(self, upstream, local, made: bool) -> tuple:
         """upstream × local, without a pass for the ±1 of add, sub and neg or for a sign."""
@@ -355,26 +377,88 @@ class _KinkFix:
             np.copyto(out, self.kink.values[self.convention](tuple(args))[self.index], where=at)
 
 
+class _EdgeFix:
+    """Replace a local gradient by a domain edge's value on the rows at the edge."""
+
+    def __init__(self, edge) -> None:
+        self.edge = edge
+
+    def __call__(self, *operands, out):
+        *args, local = operands
+        if local is not out:
+            np.copyto(out, local)
+        np.copyto(out, self.edge.value, where=self.edge.at(tuple(args)))
+
+
+class _TieCount:
+    """max/min, once per node: how many inputs equal the node's value (0 on a nan row)."""
+
+    def __call__(self, *operands, out):
+        *args, best = operands
+        out.fill(0.0)
+        for arg in args:
+            out += np.equal(arg, best)
+
+
+class _WinnerShare:
+    """max/min, once per node: what each winning input gets, given the count of winners."""
+
+    def __init__(self, convention: str) -> None:
+        self.convention = convention
+
+    def __call__(self, count, out):
+        _share_of_winners(count, self.convention, out=out)
+
+
+class _RouterLastShare:
+    """The last edge of an input tied m times: m/k minus its other edges' running sum."""
+
+    def __init__(self, m: int) -> None:
+        self.m = m
+
+    def __call__(self, arg, best, share, count, out):
+        total = share.copy()  # the running sum, in the order the gradients are added
+        for _ in range(self.m - 2):
+            total += share
+        np.subtract(np.divide(float(self.m), count), total, out=out)
+        np.multiply(np.equal(arg, best), out, out=out)
+
+
 class _RouterPartial:
-    """max/min: the local gradient of one input, ties as in ``engine.router_partials``."""
+    """max/min: one input's local gradient, its share where it equals the node's value."""
 
-    def __init__(self, op: str, convention: str, index: int) -> None:
-        self.op, self.convention, self.index = op, convention, index
-
-    def __call__(self, *args, out):
-        np.copyto(out, router_partials(self.op, list(args), self.convention)[self.index])
+    def __call__(self, arg, best, share, out):
+        np.multiply(np.equal(arg, best), share, out=out)
 
 
-def router_partials(op: str, args: list, convention: str) -> list:
-    """max/min: the winner takes the gradient; ties as in ``engine.router_partials``."""
+def _share_of_winners(count, convention: str, out=None):
+    """Each winner's share given the number of winners (0 on a row with a nan: nan)."""
+    if convention != "sympy":
+        return np.divide(1.0, count, out=out)  # 1/0 = inf, and 0 * inf = nan for every input
+    share = np.where(count > 1, 0.5, np.where(count == 1, 1.0, np.nan))  # Heaviside(0) = 1/2 at a tie
+    if out is None:
+        return share
+    np.copyto(out, share)
+    return out
+
+
+def router_partials(op: str, args: list, convention: str, inputs: list | None = None) -> list:
+    """max/min: the winner takes the gradient; ties as in ``engine.router_partials``,
+    an input tied several times included (given the input slots)."""
     stacked = np.array(np.broadcast_arrays(*args), dtype=float)
     best = stacked.max(axis=0) if op == "max" else stacked.min(axis=0)
     winners = stacked == best
-    if convention != "sympy":
-        return list(winners / winners.sum(axis=0))
-    local = []
-    for i in range(len(args)):
-        others = np.delete(stacked, i, axis=0)
-        gap = stacked[i] - others.max(axis=0) if op == "max" else others.min(axis=0) - stacked[i]
-        local.append(np.heaviside(gap, 0.5))
+    count = winners.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = _share_of_winners(count, convention)
+        local = list(winners * share)
+        if inputs is not None and convention != "sympy":
+            for positions in engine.repeated_inputs(inputs):
+                total = local[positions[0]].copy()
+                for i in positions[1:-1]:
+                    total += local[i]
+                local[positions[-1]] = winners[positions[-1]] * (len(positions) / count - total)
     return local
+
+
+_ROUTER_PARTIAL = _RouterPartial()

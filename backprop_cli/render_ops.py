@@ -11,12 +11,16 @@ _NAMES = ("a", "b", "c")
 CONVENTION_NOTES = [
     "Kinks (marked 'kink' in the table and JSON; choose with --convention):",
     "  relu'(0):        pytorch 0, jax 0, sympy 0.5 (Heaviside(0) = 1/2)",
-    "  leaky_relu'(0):  pytorch b (the slope), jax 1, sympy (1 + b)/2",
+    "  leaky_relu'(0):  only a kink when b (the slope) != 1: pytorch b, jax 1, sympy (1 + b)/2",
     "  elu'(0):         only a kink when b (alpha) != 1: pytorch b, jax b, sympy (1 + b)/2",
     "  abs'(0):         pytorch 0, jax 1, sympy 0",
     "  max/min tie:     pytorch and jax split the gradient equally (1/k each of k tied inputs);",
     "                   sympy gives Heaviside(0) = 1/2 to each tied input",
     "  sqrt'(0):        inf in every convention (exit code 3)",
+    "  ∂(0**b)/∂b at b = 0: pytorch 0, jax 0, sympy nan (0**b jumps from 1 to 0)",
+    "  norm'(0):        pytorch 0, jax nan, sympy nan (vector mode)",
+    "Domain edges, every convention: ∂(a**b)/∂b = 0 at a = 0 < b; ∂(a**0)/∂a = 0;",
+    "  the others are listed in docs/reference.md, 'Domain edges'.",
     "Unary minus is its own gate (neg, *-1); a minus written directly before a number is part of it.",
     "A variable used twice or more is a fan-out: pattern 'adder', its gradients add.",
 ]

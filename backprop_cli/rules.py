@@ -12,6 +12,7 @@ SymPy symbols, so importing this module costs nothing.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -31,6 +32,28 @@ class Kink:
     label: str
     at: Callable[[tuple], bool]
     values: dict[str, Callable[[tuple], tuple]] = field(default_factory=dict)
+    inputs: tuple[int, ...] | None = None  # the inputs whose gradient is in doubt (None: all)
+
+    def concerns(self, variable: list[bool]) -> bool:
+        """Whether an input in doubt is a variable (``x**0`` at 0: the constant 0 is the
+        one in doubt, so that node is no kink)."""
+        return any(variable[i] for i in (self.inputs or range(len(variable))))
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A point on the edge of an operator's domain where SymPy's formula evaluates to
+    0·inf or 0·log(0), but the derivative has a value, the same in every convention.
+
+    Where ``at(args)`` holds (elementwise on arrays), input ``index`` gets ``value``:
+    ``x**0`` has ∂/∂x = 0 at x = 0 (the formula 0·0**-1 gives nan). docs/reference.md
+    ("Domain edges") lists every edge and where its value comes from.
+    """
+
+    label: str
+    index: int
+    at: Callable[[tuple], bool]
+    value: float
 
 
 @dataclass(frozen=True)
@@ -43,6 +66,7 @@ class Rule:
     pattern: str | None = None
     symbol: str | None = None  # infix spelling for binary operators ("+", "*", ...)
     kink: Kink | None = None
+    edges: tuple[Edge, ...] = ()
 
 
 def _zero_at(args: tuple) -> bool:
@@ -62,7 +86,31 @@ _RULE_LIST = [
     Rule("sub", 2, lambda S, a, b: a - b, "distributor", "-"),
     Rule("mul", 2, lambda S, a, b: a * b, "switcher", "*"),
     Rule("div", 2, lambda S, a, b: a / b, None, "/"),
-    Rule("pow", 2, lambda S, a, b: a**b, None, "**"),
+    Rule(
+        "pow",
+        2,
+        lambda S, a, b: a**b,
+        None,
+        "**",
+        # 0**y jumps from 1 (y = 0) to 0 (y > 0): ∂/∂y has no value at 0**0. PyTorch and
+        # JAX give 0; SymPy's derivative there is zoo (nan).
+        kink=Kink(
+            "pow at 0**0",
+            lambda args: (args[0] == 0) & (args[1] == 0),
+            {
+                "pytorch": lambda args: (0.0, 0.0),
+                "jax": lambda args: (0.0, 0.0),
+                "sympy": lambda args: (0.0, math.nan),
+            },
+            inputs=(1,),
+        ),
+        edges=(
+            # a**0 = 1 for every a: ∂/∂a = 0 (PyTorch; the formula gives 0·0**-1 = nan at a = 0)
+            Edge("a**0", 0, lambda args: args[1] == 0, 0.0),
+            # 0**b = 0 for every b > 0: ∂/∂b = 0 (the limit of a**b·log(a) as a → 0+; PyTorch, JAX)
+            Edge("0**b, b > 0", 1, lambda args: (args[0] == 0) & (args[1] > 0), 0.0),
+        ),
+    ),
     Rule("neg", 1, lambda S, a: -a, "scaler"),
     Rule("exp", 1, lambda S, a: S.exp(a)),
     Rule("log", 1, lambda S, a: S.log(a)),
@@ -92,9 +140,10 @@ _RULE_LIST = [
         "leaky_relu",
         2,
         lambda S, a, slope: S.Max(0, a) + slope * S.Min(0, a),
+        # Only a kink when the slope != 1: leaky_relu(x, 1) is x (PyTorch and JAX give 1).
         kink=Kink(
             "leaky_relu at 0",
-            _zero_at,
+            lambda args: (args[0] == 0) & (args[1] != 1),
             {
                 "pytorch": lambda args: (args[1], 0.0),
                 "jax": lambda args: (1.0, 0.0),

@@ -4,7 +4,8 @@ For the common case (every input a distinct variable or node) the template that
 SymPy derived ahead of time (``_derived.SYMBOLIC``) is filled in with the input
 names: for ``f = s0*z``, ∂f/∂s0 = ``z`` and ∂f/∂z = ``s0``. A node with constant
 inputs (``x**2``) or a repeated input (``x*x``) asks SymPy at run time, once per
-distinct shape of node, so that it shows ``2*x`` and not ``x**(2 - 1)*2``.
+distinct shape of node, so that it shows ``2*x`` and not ``x**(2 - 1)*2``. A max or
+min of more than three inputs is written directly (``router_text``), in one pass.
 """
 
 from __future__ import annotations
@@ -29,12 +30,39 @@ def local_symbolic(op: str, labels: list[str], constant: list[bool]) -> list[str
     distinct = list(dict.fromkeys(label for label, c in zip(labels, constant) if not c))
     if not distinct:
         return []  # a node of constants passes no gradient
+    if op in ("max", "min") and len(labels) > 3:
+        unique = list(dict.fromkeys(labels))
+        return [router_text(op, label, unique) for label in distinct]
     if len(distinct) == len(labels) or _textual(op, labels, constant, distinct):
         templates = SYMBOLIC.get((op, len(labels)))
         if templates is not None:
             return [_fill(t, labels) for t, c in zip(templates, constant) if not c]
     signature = tuple(label if c else distinct.index(label) for label, c in zip(labels, constant))
     return [_fill(t, distinct) for t in _derive(op, signature)]
+
+
+# A max/min local gradient names the other inputs up to this many, and counts them
+# beyond: the texts of a max of n inputs then take O(n) characters in all, not O(n²).
+ROUTER_NAMED = 8
+
+
+def router_text(op: str, label: str, inputs: list[str]) -> str:
+    """∂max/∂label as SymPy writes it, Heaviside(label - Max(others)), built as text.
+
+    ``inputs`` are the node's distinct input labels. SymPy's own derivative of a Max
+    takes minutes for fifty inputs and recurses for hundreds; this takes one pass.
+    """
+    count = len(inputs) - 1  # the others
+    if count == 0:
+        return "1"  # max(x, x, ...) is x
+    if count > ROUTER_NAMED:
+        other = f"{op} of the {count} other inputs"
+    else:
+        others = [other for other in inputs if other != label]
+        other = others[0] if count == 1 else f"{op.capitalize()}({', '.join(others)})"
+    if op == "max":
+        return f"Heaviside({label} + {other[1:]})" if other.startswith("-") else f"Heaviside({label} - {other})"
+    return f"Heaviside(-{label} - {other[1:]})" if other.startswith("-") else f"Heaviside(-{label} + {other})"
 
 
 def _textual(op: str, labels: list[str], constant: list[bool], distinct: list[str]) -> bool:

@@ -176,15 +176,26 @@ def _vjp(result: VectorEvaluation, index: int, node: Node, args: list, g: np.nda
     elif op == "mean":
         pieces = [np.broadcast_to(g / max(1, args[0].size), args[0].shape).astype(float)]
     elif op == "norm":
-        norm = float(result.values[node.slot])
-        if norm == 0:
-            result.kinks[index] = f"norm at 0: {result.convention} gives 0"
-        pieces = [g * (args[0] / norm if norm else np.zeros_like(args[0]))]
+        pieces = [g * _norm_local(result, index, args[0], float(result.values[node.slot]))]
     else:
         pieces = _elementwise_vjp(result, index, node, args, g, constant)
     return [
         None if c or p is None else np.asarray(p, dtype=float).reshape(np.shape(a)) for p, a, c in zip(pieces, args, constant)
     ]
+
+
+# norm'(0) = x/‖x‖ = 0/0: PyTorch gives 0 (torch.linalg.norm), JAX nan (jnp.linalg.norm),
+# and SymPy's x/sqrt(x·x) is nan there.
+NORM_AT_ZERO = {"pytorch": 0.0, "jax": math.nan, "sympy": math.nan}
+
+
+def _norm_local(result: VectorEvaluation, index: int, x: np.ndarray, norm: float) -> np.ndarray:
+    """∂‖x‖/∂x = x/‖x‖, and at x = 0 the convention's value (a kink)."""
+    if norm != 0:
+        return x / norm
+    chosen = NORM_AT_ZERO[result.convention]
+    result.kinks[index] = f"norm at 0: {result.convention} gives {chosen:g}"
+    return np.full(np.shape(x), chosen)
 
 
 def _matmul_vjp(a: np.ndarray, b: np.ndarray, g: np.ndarray, skip: list[bool]) -> tuple:
@@ -200,14 +211,17 @@ def _matmul_vjp(a: np.ndarray, b: np.ndarray, g: np.ndarray, skip: list[bool]) -
     return (None if skip[0] else da()), (None if skip[1] else db())
 
 
-def _local_gradients(op: str, args: list, value, convention: str, constant: list[bool]) -> list:
+def _local_gradients(op: str, args: list, value, convention: str, constant: list[bool], inputs: list | None = None) -> list:
     """∂node/∂input per input (None for constants), with the convention at kinks."""
     from ._derived_numpy import PARTIALS
 
     kink = RULES[op].kink
     if op not in PARTIALS:
-        return [None if c else p for p, c in zip(router_partials(op, args, convention), constant)]
+        return [None if c else p for p, c in zip(router_partials(op, args, convention, inputs), constant)]
     local = [None if c else fn(*args, value) for fn, c in zip(PARTIALS[op], constant)]
+    for edge in RULES[op].edges:
+        if local[edge.index] is not None:
+            local[edge.index] = np.where(edge.at(tuple(args)), edge.value, local[edge.index])
     if kink is not None and convention in kink.values:
         at = kink.at(tuple(args))
         if np.any(at):
@@ -217,9 +231,9 @@ def _local_gradients(op: str, args: list, value, convention: str, constant: list
 
 
 def _elementwise_vjp(result, index, node, args, g, constant) -> list:
-    local = _local_gradients(node.op, args, result.values[node.slot], result.convention, constant)
+    local = _local_gradients(node.op, args, result.values[node.slot], result.convention, constant, node.inputs)
     kink = RULES[node.op].kink
-    if kink is not None and _any_kink(node.op, kink, args):
+    if kink is not None and kink.concerns([not c for c in constant]) and _any_kink(node.op, kink, args):
         result.kinks[index] = f"{kink.label}: {result.convention} rule applied elementwise"
     out_shape = np.broadcast_shapes(*(np.shape(a) for a in args))
     pieces = []
