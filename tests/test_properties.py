@@ -15,6 +15,7 @@ import math
 import sympy as sp
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from independent import BINARY, SYMPY_FUNCTIONS
 
 from backprop_cli.engine import evaluate, forward
 from backprop_cli.graph import stage
@@ -22,30 +23,8 @@ from backprop_cli.graph import stage
 VARIABLES = ("x", "y", "z")
 SYMBOLS = {name: sp.Symbol(name, real=True) for name in VARIABLES}
 
-TEXTBOOK = {
-    "exp": sp.exp,
-    "log": sp.log,
-    "sqrt": sp.sqrt,
-    "sin": sp.sin,
-    "cos": sp.cos,
-    "tan": sp.tan,
-    "tanh": sp.tanh,
-    "sigmoid": lambda a: 1 / (1 + sp.exp(-a)),
-    "softplus": lambda a: sp.log(1 + sp.exp(a)),
-    "relu": lambda a: sp.Piecewise((a, a > 0), (0, True)),
-    "abs": sp.Abs,
-    "leaky_relu": lambda a, s=None: sp.Piecewise((a, a > 0), ((sp.Rational(1, 100) if s is None else s) * a, True)),
-    "elu": lambda a, alpha=1: sp.Piecewise((a, a > 0), (alpha * (sp.exp(a) - 1), True)),
-    "max": sp.Max,
-    "min": sp.Min,
-}
-BINARY = {
-    ast.Add: lambda a, b: a + b,
-    ast.Sub: lambda a, b: a - b,
-    ast.Mult: lambda a, b: a * b,
-    ast.Div: lambda a, b: a / b,
-    ast.Pow: lambda a, b: a**b,
-}
+# The textbook formulas and Python's operators, shared with the program evaluator.
+TEXTBOOK = SYMPY_FUNCTIONS
 
 
 def oracle(text: str) -> sp.Expr:
