@@ -14,7 +14,6 @@ import io
 import json
 import os
 import re
-import shutil
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -245,19 +244,12 @@ def input_file(path: str, stdin, copy: bool):
     if not copy or _is_regular_file(path):
         yield path
         return
-    source = stdin if path == "-" else None
     folder = batch_output.temporary_folder()
-    temporary = batch_output.temporary_file(folder, ".csv")
+    temporary, handle = batch_output.temporary_file(folder, ".csv")
     try:
         try:
-            with open(temporary, "wb") as spooled:
-                if source is None:
-                    with open(path, "rb") as source_file:
-                        shutil.copyfileobj(source_file, spooled, 1 << 20)
-                elif getattr(source, "buffer", None) is not None:
-                    shutil.copyfileobj(source.buffer, spooled, 1 << 20)
-                else:  # text already (tests, API callers)
-                    spooled.write(source.read().encode("utf-8", "surrogateescape"))
+            with open(handle, "wb") as spooled:
+                _copy(path, stdin, spooled)
         except OSError as error:
             if error.filename == path:
                 raise UsageError(f"cannot read {path}: {error.strerror}") from None
@@ -265,6 +257,22 @@ def input_file(path: str, stdin, copy: bool):
         yield temporary
     finally:
         batch_output.remove_temporary(temporary)
+
+
+def _copy(path: str, stdin, spooled) -> None:
+    """The input's bytes as they come (a pipe's rows are copied as they arrive, not per megabyte)."""
+    if path == "-" and getattr(stdin, "buffer", None) is None:  # text already (tests, API callers)
+        spooled.write(stdin.read().encode("utf-8", "surrogateescape"))
+        return
+    source = open(path, "rb", buffering=0) if path != "-" else None
+    try:
+        descriptor = source.fileno() if source is not None else stdin.buffer.fileno()
+        while block := os.read(descriptor, 1 << 20):
+            spooled.write(block)
+            spooled.flush()
+    finally:
+        if source is not None:
+            source.close()
 
 
 def _is_regular_file(path: str) -> bool:

@@ -24,6 +24,8 @@ from __future__ import annotations
 import csv
 import errno
 import os
+import re
+import secrets
 import shutil
 import signal
 import stat
@@ -44,15 +46,22 @@ def temporary_folder() -> str:
     return tempfile.gettempdir()
 
 
-def temporary_file(folder: str, suffix: str) -> str:
-    """A new private file in ``folder``, removed if a signal ends the run."""
-    try:
-        handle, path = tempfile.mkstemp(prefix=PREFIX, suffix=suffix, dir=folder)
-    except OSError as error:
-        raise UsageError(f"cannot create a temporary file in {folder}: {error.strerror}") from None
-    _TEMPORARY.add(path)
-    os.close(handle)
-    return path
+def temporary_file(folder: str, suffix: str) -> tuple[str, int]:
+    """A new private file in ``folder`` and its descriptor, removed if a signal ends the run.
+
+    The name is registered before the file is made, so no signal can come between the
+    two and leave it behind."""
+    for _ in range(100):
+        path = os.path.join(folder, PREFIX + secrets.token_hex(6) + suffix)
+        _TEMPORARY.add(path)
+        try:
+            return path, os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+        except FileExistsError:
+            _TEMPORARY.discard(path)
+        except OSError as error:
+            _TEMPORARY.discard(path)
+            raise UsageError(f"cannot create a temporary file in {folder}: {error.strerror}") from None
+    raise UsageError(f"cannot create a temporary file in {folder}: too many names taken")
 
 
 def remove_temporary(path: str) -> None:
@@ -172,11 +181,9 @@ class Spool:
         replacing = target.kind == "replace"
         self.folder = os.path.dirname(target.path) if replacing else temporary_folder()
         try:
-            handle, self.path = tempfile.mkstemp(prefix=PREFIX, suffix=".part", dir=self.folder)
-        except OSError as error:
-            where = f"next to {target.shown}" if replacing else f"a temporary file in {self.folder}"
-            raise UsageError(f"cannot write {where}: {error.strerror}") from None
-        _TEMPORARY.add(self.path)
+            self.path, handle = temporary_file(self.folder, ".part")
+        except UsageError as error:
+            raise UsageError(f"cannot write {target.shown}: {error.message}") from None
         # private (0600) until it is in place; a lone surrogate from a JSON escape is written as the text \udxxx
         self.stream = os.fdopen(handle, "w", newline="", encoding="utf-8", errors="backslashreplace")
 
@@ -237,8 +244,14 @@ def _copy_to(path: str, stdout) -> None:
 
 def failure_message(error: OSError) -> str:
     """One line for an OSError met while the rows were read or written."""
-    text = error.strerror or str(error) or type(error).__name__
-    if error.errno in _FULL or "os error 28)" in str(error):
+    number = error.errno or _errno_in_text(str(error))  # polars passes some on as text only
+    text = os.strerror(number) if number else str(error) or type(error).__name__
+    if number in _FULL:
         return f"cannot write the output: {text} (nothing written)"
     where = f" ({error.filename})" if error.filename else ""
     return f"input/output error{where}: {text} (nothing written)"
+
+
+def _errno_in_text(text: str) -> int | None:
+    found = re.search(r"\[Errno (\d+)\]|\(os error (\d+)\)", text)
+    return int(found.group(1) or found.group(2)) if found else None
