@@ -7,6 +7,7 @@ Every input row is either written or reported: rows in = rows out + rows reporte
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 from dataclasses import dataclass, field
@@ -181,8 +182,6 @@ class _JsonWriter:
         self.stream, self.layout = stream, layout
 
     def write_many(self, rows) -> None:
-        import json
-
         lines = []
         for row, results in rows:
             added = json.dumps(results, ensure_ascii=False)
@@ -355,16 +354,18 @@ def _output_rows(good: list, results: np.ndarray, passed, layout: Layout, as_jso
 
 
 def _csv_cells(row, layout: Layout) -> list[str]:
-    if isinstance(row.fields, dict):  # JSON in, CSV out: a value that is not a string as JSON writes it
-        values = (row.fields.get(name, "") for name in layout.header)
-        return [value if isinstance(value, str) else _json_text(value) for value in values]
+    if isinstance(row.fields, dict):  # JSON in, CSV out
+        return [_cell(row.fields.get(name, "")) for name in layout.header]
     return row.fields
 
 
-def _json_text(value) -> str:
-    import json
-
-    return json.dumps(value, ensure_ascii=False)
+def _cell(value) -> str:
+    """A JSON value as a CSV cell: a string as it is, a number as Python writes it, the rest as JSON."""
+    if isinstance(value, str):
+        return value
+    if type(value) in (int, float):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)  # true, null, [1, 2], {...}
 
 
 def _finish(request: BatchRequest, tally: Tally, stderr) -> None:
