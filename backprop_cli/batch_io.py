@@ -200,9 +200,10 @@ def _json_integer(text: str):
     """A JSON integer; one too long for Python's int() (4300 digits) stays its digits, which
     pass through as written and, as a variable, read as grad reads them (inf)."""
     try:
-        return int(text)
+        value = int(text)
     except ValueError:
         return text
+    return -0.0 if value == 0 and text.startswith("-") else value  # -0 is -0.0, as grad reads it
 
 
 def open_reader(path: str, stdin):

@@ -485,3 +485,10 @@ def test_polars_accepts_no_text_that_grad_refuses(text):
     for parsed in (value, stripped):
         if parsed is not None:
             assert parse_number(text) == pytest.approx(parsed, nan_ok=True)
+
+
+def test_a_json_minus_zero_is_minus_zero_as_in_grad(cli):
+    run = cli("batch", "1/x", "--input", "-", "--json", stdin='{"x": -0}\n{"x": 0}\n')
+    assert [json.loads(line)["df/dx"] for line in run.out.splitlines()] == ["-inf", "-inf"]
+    assert [json.loads(line)["f"] for line in run.out.splitlines()] == ["-inf", "inf"]
+    assert run.out.splitlines()[0].startswith('{"x": -0, ')  # written back as it was
