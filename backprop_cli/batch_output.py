@@ -198,6 +198,9 @@ class Spool:
                     shutil.copyfileobj(spooled, sink, 1 << 20)
             else:
                 _copy_to(self.path, stdout or sys.stdout)
+        except BrokenPipeError:  # `batch ... | head`: the reader has all it wants; end quietly, as SIGPIPE would
+            remove_temporary(self.path)
+            os._exit(128 + getattr(signal, "SIGPIPE", 13))
         except OSError as error:
             raise UsageError(f"cannot write {self.target.shown}: {error.strerror or error}") from None
         finally:

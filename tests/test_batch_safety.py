@@ -492,3 +492,15 @@ def test_a_json_minus_zero_is_minus_zero_as_in_grad(cli):
     assert [json.loads(line)["df/dx"] for line in run.out.splitlines()] == ["-inf", "-inf"]
     assert [json.loads(line)["f"] for line in run.out.splitlines()] == ["-inf", "inf"]
     assert run.out.splitlines()[0].startswith('{"x": -0, ')  # written back as it was
+
+
+def test_standard_output_closed_early_ends_quietly_with_141(tmp_path):
+    rows = tmp_path / "rows.csv"
+    rows.write_text("x\n" + "1\n" * 200_000)  # more than a pipe holds
+    command = [sys.executable, "-m", "backprop_cli", "batch", "x", "--input", str(rows)]
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert process.stdout.readline() == b"x,f,df/dx\n"
+    process.stdout.close()
+    assert process.wait(timeout=120) == 141
+    assert process.stderr.read() == b"" and sorted(p.name for p in tmp_path.iterdir()) == ["rows.csv"]
