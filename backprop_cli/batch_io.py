@@ -111,8 +111,10 @@ class CsvReader:
                 cells = next(reader)
             except StopIteration:
                 return
-            except csv.Error:  # a field over FIELD_LIMIT (the reader goes on at the next line)
-                yield self._misquoted(start) or Row(start, [], f"a field is longer than {FIELD_LIMIT:,} characters")
+            except csv.Error as error:  # a field over FIELD_LIMIT (the reader goes on at the next line)
+                too_long = "field limit" in str(error)
+                problem = f"a field is longer than {FIELD_LIMIT:,} characters" if too_long else f"not valid CSV ({error})"
+                yield self._misquoted(start) or Row(start, [], problem)
                 continue
             if not cells:
                 continue
