@@ -8,9 +8,9 @@ file that looks complete and never clobbers the previous one:
   it and is renamed over it (atomic); an existing file keeps its permission bits
   (and, where allowed, its owner and group). A symbolic link is followed: its
   target is what gets replaced, the link stays.
-- ``--output`` naming anything else (a device such as ``/dev/null``, a FIFO) or an
-  open descriptor (``/dev/stdout``, ``/dev/fd/3``): the result is written through to
-  it (appended, as ``cat >> FILE`` does), never replaced.
+- ``--output`` naming anything else (a device such as ``/dev/null``, a FIFO): the
+  result is written through to it (appended, as ``cat >> FILE`` does), never
+  replaced; an open descriptor (``/dev/stdout``, ``/dev/fd/3``) is written on itself.
 - no ``--output`` (or ``-``): copied to standard output at the end.
 
 An output that is the input file (the same file, also through a link) is refused
@@ -109,6 +109,7 @@ class Target:
     kind: str
     path: str | None = None
     shown: str = "standard output"
+    descriptor: int | None = None  # /dev/stdout, /dev/fd/N: written on the open descriptor itself
 
 
 def output_target(destination: str | None, input_path: str, stdin, stdout) -> Target:
@@ -131,14 +132,21 @@ def output_target(destination: str | None, input_path: str, stdin, stdout) -> Ta
             f"--output {destination} is the input file ({_input_name(input_path)}): "
             "it would be replaced (with --skip-bad, without its bad rows); write to another file"
         )
-    if status is not None and (not stat.S_ISREG(status.st_mode) or _names_a_descriptor(destination)):
-        return Target("through", destination, destination)
+    descriptor = _descriptor_named(destination)
+    if status is not None and (descriptor is not None or not stat.S_ISREG(status.st_mode)):
+        return Target("through", destination, destination, descriptor)
     return Target("replace", os.path.realpath(destination), destination)
 
 
-def _names_a_descriptor(path: str) -> bool:
-    """/dev/stdout, /dev/fd/3, /proc/self/fd/3: an open descriptor, written to as it is."""
-    return os.path.abspath(path).startswith(("/dev/fd/", "/dev/std", "/proc/"))
+def _descriptor_named(path: str) -> int | None:
+    """N for /dev/fd/N, /proc/self/fd/N, /dev/stdout (1), /dev/stderr (2): an open descriptor.
+
+    It is written on as it is (the same offset as the shell's ``>`` or ``>>``); opened
+    again by name, a regular file behind it would be written from another offset."""
+    found = re.fullmatch(r"/dev/fd/(\d+)|/proc/self/fd/(\d+)|/dev/(stdout|stderr)", os.path.abspath(path))
+    if found is None:
+        return None
+    return {"stdout": 1, "stderr": 2}.get(found.group(3)) or int(found.group(1) or found.group(2))
 
 
 def _identity(input_path: str, stdin):
@@ -194,8 +202,7 @@ class Spool:
             if self.target.kind == "replace":
                 self._replace()
             elif self.target.kind == "through":
-                with open(self.path, "rb") as spooled, open(self.target.path, "ab") as sink:
-                    shutil.copyfileobj(spooled, sink, 1 << 20)
+                self._write_through(stdout or sys.stdout)
             else:
                 _copy_to(self.path, stdout or sys.stdout)
         except BrokenPipeError:  # `batch ... | head`: the reader has all it wants; end quietly, as SIGPIPE would
@@ -205,6 +212,16 @@ class Spool:
             raise UsageError(f"cannot write {self.target.shown}: {error.strerror or error}") from None
         finally:
             remove_temporary(self.path)
+
+    def _write_through(self, stdout) -> None:
+        if self.target.descriptor is not None:
+            if self.target.descriptor == 1:
+                stdout.flush()  # what was printed comes first
+            sink = os.fdopen(os.dup(self.target.descriptor), "wb")
+        else:
+            sink = open(self.target.path, "ab")
+        with open(self.path, "rb") as spooled, sink:
+            shutil.copyfileobj(spooled, sink, 1 << 20)
 
     def _replace(self) -> None:
         try:

@@ -504,3 +504,17 @@ def test_standard_output_closed_early_ends_quietly_with_141(tmp_path):
     process.stdout.close()
     assert process.wait(timeout=120) == 141
     assert process.stderr.read() == b"" and sorted(p.name for p in tmp_path.iterdir()) == ["rows.csv"]
+
+
+def test_dev_stdout_is_written_at_the_shells_offset(tmp_path, engine):
+    """`--output /dev/stdout` with stdout redirected to a file: the rows land between what the
+    shell wrote before and after, as they would on stdout (not over it, from another offset)."""
+    rows = tmp_path / "rows.csv"
+    rows.write_text(ROWS)
+    batch = f"{sys.executable} -m backprop_cli batch '{HEADLINE}' --input {rows} --output /dev/stdout"
+    log = tmp_path / "log.txt"
+    script = f"echo first; {batch}; echo last"
+    assert subprocess.run(["sh", "-c", f"({script}) > {log}"], timeout=120).returncode == 0
+    assert log.read_text() == "first\n" + RESULT + "last\n"
+    again = subprocess.run(["sh", "-c", f"{batch} >> {rows}"], capture_output=True, text=True, timeout=120)
+    assert again.returncode == 2 and "is the input file" in again.stderr and rows.read_text() == ROWS
