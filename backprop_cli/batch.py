@@ -7,14 +7,16 @@ Every input row is either written or reported: rows in = rows out + rows reporte
 
 from __future__ import annotations
 
+import json
+import math
 import sys
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import batch_fast, batch_io
+from . import batch_fast, batch_io, batch_output
 from .batch_engine import RowProgram
-from .bindings import read_expression
+from .bindings import parse_number, read_expression
 from .checks import within_arrays
 from .errors import BackpropError, CheckFailed, NonFiniteError, UsageError
 from .graph import Graph, stage
@@ -70,22 +72,33 @@ def run_batch(request: BatchRequest, stdin=None, stdout=None, stderr=None) -> No
     graph = stage(read_expression(request.expression, stdin), request.fuse, request.output_name)
     if graph.needs_arrays():
         raise UsageError("batch evaluates scalar expressions; @, sum, mean, dot and norm need grad's vector mode")
-    with batch_io.input_file(request.input, stdin, copy=batch_fast.available() and not request.json) as path:
+    target = batch_output.output_target(request.output, request.input, stdin, stdout)
+    with batch_output.removed_on_signals():
+        try:
+            tally = _run(graph, target, request, stdin, stdout, stderr)
+        except OSError as error:  # a full disk, a device that refuses the write
+            raise UsageError(batch_output.failure_message(error)) from None
+    _finish(request, tally, stderr)
+
+
+def _run(graph: Graph, target, request: BatchRequest, stdin, stdout, stderr) -> Tally:
+    """Read, compute and write every row; the output is put in place only if the run may write it."""
+    copy = batch_fast.available() and not request.json
+    with batch_io.input_file(request.input, stdin, copy=copy) as path:
         reader = batch_io.open_reader(path, stdin)
         json_lines = isinstance(reader, batch_io.JsonLinesReader)
-        layout = Layout(graph, reader.header, request.expect_columns, json_lines)
-        spool = batch_io.Spool(request.output)
+        layout = Layout(graph, reader.header, request.expect_columns, json_lines, reader.header_lines + 1)
+        spool = batch_output.Spool(target)
         try:
             program = RowProgram(graph, request.convention)  # compiled once, run on every chunk
             tally = _run_engines(path, reader, program, layout, request, spool, stdin, stderr, fast=not json_lines)
+            if tally.bad and not request.skip_bad:
+                raise UsageError(f"{tally.bad[0]} (nothing written; --skip-bad writes the good rows)")
+            spool.commit(stdout)
         except BaseException:
             spool.discard()
             raise
-    if tally.bad and not request.skip_bad:
-        spool.discard()
-        raise UsageError(f"{tally.bad[0]} (nothing written; --skip-bad writes the good rows)")
-    spool.commit(stdout)
-    _finish(request, tally, stderr)
+    return tally
 
 
 def _run_engines(path, reader, program: RowProgram, layout, request, spool, stdin, stderr, fast: bool) -> Tally:
@@ -108,10 +121,12 @@ def _run_engines(path, reader, program: RowProgram, layout, request, spool, stdi
 class Layout:
     """Which input columns are variables and expectations, and the output columns."""
 
-    def __init__(self, graph: Graph, header: list[str], expect: bool, json_lines: bool) -> None:
+    def __init__(self, graph: Graph, header: list[str], expect: bool, json_lines: bool, first_line: int = 2) -> None:
         self.header = header
         self.variables = list(graph.variables)
         self.json_lines = json_lines
+        self.first_line = first_line  # the line of the first row (after the header)
+        _refuse_duplicates(header)
         if not json_lines:
             missing = [name for name in self.variables if name not in header]
             if missing:
@@ -121,7 +136,30 @@ class Layout:
         self.expected: dict[str, str] = {}  # output column -> expected column
         if expect:
             self.expected = _expected_columns(header, self.results)
-        self.output_header = header + self.results + (["pass"] if expect else [])
+        self.added = self.results + (["pass"] if expect else [])
+        clash = _clash(header, self.added)
+        if clash:
+            where = "its first object has a field" if json_lines else "it has a column"
+            raise UsageError(f"the input cannot be used as it is: {where} {clash}")
+        self.output_header = header + self.added
+
+
+def _refuse_duplicates(header: list[str]) -> None:
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            raise UsageError(f"the input has two columns named {name!r}: give each column its own name")
+        seen.add(name)
+
+
+def _clash(names, added: list[str]) -> str | None:
+    """How an input column or field would collide with a column batch adds, or None."""
+    for name in added:
+        if name in names:
+            return (
+                f"named {name!r}, like a column batch adds ({', '.join(added)}): rename it (input columns pass through untouched)"
+            )
+    return None
 
 
 def _expected_columns(header: list[str], results: list[str]) -> dict[str, str]:
@@ -136,7 +174,7 @@ def _expected_columns(header: list[str], results: list[str]) -> dict[str, str]:
 def _writer(request: BatchRequest, stream, layout: Layout):
     if request.json:
         return _JsonWriter(stream, layout)
-    return batch_io.CsvWriter(stream, layout.output_header)
+    return batch_output.CsvWriter(stream, layout.output_header)
 
 
 class _JsonWriter:
@@ -144,13 +182,16 @@ class _JsonWriter:
         self.stream, self.layout = stream, layout
 
     def write_many(self, rows) -> None:
-        import json
-
         lines = []
-        for fields, results in rows:
-            data = dict(fields) if isinstance(fields, dict) else dict(zip(self.layout.header, fields))
-            data.update(results)
-            lines.append(json.dumps(data, ensure_ascii=False))
+        for row, results in rows:
+            added = json.dumps(results, ensure_ascii=False)
+            if row.raw is not None:  # a JSON line: written back as it was read, the results after its last field
+                body = row.raw[:-1].rstrip()
+                lines.append(body + ("" if body.endswith("{") else ", ") + added[1:])
+            else:
+                data = dict(zip(self.layout.header, row.fields))
+                data.update(results)  # no name in common: Layout refuses a clash
+                lines.append(json.dumps(data, ensure_ascii=False))
         if lines:
             self.stream.write("\n".join(lines) + "\n")
 
@@ -193,25 +234,39 @@ def _parse_chunk(chunk: list, layout: Layout, tally: Tally, skip_bad: bool, stde
 def _parse_clean_chunk(chunk: list, layout: Layout):
     """The common case in whole columns (NumPy converts the text); None if any row is off.
 
-    A chunk with a short row, a non-number or an empty expected cell goes the
-    row-by-row way, which can say which line and why.
+    A chunk with a short row (a row the reader could not read has no cells at all),
+    a non-number or an empty expected cell goes the row-by-row way, which can say
+    which line and why.
     """
     width = len(layout.header)
     cells = [row.fields for row in chunk]
     if any(len(row) != width for row in cells):
         return None
+    positions = [layout.header.index(column) for column in layout.expected.values()]
+    texts = {name: [row[i] for row in cells] for name, i in layout.index.items()}
+    expected_texts = [row[i] for row in cells for i in positions]
+    if not all(_plain_ascii(column) for column in [*texts.values(), expected_texts]):
+        return None
     try:
-        columns = {name: np.array([row[i] for row in cells], dtype=float) for name, i in layout.index.items()}
-        positions = [layout.header.index(column) for column in layout.expected.values()]
-        expected = np.array([[row[i] for i in positions] for row in cells], dtype=float).reshape(len(cells), len(positions))
+        columns = {name: np.array(column, dtype=float) for name, column in texts.items()}
+        expected = np.array(expected_texts, dtype=float).reshape(len(cells), len(positions))
     except ValueError:
         return None
     return chunk, columns, expected
 
 
+def _plain_ascii(texts: list[str]) -> bool:
+    """ASCII without '_': here what NumPy's float conversion accepts, grad's number rule accepts
+    too (``1_000`` is the one difference; ``tests/test_batch_safety.py`` keeps it so)."""
+    joined = "".join(texts)
+    return joined.isascii() and "_" not in joined
+
+
 def _row_numbers(row, layout: Layout) -> list[float]:
+    if row.problem:
+        raise BadRow(row.problem)
     if layout.json_lines:
-        return _json_numbers(row, layout.variables)
+        return _json_numbers(row.fields, layout)
     cells = row.fields
     if len(cells) != len(layout.header):
         what = "missing column(s)" if len(cells) < len(layout.header) else "extra value(s)"
@@ -219,25 +274,31 @@ def _row_numbers(row, layout: Layout) -> list[float]:
     return [_number(cells[layout.index[name]], name) for name in layout.variables]
 
 
-def _json_numbers(row, names: list[str]) -> list[float]:
-    if not isinstance(row.fields, dict):
-        raise BadRow(row.fields)
+def _json_numbers(fields: dict, layout: Layout) -> list[float]:
+    clash = _clash(fields, layout.added)
+    if clash:
+        raise BadRow(f"a field {clash}")
     values = []
-    for name in names:
-        if name not in row.fields:
+    for name in layout.variables:
+        if name not in fields:
             raise BadRow(f"no value for {name}")
-        value = row.fields[name]
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise BadRow(f"{name} is not a number: {value!r}")
-        values.append(_number(value, name))
+        values.append(_number(fields[name], name))
     return values
 
 
-def _number(text, name: str) -> float:
+def _number(value, name: str) -> float:
+    """A cell or JSON value as a float, by grad's number rule (an empty cell is not a number)."""
+    if isinstance(value, str):
+        number = parse_number(value)
+        if number is None:
+            raise BadRow(f"{name} is not a number: {value!r}")
+        return number
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise BadRow(f"{name} is not a number: {value!r}")
     try:
-        return float(text)
-    except (TypeError, ValueError):
-        raise BadRow(f"{name} is not a number: {text!r}") from None
+        return float(value)
+    except OverflowError:  # a JSON integer beyond float's range: what float() of its digits gives
+        return math.inf if value > 0 else -math.inf
 
 
 def _row_expected(row, layout: Layout) -> list[float]:
@@ -245,7 +306,7 @@ def _row_expected(row, layout: Layout) -> list[float]:
     values = []
     for column in layout.expected.values():
         text = row.fields.get(column, "") if isinstance(row.fields, dict) else row.fields[layout.header.index(column)]
-        values.append(float("nan") if str(text).strip() == "" else _number(text, column))
+        values.append(float("nan") if isinstance(text, str) and text.strip() == "" else _number(text, column))
     return values
 
 
@@ -261,7 +322,7 @@ def _count_non_finite(results: list[np.ndarray], lines, tally: Tally) -> bool:
     if count:
         tally.non_finite += count
         if tally.first_non_finite is None:
-            tally.first_non_finite = lines[int(np.argmax(bad))]
+            tally.first_non_finite = int(lines[int(np.argmax(bad))])
     return bool(count)
 
 
@@ -282,7 +343,7 @@ def _output_rows(good: list, results: np.ndarray, passed, layout: Layout, as_jso
             values = [number(v) for v in results[i].tolist()]
             if passed is not None:
                 values.append(bool(passed[i]))
-            yield row.fields, dict(zip(names, values))
+            yield row, dict(zip(names, values))
         return
     texts = [list(map(repr, line)) for line in results.tolist()]
     if passed is not None:
@@ -293,9 +354,18 @@ def _output_rows(good: list, results: np.ndarray, passed, layout: Layout, as_jso
 
 
 def _csv_cells(row, layout: Layout) -> list[str]:
-    if isinstance(row.fields, dict):
-        return [str(row.fields.get(name, "")) for name in layout.header]
+    if isinstance(row.fields, dict):  # JSON in, CSV out
+        return [_cell(row.fields.get(name, "")) for name in layout.header]
     return row.fields
+
+
+def _cell(value) -> str:
+    """A JSON value as a CSV cell: a string as it is, a number as Python writes it, the rest as JSON."""
+    if isinstance(value, str):
+        return value
+    if type(value) in (int, float):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)  # true, null, [1, 2], {...}
 
 
 def _finish(request: BatchRequest, tally: Tally, stderr) -> None:

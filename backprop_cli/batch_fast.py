@@ -7,7 +7,9 @@ every row as wide as the header — and raises ``NotClean`` at the first thing i
 cannot explain by line, so that ``batch.py`` re-runs the input on the row-by-row
 engine, which reports bad rows with their line numbers. Floats are written in
 polars' shortest round-trip form (``1e-5`` may read ``0.00001``, nan ``NaN``): the
-same numbers as the row-by-row engine's ``repr``.
+same numbers as the row-by-row engine's ``repr``. Polars' float parsing accepts a
+subset of grad's number rule (no ``1_000``, no spaces, ASCII digits only); a cell
+it refuses goes to the row-by-row engine, which applies the rule itself.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ def run(path: str, program, layout, request, stream, tally) -> None:
     import polars as pl
 
     width = len(layout.header)
+    lines = _LineNumbers(layout.first_line, _has_quote(path))
     try:
         scan = pl.scan_csv(path, infer_schema=False)  # every cell as its text, to be written back as it was
         # the variables parsed as numbers too, by polars' streaming engine on its own threads
@@ -43,7 +46,7 @@ def run(path: str, program, layout, request, stream, tally) -> None:
             frame, parsed = both[:, :width], both[:, width:]
             if list(frame.columns) != layout.header:
                 raise NotClean("header")
-            _chunk(pl, frame, parsed, program, layout, request, tally).write_csv(stream, include_header=first)
+            _chunk(pl, frame, parsed, program, layout, request, tally, lines).write_csv(stream, include_header=first)
             first = False
         if first:  # no data rows: still the header line
             stream.write(",".join(layout.output_header) + "\n")
@@ -51,7 +54,7 @@ def run(path: str, program, layout, request, stream, tally) -> None:
         raise NotClean(str(error)) from None
 
 
-def _chunk(pl, frame, parsed, program, layout, request, tally):
+def _chunk(pl, frame, parsed, program, layout, request, tally, lines):
     """The output frame of one chunk: its input columns, the results and ``pass``."""
     from .batch import _count_non_finite, _grade  # the same bookkeeping as the row-by-row engine
 
@@ -62,9 +65,8 @@ def _chunk(pl, frame, parsed, program, layout, request, tally):
     results = {"f": value} | {f"df/d{name}": grads[name] for name in layout.variables}
     import numpy as np
 
-    first_line = tally.rows_in + 2  # clean input: row i of the file is on line i + 2
     tally.rows_in += rows
-    non_finite = _count_non_finite(list(results.values()), range(first_line, first_line + rows), tally)
+    non_finite = _count_non_finite(list(results.values()), lines.of(pl, frame, tally), tally)
     out = pl.DataFrame({name: np.ascontiguousarray(array, dtype=float) for name, array in results.items()})
     if non_finite and any(np.isnan(array).any() for array in results.values()):
         # write nan as the row-by-row engine (and Python) does, not polars' NaN
@@ -94,3 +96,39 @@ def _expected(pl, frame, layout):
     if (given.to_numpy() & numbers.select(pl.all().is_null()).to_numpy()).any():
         raise NotClean("an expected cell is not a number")
     return numbers.to_numpy().astype(float)  # null (an empty cell) -> nan: not graded
+
+
+class _LineNumbers:
+    """The line each row starts on, for the first row with an inf or nan result.
+
+    Row i of clean input is on line first + i, plus the line breaks inside the quoted
+    fields of the rows before it; those are counted only in a file that has a quote.
+    """
+
+    def __init__(self, first: int, quoted: bool) -> None:
+        self.next, self.quoted = first, quoted
+
+    def of(self, pl, frame, tally):
+        import numpy as np
+
+        rows, start = frame.height, self.next
+        if not self.quoted or tally.first_non_finite is not None:  # no longer needed once one is found
+            self.next += rows
+            return range(start, start + rows)
+        breaks = frame.select(pl.sum_horizontal(pl.all().str.count_matches(r"\r\n|\r|\n").fill_null(0))).to_series()
+        breaks = breaks.to_numpy().astype(np.int64)
+        before = np.cumsum(breaks) - breaks
+        self.next += rows + int(breaks.sum())
+        return start + np.arange(rows) + before
+
+
+def _has_quote(path: str) -> bool:
+    """Whether the file has a '"' anywhere (one pass at memory speed): only then can a field span lines."""
+    import mmap
+
+    with open(path, "rb") as file:
+        try:
+            with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                return data.find(b'"') != -1
+        except ValueError:  # an empty file
+            return False

@@ -1,51 +1,169 @@
-"""Rows in and out for ``batch``: CSV (header = column names) or JSON Lines, in chunks.
+"""Rows in for ``batch``: CSV (header = column names) or JSON Lines, in chunks.
 
-Readers yield chunks of ``Row`` records (line number, the cells or object as read)
-so that memory stays bounded whatever the input size. Writers put the input's
-own fields first, then the results. Output goes to a temporary file next to its
-destination and is renamed into place only when the run succeeds, so an
-interrupted or failed run never leaves a file that looks complete.
+Readers yield chunks of ``Row`` records (the line the record starts on, its cells or
+object, or what is wrong with it) so that memory stays bounded whatever the input
+size. Input is read as UTF-8 (a byte-order mark is dropped); a record with bytes
+that are not UTF-8 is a bad row, not the end of the run. The output side (the
+temporary file renamed into place) is ``batch_output``.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
-import shutil
-import sys
-import tempfile
+import re
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, islice
 
+from . import batch_output
 from .errors import UsageError
 
+FIELD_LIMIT = 1 << 24  # characters in one CSV field on the row-by-row engine; a longer one is a bad row
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # what errors="surrogateescape" makes of bytes that are not UTF-8
+_QUOTED_FIELD = re.compile(r'"[^"]*(?:""[^"]*)*"')  # from its opening quote to the closing one ("" is a quote)
+_PLAIN_FIELD = re.compile(r"[^,\r\n]*")  # a quote inside an unquoted field is an ordinary character
 
-@dataclass
+
+@dataclass(slots=True)
 class Row:
-    """One input record: where it was, and its fields."""
+    """One input record: the line it starts on, its fields, or why it cannot be read."""
 
     line: int
     fields: list[str] | dict
+    problem: str | None = None
+    raw: str | None = None  # JSON Lines: the line as read, written back untouched
+
+
+class _Lines:
+    """The input's lines, counted, with the lines of the current record kept so they can be read again."""
+
+    def __init__(self, lines) -> None:
+        self.source = iter(lines)
+        self.pending: list[str] = []  # lines given back, last first
+        self.number = 0  # lines handed out so far
+        self.taken: list[str] = []  # the lines of the record being read
+        self.ended = False  # the record being read ran into the end of the input
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if self.pending:
+            line = self.pending.pop()
+        else:
+            try:
+                line = next(self.source)
+            except StopIteration:
+                self.ended = True
+                raise
+        self.number += 1
+        self.taken.append(line)
+        return line
+
+    def begin_record(self) -> int:
+        """Forget the previous record's lines; the number of the line the next record starts on."""
+        self.taken = []
+        self.ended = False
+        return self.number + 1
+
+    def give_back(self, lines: list[str]) -> None:
+        self.pending.extend(reversed(lines))
+        self.number -= len(lines)
 
 
 class CsvReader:
-    """A CSV with a header row; blank lines are not rows."""
+    """A CSV with a header row; blank lines are not rows.
+
+    Records follow Python's ``csv`` module (RFC 4180 quoting). A quoted field that is
+    never closed, or whose closing quote is followed by something other than a comma
+    or the end of the line, makes its record a bad row reported at the line where that
+    field opens; the lines after that one are read again as rows of their own, so one
+    stray quote does not swallow the rest of the file.
+    """
 
     def __init__(self, lines) -> None:
-        self.reader = csv.reader(lines)
-        self.header = next((row for row in self.reader if row), None)
-        if self.header is None:
+        csv.field_size_limit(FIELD_LIMIT)
+        self.lines = _Lines(lines)
+        self.reader = csv.reader(self.lines)
+        self.records = self._records()
+        first = next(self.records, None)
+        if first is None:
             raise UsageError("the input has no header row (CSV: the first line names the columns)")
-        self.header = [name.strip() for name in self.header]
+        if first.problem:
+            raise UsageError(f"the header row (line {first.line}) cannot be read: {first.problem}")
+        self.header = [name.strip() for name in first.fields]
+        self.header_lines = self.lines.number  # lines up to the end of the header (blank lines before it included)
 
     def chunks(self, size: int) -> Iterator[list[Row]]:
-        reader = self.reader
-        rows = (Row(reader.line_num, cells) for cells in reader if cells)
-        while chunk := list(islice(rows, size)):
+        while chunk := list(islice(self.records, size)):
             yield chunk
+
+    def _records(self) -> Iterator[Row]:
+        lines, reader = self.lines, self.reader
+        while True:
+            start = lines.begin_record()
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:  # a field over FIELD_LIMIT (the reader goes on at the next line)
+                too_long = "field limit" in str(error)
+                problem = f"a field is longer than {FIELD_LIMIT:,} characters" if too_long else f"not valid CSV ({error})"
+                yield self._misquoted(start) or Row(start, [], problem)
+                continue
+            if not cells:
+                continue
+            taken = lines.taken
+            if len(taken) == 1 and not lines.ended and taken[0].isascii() and '"' not in taken[0]:
+                yield Row(start, cells)  # the common case: one plain line
+                continue
+            yield self._misquoted(start) or _not_utf8(start, taken) or Row(start, cells)
+
+    def _misquoted(self, start: int) -> Row | None:
+        """The record as a bad row if its quoting is broken; its later lines are read again."""
+        taken = self.lines.taken
+        found = _quoting_problem("".join(taken))
+        if found is None:
+            return None
+        position, what = found
+        index = 0
+        while position >= len(taken[index]):  # the line the bad field opens on
+            position -= len(taken[index])
+            index += 1
+        self.lines.give_back(taken[index + 1 :])
+        return Row(start + index, [], f"the quoted field that opens here (column {position + 1}) {what}")
+
+
+def _quoting_problem(text: str) -> tuple[int, str] | None:
+    """Where the first quoted field of a record's text goes wrong, and how; None if none does."""
+    position, end = 0, len(text)
+    while position < end:
+        if text[position] == '"':
+            match = _QUOTED_FIELD.match(text, position)
+            after = match.end() if match else end
+            if match is None or text.startswith('"', after):
+                return position, "is never closed"
+            if after < end and text[after] not in ",\r\n":
+                return position, f'is closed by a quote followed by {text[after]!r} (a quote inside a field is written "")'
+        else:
+            after = _PLAIN_FIELD.match(text, position).end()
+        position = after + 1  # past the comma or line break
+    return None
+
+
+def _not_utf8(line_number: int, lines: list[str]) -> Row | None:
+    for offset, line in enumerate(lines):
+        found = None if line.isascii() else _NOT_UTF8.search(line)
+        if found:
+            byte = ord(found.group()) - 0xDC00
+            where = f"line {line_number + offset}, " if offset else ""
+            return Row(line_number, [], f"not valid UTF-8 (byte 0x{byte:02x} at {where}column {found.start() + 1})")
+    return None
 
 
 class JsonLinesReader:
@@ -55,7 +173,8 @@ class JsonLinesReader:
         numbered = ((number, text) for number, text in enumerate(lines, start=1) if text.strip())
         self.rows = (_json_object(number, text) for number, text in numbered)
         first = next(self.rows, None)
-        self.header = list(first.fields) if first is not None and isinstance(first.fields, dict) else []
+        self.header = list(first.fields) if first is not None and not first.problem else []
+        self.header_lines = 0
         self.rows = chain([first] if first is not None else [], self.rows)
 
     def chunks(self, size: int) -> Iterator[list[Row]]:
@@ -64,94 +183,105 @@ class JsonLinesReader:
 
 
 def _json_object(number: int, text: str) -> Row:
+    if not text.isascii():
+        bad = _not_utf8(number, [text])
+        if bad:
+            return bad
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_int=_json_integer)
     except json.JSONDecodeError as error:
-        return Row(number, f"not valid JSON ({error.msg})")
-    return Row(number, value if isinstance(value, dict) else "not a JSON object")
+        return Row(number, {}, f"not valid JSON ({error.msg})")
+    except RecursionError:
+        return Row(number, {}, "not valid JSON (nested too deeply)")
+    if not isinstance(value, dict):
+        return Row(number, {}, "not a JSON object")
+    return Row(number, value, raw=text.strip())
+
+
+def _json_integer(text: str):
+    """A JSON integer; one too long for Python's int() (4300 digits) stays its digits, which
+    pass through as written and, as a variable, read as grad reads them (inf)."""
+    try:
+        value = int(text)
+    except ValueError:
+        return text
+    return -0.0 if value == 0 and text.startswith("-") else value  # -0 is -0.0, as grad reads it
 
 
 def open_reader(path: str, stdin):
     """CSV or JSON Lines: by the file name (.jsonl, .ndjson) or a first line starting with '{'."""
-    stream = stdin if path == "-" else _open(path)
+    stream = _decoded(stdin) if path == "-" else _open(path)
     head = []
     for line in stream:  # read up to the first non-blank line, then put it back
         head.append(line)
         if line.strip():
             break
+    if head and head[0].startswith("\ufeff"):  # a byte-order mark (already dropped when read from a file)
+        head[0] = head[0][1:]
     lines = chain(head, stream)
     if path.endswith((".jsonl", ".ndjson")) or "".join(head).lstrip().startswith("{"):
         return JsonLinesReader(lines)
     return CsvReader(lines)
 
 
-@contextmanager
-def input_file(path: str, stdin, copy: bool):
-    """The input as a path; standard input is copied to a temporary file when ``copy``
-    (the fast engine reads a file, and may need to read it twice)."""
-    if path != "-" or not copy:
-        yield path
-        return
-    handle, temporary = tempfile.mkstemp(prefix=".backprop-batch-", suffix=".csv")
-    try:
-        with os.fdopen(handle, "w", newline="") as spooled:
-            shutil.copyfileobj(stdin, spooled)
-        yield temporary
-    finally:
-        os.unlink(temporary)
+def _decoded(stream):
+    """Standard input as text that keeps bytes that are not UTF-8 (they make a bad row, not a crash)."""
+    binary = getattr(stream, "buffer", None)
+    if binary is None:  # already text (a StringIO in the tests, an API caller's stream)
+        return stream
+    return io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape", newline="")
 
 
 def _open(path: str):
     try:
-        return open(path, newline="")
+        return open(path, newline="", encoding="utf-8-sig", errors="surrogateescape")
     except OSError as error:
         raise UsageError(f"cannot read {path}: {error.strerror}") from None
 
 
-class CsvWriter:
-    def __init__(self, stream, header: list[str]) -> None:
-        self.writer = csv.writer(stream, lineterminator="\n")
-        self.writer.writerow(header)
-
-    def write_many(self, rows) -> None:
-        self.writer.writerows(rows)
-
-
-class Spool:
-    """Output written to a temporary file, moved into place only by ``commit``."""
-
-    def __init__(self, destination: str | None) -> None:
-        self.destination = destination
-        folder = os.path.dirname(os.path.abspath(destination)) if destination else None
+@contextmanager
+def input_file(path: str, stdin, copy: bool):
+    """The input as a path. With ``copy`` (the polars engine reads a file, and may need to
+    read it twice), standard input and anything that is not a regular file (a pipe such as
+    ``<(...)``, a FIFO, a device) are first copied to a temporary file."""
+    if not copy or _is_regular_file(path):
+        yield path
+        return
+    folder = batch_output.temporary_folder()
+    temporary, handle = batch_output.temporary_file(folder, ".csv")
+    try:
         try:
-            handle, self.path = tempfile.mkstemp(prefix=".backprop-batch-", suffix=".part", dir=folder)
+            with open(handle, "wb") as spooled:
+                _copy(path, stdin, spooled)
         except OSError as error:
-            raise UsageError(f"cannot write next to {destination}: {error.strerror}") from None
-        self.stream = os.fdopen(handle, "w", newline="")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(self.path, 0o666 & ~umask)  # mkstemp makes it private; the result is an ordinary file
+            if error.filename == path:
+                raise UsageError(f"cannot read {path}: {error.strerror}") from None
+            raise UsageError(f"cannot copy the input to {folder}: {error.strerror}") from None
+        yield temporary
+    finally:
+        batch_output.remove_temporary(temporary)
 
-    def commit(self, stdout=None) -> None:
-        """Rename into place (``--output``), or copy to stdout."""
-        self.stream.close()
-        if self.destination:
-            os.replace(self.path, self.destination)
-            return
-        stdout = stdout or sys.stdout
-        binary = getattr(stdout, "buffer", None)  # bytes as they are: no decoding and encoding again
-        with open(self.path, "rb" if binary else "r", newline=None if binary else "") as spooled:
-            stdout.flush()
-            shutil.copyfileobj(spooled, binary or stdout, 1 << 20)
-        (binary or stdout).flush()
-        os.unlink(self.path)
 
-    def reset(self) -> None:
-        """Forget what was written so far (the fast engine gave the input back)."""
-        self.stream.seek(0)
-        self.stream.truncate()
+def _copy(path: str, stdin, spooled) -> None:
+    """The input's bytes as they come (a pipe's rows are copied as they arrive, not per megabyte)."""
+    if path == "-" and getattr(stdin, "buffer", None) is None:  # text already (tests, API callers)
+        spooled.write(stdin.read().encode("utf-8", "surrogateescape"))
+        return
+    source = open(path, "rb", buffering=0) if path != "-" else None
+    try:
+        descriptor = source.fileno() if source is not None else stdin.buffer.fileno()
+        while block := os.read(descriptor, 1 << 20):
+            spooled.write(block)
+            spooled.flush()
+    finally:
+        if source is not None:
+            source.close()
 
-    def discard(self) -> None:
-        self.stream.close()
-        if os.path.exists(self.path):
-            os.unlink(self.path)
+
+def _is_regular_file(path: str) -> bool:
+    if path == "-":
+        return False
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True  # let the reader say what is wrong with it

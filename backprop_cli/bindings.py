@@ -22,6 +22,12 @@ _ASSIGNMENT = re.compile(rf"({_NAME})=(.*)", re.DOTALL)
 _NUMBER = re.compile(r"\s*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)\s*", re.IGNORECASE | re.ASCII)
 
 
+def parse_number(text: str) -> float | None:
+    """The number ``text`` spells by grad's rule (``_NUMBER``: ``-2``, ``.5``, ``1e-3``, ``inf``, ``nan``;
+    not ``1_000``), or None. ``batch`` reads its cells with it: one number rule everywhere."""
+    return float(text) if _NUMBER.fullmatch(text) else None
+
+
 def parse_binding_args(args: list[str]) -> dict[str, float]:
     """Turn the command line's binding words into ``{name: value}``."""
     bindings: dict[str, float] = {}

@@ -150,7 +150,7 @@ def batch(
         typer.Option("--input", metavar="FILE", help="Rows: CSV with a header of variable names, or JSON Lines; - for stdin."),
     ],
     output: Annotated[
-        str | None, typer.Option("--output", metavar="FILE", help="Write here (atomically) instead of stdout.")
+        str | None, typer.Option("--output", metavar="FILE", help="Write here, not stdout (atomically; a device is written to).")
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Write JSON Lines instead of CSV.")] = False,
     expect_columns: Annotated[
