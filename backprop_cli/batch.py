@@ -85,7 +85,7 @@ def _run(graph: Graph, target, request: BatchRequest, stdin, stdout, stderr) -> 
     """Read, compute and write every row; the output is put in place only if the run may write it."""
     copy = batch_fast.available() and not request.json
     with batch_io.input_file(request.input, stdin, copy=copy) as path:
-        reader = batch_io.open_reader(path, stdin)
+        reader = batch_io.open_reader(path, stdin, request.input)
         json_lines = isinstance(reader, batch_io.JsonLinesReader)
         layout = Layout(graph, reader.header, request.expect_columns, json_lines, reader.header_lines + 1)
         spool = batch_output.Spool(target)
@@ -110,7 +110,7 @@ def _run_engines(path, reader, program: RowProgram, layout, request, spool, stdi
             return tally
         except batch_fast.NotClean:
             spool.reset()
-            reader = batch_io.open_reader(path, stdin)
+            reader = batch_io.open_reader(path, stdin, request.input)
     tally = Tally()
     writer = _writer(request, spool.stream, layout)
     for chunk in reader.chunks(request.chunk_size or ROW_CHUNK):

@@ -20,6 +20,7 @@ import os
 ENGINE_VARIABLE = "BACKPROP_CSV_ENGINE"  # "python" forces the row-by-row engine
 PARSED = "\0parsed "  # prefix of the parsed copies of the variable columns (no CSV header has it)
 CHUNK = 262144  # rows per chunk: polars' per-chunk costs fade by here; a chunk's own data is tens of MB
+ASCII_SPACE = " \t\n\r\x0b\x0c"  # the spaces grad's number rule allows around a number (not U+00A0)
 
 
 class NotClean(Exception):
@@ -83,14 +84,14 @@ def _floats(pl, frame, parsed, names: list[str]):
     """The variable columns as float64; surrounding spaces are allowed, as float() allows them."""
     numbers = parsed.rename({PARSED + name: name for name in names})
     if numbers.null_count().sum_horizontal().item():
-        numbers = frame.select([pl.col(name).str.strip_chars().cast(pl.Float64, strict=False) for name in names])
+        numbers = frame.select([pl.col(name).str.strip_chars(ASCII_SPACE).cast(pl.Float64, strict=False) for name in names])
         if numbers.null_count().sum_horizontal().item():
             raise NotClean("a variable cell is not a number")
     return numbers
 
 
 def _expected(pl, frame, layout):
-    texts = frame.select([pl.col(c).str.strip_chars() for c in layout.expected.values()])
+    texts = frame.select([pl.col(c).str.strip_chars(ASCII_SPACE) for c in layout.expected.values()])
     numbers = texts.select([pl.col(c).cast(pl.Float64, strict=False) for c in texts.columns])
     given = texts.select([(pl.col(c).is_not_null() & (pl.col(c) != "")) for c in texts.columns])
     if (given.to_numpy() & numbers.select(pl.all().is_null()).to_numpy()).any():

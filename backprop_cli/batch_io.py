@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, islice
 
-from . import batch_output
+from . import batch_output, limits
 from .errors import UsageError
 
 FIELD_LIMIT = 1 << 24  # characters in one CSV field on the row-by-row engine; a longer one is a bad row
@@ -208,9 +208,12 @@ def _json_integer(text: str):
     return -0.0 if value == 0 and text.startswith("-") else value  # -0 is -0.0, as grad reads it
 
 
-def open_reader(path: str, stdin):
-    """CSV or JSON Lines: by the file name (.jsonl, .ndjson) or a first line starting with '{'."""
-    stream = _decoded(stdin) if path == "-" else _open(path)
+def open_reader(path: str, stdin, shown: str | None = None):
+    """CSV or JSON Lines: by the file name (.jsonl, .ndjson) or a first line starting with '{'.
+
+    ``shown`` is the input as the user named it, when ``path`` is a temporary copy of it.
+    """
+    stream = _bounded_lines(_decoded(stdin) if path == "-" else _open(path), shown or path)
     head = []
     for line in stream:  # read up to the first non-blank line, then put it back
         head.append(line)
@@ -222,6 +225,27 @@ def open_reader(path: str, stdin):
     if path.endswith((".jsonl", ".ndjson")) or "".join(head).lstrip().startswith("{"):
         return JsonLinesReader(lines)
     return CsvReader(lines)
+
+
+def _bounded_lines(stream, path: str) -> Iterator[str]:
+    """The stream's lines, each at most ``limits.MAX_INPUT_BYTES`` characters.
+
+    A plain ``for line in stream`` reads a line whole however long it is: ``/dev/zero``
+    or a file without line breaks would fill the memory before anything is said.
+    """
+    limit = limits.MAX_INPUT_BYTES
+    number = 0
+    while line := stream.readline(limit + 1):
+        number += 1
+        if len(line) > limit:
+            raise UsageError(_too_long(path, number))
+        yield line
+
+
+def _too_long(path: str, number: int | None) -> str:
+    where = f"line {number}" if number is not None else "a line"
+    shown = "standard input" if path == "-" else path
+    return f"{shown}: {where} is longer than the limit of {limits.MAX_INPUT_BYTES:,} characters"
 
 
 def _decoded(stream):
@@ -268,9 +292,14 @@ def _copy(path: str, stdin, spooled) -> None:
         spooled.write(stdin.read().encode("utf-8", "surrogateescape"))
         return
     source = open(path, "rb", buffering=0) if path != "-" else None
+    since_break = 0  # bytes since the last line break: /dev/zero must not fill the disk
     try:
         descriptor = source.fileno() if source is not None else stdin.buffer.fileno()
         while block := os.read(descriptor, 1 << 20):
+            last_break = block.rfind(b"\n")
+            since_break = len(block) - last_break - 1 if last_break >= 0 else since_break + len(block)
+            if since_break > limits.MAX_INPUT_BYTES:
+                raise UsageError(_too_long(path, None))
             spooled.write(block)
             spooled.flush()
     finally:

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backprop_cli import batch_io, batch_output
+from backprop_cli import batch_fast, batch_io, batch_output
 from backprop_cli.bindings import parse_number, parse_value
 from backprop_cli.errors import UsageError
 
@@ -443,7 +443,7 @@ def test_line_numbers_count_the_lines_inside_quoted_fields(cli, tmp_path, chunk)
     assert blank_first.err == "backprop: error: non-finite results in 1 row(s), the first at line 5\n"
 
 
-@pytest.mark.parametrize("text", ["1_000", "1__0", "0x10", "", " ", "1,5", "--1", "1e", "nan(1)"])
+@pytest.mark.parametrize("text", ["1_000", "1__0", "0x10", "", " ", "1,5", "--1", "1e", "nan(1)", "\u0661\u0662", "1\u00a0"])
 def test_batch_refuses_what_grad_refuses(cli, text):
     with pytest.raises(UsageError):
         parse_value("x", text)
@@ -457,7 +457,7 @@ def test_batch_refuses_what_grad_refuses(cli, text):
     assert as_json.code == 2 and f"line 1: x is not a number: {text!r}" in as_json.err
 
 
-@pytest.mark.parametrize("text", ["1", " -2.5 ", ".5", "5.", "1e-3", "1E+3", "inf", "-Infinity", "nan", "\u0661\u0662"])
+@pytest.mark.parametrize("text", ["1", " -2.5 ", ".5", "5.", "1e-3", "1E+3", "inf", "-Infinity", "nan"])
 def test_batch_accepts_what_grad_accepts_with_the_same_value(cli, text):
     run = cli("batch", "x*1", "--input", "-", stdin=f'x\n"{text}"\n')
     value = parse_value("x", text)
@@ -481,7 +481,7 @@ def test_polars_accepts_no_text_that_grad_refuses(text):
     """The polars engine relies on its float parsing accepting a subset of grad's rule."""
     pl = pytest.importorskip("polars")
     value = pl.Series([text]).cast(pl.Float64, strict=False)[0]
-    stripped = pl.Series([text]).str.strip_chars().cast(pl.Float64, strict=False)[0]
+    stripped = pl.Series([text]).str.strip_chars(batch_fast.ASCII_SPACE).cast(pl.Float64, strict=False)[0]
     for parsed in (value, stripped):
         if parsed is not None:
             assert parse_number(text) == pytest.approx(parsed, nan_ok=True)
@@ -518,3 +518,32 @@ def test_dev_stdout_is_written_at_the_shells_offset(tmp_path, engine):
     assert log.read_text() == "first\n" + RESULT + "last\n"
     again = subprocess.run(["sh", "-c", f"{batch} >> {rows}"], capture_output=True, text=True, timeout=120)
     assert again.returncode == 2 and "is the input file" in again.stderr and rows.read_text() == ROWS
+
+
+# --- input without line breaks: /dev/zero -------------------------------------------------
+
+
+def test_an_input_without_line_breaks_is_refused_not_read_to_the_end(engine):
+    """/dev/zero is a device: polars' copy and the row-by-row reader stop at the line limit."""
+    run = backprop("batch", HEADLINE, "--input", "/dev/zero")
+    assert run.returncode == 2
+    where = "line 1" if engine == "python" else "a line"
+    assert run.stderr == f"backprop: error: /dev/zero: {where} is longer than the limit of 16,000,000 characters\n"
+
+
+def test_standard_input_without_line_breaks_is_refused(engine):
+    with open("/dev/zero", "rb") as zeros:
+        run = backprop("batch", HEADLINE, "--input", "-", stdin=zeros)
+    assert run.returncode == 2
+    assert "standard input:" in run.stderr and "longer than the limit of 16,000,000 characters" in run.stderr
+
+
+def test_a_line_over_the_limit_is_refused_and_one_within_it_is_read(cli, monkeypatch, engine):
+    from backprop_cli import limits
+
+    monkeypatch.setattr(limits, "MAX_INPUT_BYTES", 40)
+    within = cli("batch", HEADLINE, "--input", "-", stdin="x,y,z\n" + "1,2,3" + " " * 30 + "\n")
+    assert (within.code, within.out.splitlines()[1]) == (0, "1,2,3" + " " * 30 + ",9.0,3.0,3.0,3.0")
+    over = cli("batch", HEADLINE, "--input", "-", stdin="x,y,z\n1,2,3\n" + "1" * 41 + "\n")
+    assert over.code == 2
+    assert over.err == "backprop: error: standard input: line 3 is longer than the limit of 40 characters\n"
