@@ -436,3 +436,13 @@ def test_load_a_fifo(cli, tmp_path):
     os.mkfifo(path)
     run_ = cli("train", "--load", str(path))  # refused without opening it: opening a FIFO would block
     assert (run_.code, run_.err) == (2, f"backprop: error: cannot load {path}: not a regular file\n")
+
+
+@pytest.mark.parametrize("cell", ["1_000", "\u0661\u0662", "0x10"])
+def test_a_dataset_cell_follows_the_number_rule_of_grad_and_batch(cli, tmp_path, cell):
+    """One number rule everywhere: what grad and batch refuse, a train CSV refuses too."""
+    path = tmp_path / "data.csv"
+    path.write_text(f"a,b,label\n1,2,0\n{cell},3,1\n")
+    run = cli("train", "--dataset", str(path), "--steps", "1")
+    assert run.code == 2
+    assert run.err == f"backprop: error: {path}: line 3, column 1 (a): {cell!r} is not a number\n"
