@@ -6,6 +6,7 @@ are decided here, so every output agrees with every other.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .engine import Evaluation
@@ -13,7 +14,7 @@ from .rules import RULES, VECTOR_RULES
 from .symbolic import local_symbolic
 
 
-@dataclass
+@dataclass(slots=True)
 class LocalGradient:
     """∂node/∂input: its text in input names, its value, and upstream × local."""
 
@@ -23,7 +24,7 @@ class LocalGradient:
     downstream: float
 
 
-@dataclass
+@dataclass(slots=True)
 class NodeReport:
     """One row of the table / one element of the JSON ``nodes`` list."""
 
@@ -61,34 +62,132 @@ class VariableReport:
 
 def node_reports(result: Evaluation) -> list[NodeReport]:
     """One report per node, in evaluation order."""
-    graph = result.graph
-    uses = graph.slot_uses()
-    reports = []
-    for index, node in enumerate(graph.nodes):
-        labels = [graph.labels[s] for s in node.inputs]
-        constant = [graph.is_constant(s) for s in node.inputs]
-        upstream = float(result.grads[node.slot])
-        texts = local_symbolic(node.op, labels, constant)
-        totals: dict[str, float] = {}
-        for label, partial in zip(labels, result.partials[index]):
-            if partial is not None:
-                totals[label] = totals.get(label, 0.0) + float(partial)
-        local = [LocalGradient(label, text, value, upstream * value) for (label, value), text in zip(totals.items(), texts)]
-        reports.append(
-            NodeReport(
+    return list(NodeReports(result))
+
+
+class NodeReports:
+    """The reports of one evaluation's nodes, made as they are read.
+
+    Renderers stream these: a 200,000-node graph is shown without holding
+    200,000 reports. Per node this is a few dict and list look-ups; what depends
+    only on the node's shape (its op, which inputs are constants, which repeat)
+    is worked out once per shape (``_Shape``).
+    """
+
+    def __init__(self, result: Evaluation) -> None:
+        self.result = result
+        self.uses = result.graph.slot_uses()
+        self.shapes: dict[tuple, _Shape] = {}
+
+    def __len__(self) -> int:
+        return len(self.result.graph.nodes)
+
+    def __iter__(self) -> Iterator[NodeReport]:
+        return self.between(0, len(self))
+
+    def between(self, start: int, stop: int) -> Iterator[NodeReport]:
+        """The reports of nodes ``start`` .. ``stop - 1``, in evaluation order."""
+        result = self.result
+        graph = result.graph
+        labels_of, nodes, uses = graph.labels, graph.nodes, self.uses
+        values, grads, partials, kinks = result.values, result.grads, result.partials, result.kinks
+        for index in range(max(start, 0), min(stop, len(nodes))):
+            node = nodes[index]
+            shape = self._shape(node)
+            labels = [labels_of[s] for s in node.inputs]
+            distinct = shape.distinct(labels)
+            upstream = float(grads[node.slot])
+            local = [
+                LocalGradient(label, text.format(*distinct), value, upstream * value)
+                for label, text, value in zip(distinct, shape.templates, shape.totals(partials[index]))
+            ]
+            yield NodeReport(
                 name=node.name,
                 op=node.op,
-                expr=expression_text(node.op, labels),
+                expr=shape.expr.format(*labels),
                 inputs=labels,
-                value=float(result.values[node.slot]),
+                value=float(values[node.slot]),
                 grad=upstream,
                 locals=local,
-                gate=graph.pattern(node),
+                gate=shape.gate,
                 uses=uses.get(node.slot, 0),
-                kink=result.kinks.get(index),
+                kink=kinks.get(index),
             )
-        )
-    return reports
+
+    def _shape(self, node) -> _Shape:
+        constants, inputs = self.result.graph.constants, node.inputs
+        if len(inputs) == 2:  # most nodes: two distinct variable or node inputs
+            a, b = inputs
+            plain = a != b and a not in constants and b not in constants
+        else:
+            plain = len(set(inputs)) == len(inputs) and not any(s in constants for s in inputs)
+        if plain:
+            key = (node.op, len(inputs))
+        else:
+            labels, first = self.result.graph.labels, {}
+            key = (node.op, tuple(labels[s] if s in constants else first.setdefault(s, len(first)) for s in inputs))
+        shape = self.shapes.get(key)
+        if shape is None:
+            pattern = key[1] if isinstance(key[1], tuple) else tuple(range(key[1]))
+            shape = self.shapes[key] = _Shape(node.op, pattern)
+        return shape
+
+
+def _placeholder(index: int) -> str:
+    return f"\x00{index}\x01"
+
+
+def _template(text: str, count: int) -> str:
+    """``text`` with placeholders 0..count-1 turned into ``str.format`` fields."""
+    text = text.replace("{", "{{").replace("}", "}}")
+    for index in range(count):
+        text = text.replace(_placeholder(index), f"{{{index}}}")
+    return text
+
+
+class _Shape:
+    """A node's texts given its op and which inputs are constants or repeats, worked out once.
+
+    ``key`` holds, per input, the constant's literal, or for a variable or node
+    input the index of its first appearance among them (``x*x`` is ``(0, 0)``).
+    """
+
+    __slots__ = ("expr", "gate", "positions", "simple", "templates")
+
+    def __init__(self, op: str, key: tuple) -> None:
+        count = 1 + max((k for k in key if isinstance(k, int)), default=-1)
+        labels = [k if isinstance(k, str) else _placeholder(k) for k in key]
+        constant = [isinstance(k, str) for k in key]
+        # local_symbolic's texts depend on the input names only by substituting them,
+        # so one call with placeholders gives the text of every node of this shape.
+        self.templates = [_template(text, count) for text in local_symbolic(op, labels, constant)]
+        self.expr = _template(expression_text(op, [_placeholder(i) for i in range(len(key))]), len(key))
+        self.gate = _gate(op, key)
+        self.positions = [[p for p, k in enumerate(key) if k == i] for i in range(count)]
+        self.simple = count == len(key)  # every input a distinct variable or node
+
+    def distinct(self, labels: list[str]) -> list[str]:
+        """The variable and node inputs' labels, each once, in first-use order."""
+        return labels if self.simple else [labels[p[0]] for p in self.positions]
+
+    def totals(self, partial) -> list[float]:
+        """∂node/∂input per distinct input; a repeated input's partials add, left to right."""
+        if self.simple:
+            return [0.0 + float(p) for p in partial]  # 0.0 + : -0.0 shows as 0.0, as it always has
+        totals = []
+        for positions in self.positions:
+            total = 0.0
+            for p in positions:
+                total += float(partial[p])
+            totals.append(total)
+        return totals
+
+
+def _gate(op: str, key: tuple) -> str | None:
+    """SPEC §4: the gate's own pattern, as ``Graph.pattern`` gives it (mul by a constant is a scaler)."""
+    if op == "mul" and any(isinstance(k, str) for k in key):
+        return "scaler"
+    return (RULES.get(op) or VECTOR_RULES[op]).pattern
 
 
 def variable_reports(result: Evaluation, wrt: list[str] | None = None) -> list[VariableReport]:
