@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .engine import Evaluation
 from .rules import RULES, VECTOR_RULES
 from .symbolic import local_symbolic
 
 
-@dataclass(slots=True)
-class LocalGradient:
+class LocalGradient(NamedTuple):
     """∂node/∂input: its text in input names, its value, and upstream × local."""
 
     input: str
@@ -24,8 +24,7 @@ class LocalGradient:
     downstream: float
 
 
-@dataclass(slots=True)
-class NodeReport:
+class NodeReport(NamedTuple):
     """One row of the table / one element of the JSON ``nodes`` list."""
 
     name: str
@@ -85,51 +84,88 @@ class NodeReports:
     def __iter__(self) -> Iterator[NodeReport]:
         return self.between(0, len(self))
 
+    def __reversed__(self) -> Iterator[NodeReport]:
+        block = 1024  # made forwards a block at a time, handed out backwards
+        for stop in range(len(self), 0, -block):
+            yield from reversed(list(self.between(stop - block, stop)))
+
+    def uses_by_name(self) -> dict[str, int]:
+        """Each node's ``uses``, by name, without making the reports."""
+        uses = self.uses
+        return {node.name: uses.get(node.slot, 0) for node in self.result.graph.nodes}
+
+    def pattern(self, index: int) -> str | None:
+        """Node ``index``'s pattern (``NodeReport.pattern``) without making its report."""
+        node = self.result.graph.nodes[index]
+        return "adder" if self.uses.get(node.slot, 0) >= 2 else self._shape(node.op, node.inputs).gate
+
+    def expr(self, index: int) -> str:
+        """Node ``index``'s ``expr`` without making its report."""
+        node, labels = self.result.graph.nodes[index], self.result.graph.labels
+        return self._shape(node.op, node.inputs).expr.format(*[labels[s] for s in node.inputs])
+
+    def at(self, index: int) -> NodeReport:
+        """The report of node ``index``."""
+        return next(self.between(index, index + 1))
+
     def between(self, start: int, stop: int) -> Iterator[NodeReport]:
         """The reports of nodes ``start`` .. ``stop - 1``, in evaluation order."""
         result = self.result
         graph = result.graph
-        labels_of, nodes, uses = graph.labels, graph.nodes, self.uses
+        labels_of, nodes, uses, shape_of = graph.labels, graph.nodes, self.uses, self._shape
         values, grads, partials, kinks = result.values, result.grads, result.partials, result.kinks
+        new = tuple.__new__  # NamedTuple(...) without its Python-level __new__: this runs per node
         for index in range(max(start, 0), min(stop, len(nodes))):
             node = nodes[index]
-            shape = self._shape(node)
-            labels = [labels_of[s] for s in node.inputs]
-            distinct = shape.distinct(labels)
-            upstream = float(grads[node.slot])
-            local = [
-                LocalGradient(label, text.format(*distinct), value, upstream * value)
-                for label, text, value in zip(distinct, shape.templates, shape.totals(partials[index]))
-            ]
-            yield NodeReport(
-                name=node.name,
-                op=node.op,
-                expr=shape.expr.format(*labels),
-                inputs=labels,
-                value=float(values[node.slot]),
-                grad=upstream,
-                locals=local,
-                gate=shape.gate,
-                uses=uses.get(node.slot, 0),
-                kink=kinks.get(index),
+            inputs, slot = node.inputs, node.slot
+            shape = shape_of(node.op, inputs)
+            labels = [labels_of[s] for s in inputs]
+            upstream = float(grads[slot])
+            if shape.simple:  # distinct variable or node inputs: no constants, no repeats
+                local = []
+                for label, text, partial in zip(labels, shape.templates, partials[index]):
+                    value = 0.0 + float(partial)  # 0.0 + : -0.0 shows as 0.0, as it always has
+                    local.append(new(LocalGradient, (label, text.format(*labels), value, upstream * value)))
+            else:
+                distinct = [labels[p[0]] for p in shape.positions]
+                local = [
+                    LocalGradient(label, text.format(*distinct), value, upstream * value)
+                    for label, text, value in zip(distinct, shape.templates, shape.totals(partials[index]))
+                ]
+            yield new(
+                NodeReport,
+                (
+                    node.name,
+                    node.op,
+                    shape.expr.format(*labels),
+                    labels,
+                    float(values[slot]),
+                    upstream,
+                    local,
+                    shape.gate,
+                    uses.get(slot, 0),
+                    kinks.get(index),
+                ),
             )
 
-    def _shape(self, node) -> _Shape:
-        constants, inputs = self.result.graph.constants, node.inputs
+    def _shape(self, op: str, inputs: tuple[int, ...]) -> _Shape:
+        constants = self.result.graph.constants
         if len(inputs) == 2:  # most nodes: two distinct variable or node inputs
             a, b = inputs
             plain = a != b and a not in constants and b not in constants
+        elif len(inputs) == 1:
+            plain = inputs[0] not in constants
         else:
             plain = len(set(inputs)) == len(inputs) and not any(s in constants for s in inputs)
         if plain:
-            key = (node.op, len(inputs))
+            key = (op, len(inputs))
         else:
             labels, first = self.result.graph.labels, {}
-            key = (node.op, tuple(labels[s] if s in constants else first.setdefault(s, len(first)) for s in inputs))
+            key = (op, tuple(labels[s] if s in constants else first.setdefault(s, len(first)) for s in inputs))
         shape = self.shapes.get(key)
         if shape is None:
             pattern = key[1] if isinstance(key[1], tuple) else tuple(range(key[1]))
-            shape = self.shapes[key] = _Shape(node.op, pattern)
+            shape = self.shapes[key] = _Shape(op, pattern)
         return shape
 
 
@@ -166,14 +202,8 @@ class _Shape:
         self.positions = [[p for p, k in enumerate(key) if k == i] for i in range(count)]
         self.simple = count == len(key)  # every input a distinct variable or node
 
-    def distinct(self, labels: list[str]) -> list[str]:
-        """The variable and node inputs' labels, each once, in first-use order."""
-        return labels if self.simple else [labels[p[0]] for p in self.positions]
-
     def totals(self, partial) -> list[float]:
         """∂node/∂input per distinct input; a repeated input's partials add, left to right."""
-        if self.simple:
-            return [0.0 + float(p) for p in partial]  # 0.0 + : -0.0 shows as 0.0, as it always has
         totals = []
         for positions in self.positions:
             total = 0.0
