@@ -149,18 +149,22 @@ class NodeReports:
             )
 
     def _shape(self, op: str, inputs: tuple[int, ...]) -> _Shape:
-        constants = self.result.graph.constants
-        if len(inputs) == 2:  # most nodes: two distinct variable or node inputs
+        graph = self.result.graph
+        constants = graph.constants
+        if len(inputs) == 2:  # most nodes; the key is built without a loop (see the general case below)
             a, b = inputs
-            plain = a != b and a not in constants and b not in constants
-        elif len(inputs) == 1:
-            plain = inputs[0] not in constants
-        else:
-            plain = len(set(inputs)) == len(inputs) and not any(s in constants for s in inputs)
-        if plain:
+            constant_a, constant_b = a in constants, b in constants
+            if not (constant_a or constant_b):
+                key = (op, 2) if a != b else (op, (0, 0))
+            else:
+                labels = graph.labels
+                key = (op, (labels[a] if constant_a else 0, labels[b] if constant_b else int(not constant_a)))
+        elif len(inputs) == 1 and inputs[0] not in constants:
+            key = (op, 1)
+        elif len(set(inputs)) == len(inputs) and not any(s in constants for s in inputs):
             key = (op, len(inputs))
         else:
-            labels, first = self.result.graph.labels, {}
+            labels, first = graph.labels, {}
             key = (op, tuple(labels[s] if s in constants else first.setdefault(s, len(first)) for s in inputs))
         shape = self.shapes.get(key)
         if shape is None:

@@ -103,14 +103,21 @@ def silence_stdout() -> None:
         pass
 
 
-def write_lines(stream, lines, block: int = 2048) -> None:
-    """Write lines ``block`` at a time: a 200,000-line output never sits in memory as one string."""
+def write_lines(stream, lines, block: int = 2048, size: int = 1 << 18) -> None:
+    """Write lines ``block`` (or about ``size`` characters) at a time.
+
+    A 200,000-line output never sits in memory as one string, and a reader
+    that stops early is noticed at the next write instead of after the last.
+    """
     chunk: list[str] = []
+    length = 0
     for line in lines:
         chunk.append(line)
-        if len(chunk) >= block:
+        length += len(line)
+        if len(chunk) >= block or length >= size:
             stream.write("\n".join(chunk) + "\n")
             chunk.clear()
+            length = 0
     if chunk:
         stream.write("\n".join(chunk) + "\n")
     stream.flush()
