@@ -17,7 +17,8 @@ from .checks import failed_expectations, finite_difference_check, parse_expectat
 from .engine import Evaluation, evaluate, first_non_finite
 from .errors import CheckFailed, ExpressionError, NonFiniteError, UsageError
 from .graph import stage
-from .report import node_reports, variable_reports
+from .report import NodeReports, variable_reports
+from .terminal import OutputClosed, write_lines
 
 
 @dataclass
@@ -70,7 +71,7 @@ def run_grad(request: GradRequest, stdin=None, stdout=None, stderr=None) -> None
     if request.render:
         from .render_export import GraphView, render
 
-        render(GraphView(node_reports(result), variable_reports(result), graph.output_name), request.render)
+        render(GraphView(result), request.render)
     _report_problems(request, result, expectations, checks, stderr)
 
 
@@ -121,36 +122,47 @@ def _refuse_assigned_bindings(graph, given: dict) -> None:
 
 
 def _render(request: GradRequest, source: str, result: Evaluation, wrt, checks, stdout) -> None:
+    """Write the chosen output; a reader that stops reading (``| head``) ends the run quietly."""
+    try:
+        _write_output(request, source, result, wrt, checks, stdout)
+    except BrokenPipeError:
+        raise OutputClosed from None
+
+
+def _write_output(request: GradRequest, source: str, result: Evaluation, wrt, checks, stdout) -> None:
+    # Every format streams: node reports are made as they are written, so a
+    # 200,000-node graph never sits in memory as reports or as one string.
     variables = variable_reports(result, wrt)
     if request.quiet:
         from .render_text import quiet_lines
 
         single = wrt is not None and len(wrt) == 1
-        _write(stdout, quiet_lines(variables, single) if variables else [])
+        write_lines(stdout, quiet_lines(variables, single) if variables else [])
         return
-    nodes = node_reports(result)
+    nodes = NodeReports(result)
     output = result.graph.output_name
     if request.explain or request.output_format == "latex":
         from .render_text import explain_lines
 
         all_variables = variable_reports(result)
-        _write(stdout, explain_lines(nodes, all_variables, output, latex=request.output_format == "latex"))
+        write_lines(stdout, explain_lines(nodes, all_variables, output, latex=request.output_format == "latex"))
     elif request.output_format in ("tree", "dot", "mermaid", "csv"):
         from .render_export import EXPORTS, GraphView
 
-        _write(stdout, [EXPORTS[request.output_format](GraphView(nodes, variables, output)).rstrip("\n")])
+        write_lines(stdout, EXPORTS[request.output_format](GraphView(result)))
     elif request.output_format == "json":
         from . import render_json
 
         extra = {"check": {row.name: _check_object(row) for row in checks}} if request.check else None
-        _write(stdout, [render_json.dumps(render_json.document(source.strip(), result.value, nodes, variables, extra))])
+        pieces = render_json.document_pieces(source.strip(), result.value, nodes, variables, extra)
+        for piece in pieces:
+            stdout.write(piece)
+        stdout.write("\n")
+        stdout.flush()
     else:
         from . import render_table
 
-        tables = [render_table.nodes_table(source, result.value, nodes, output), render_table.variables_table(variables, output)]
-        if checks:
-            tables.append(render_table.check_table(checks))
-        render_table.print_tables(*tables)
+        render_table.print_report(stdout, source, result.value, nodes, variables, output, checks)
 
 
 def _check_object(row) -> dict:
@@ -163,12 +175,6 @@ def _check_object(row) -> dict:
         "ok": row.ok,
         "kink": row.at_kink,
     }
-
-
-def _write(stream, lines: list[str]) -> None:
-    if lines:
-        stream.write("\n".join(lines) + "\n")
-    stream.flush()
 
 
 def _report_problems(request: GradRequest, result: Evaluation, expectations, checks, stderr) -> None:

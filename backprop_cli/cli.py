@@ -17,6 +17,7 @@ import typer
 
 from . import __version__
 from .errors import BackpropError, ExitCode
+from .terminal import OutputClosed, ascii_fallback, silence_stdout
 
 app = typer.Typer(
     name="backprop",
@@ -264,8 +265,17 @@ def ops() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app, map every failure to its exit code."""
+    ascii_fallback()  # a stdout that cannot encode ∂ gets d (terminal.py)
     try:
         code = app(args=argv, prog_name="backprop", standalone_mode=False)
+    except (OutputClosed, BrokenPipeError):  # `backprop ... | head`: the reader has what it wanted
+        silence_stdout()
+        code = 128 + 13  # as a process ended by SIGPIPE, like cat or grep
+    except UnicodeEncodeError as error:
+        if os.environ.get("BACKPROP_TRACEBACK"):
+            raise
+        print(f"backprop: error: {_unencodable(error)}", file=sys.stderr)
+        code = ExitCode.BAD_INPUT
     except BackpropError as error:
         if os.environ.get("BACKPROP_TRACEBACK"):
             raise
@@ -278,6 +288,14 @@ def main(argv: list[str] | None = None) -> None:
             raise
         code = _report_unexpected(error)
     sys.exit(code if isinstance(code, int) else ExitCode.OK)
+
+
+def _unencodable(error: UnicodeEncodeError) -> str:
+    char = error.object[error.start : error.end][:1]
+    return (
+        f"the output contains {char!r}, which this terminal's encoding ({error.encoding}) cannot show;"
+        " set PYTHONIOENCODING=utf-8 (or use --json)"
+    )
 
 
 def _report_unexpected(error: Exception) -> int:

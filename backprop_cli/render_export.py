@@ -13,9 +13,16 @@ import csv
 import io
 import shutil
 import subprocess
+from collections.abc import Iterator
 
+from .engine import Evaluation
 from .errors import UsageError
-from .report import NodeReport, VariableReport
+from .report import NodeReports, VariableReport, variable_reports
+
+# A tree deeper than this keeps this many levels of guides and shows the level
+# of each deeper line as [N]: 200,000 levels of "│   " would be 800,000
+# characters on the last line and O(depth²) in all (docs/reference.md).
+TREE_INDENT_LEVELS = 40
 
 
 def _num(value: float) -> str:
@@ -23,148 +30,178 @@ def _num(value: float) -> str:
 
 
 class GraphView:
-    """The reports indexed the way the exporters walk them: by name, inputs first."""
+    """The evaluation as the exporters walk it: by slot, with node reports made on demand.
 
-    def __init__(self, nodes: list[NodeReport], variables: list[VariableReport], output: str) -> None:
-        self.nodes = {n.name: n for n in nodes}
-        self.order = nodes
-        self.variables = {v.name: v for v in variables}
-        self.output = output
+    Nothing here holds a report per node, so a 200,000-node graph streams out.
+    """
 
-    def kind(self, name: str) -> str:
+    def __init__(self, result: Evaluation, variables: list[VariableReport] | None = None) -> None:
+        graph = result.graph
+        self.result, self.graph = result, graph
+        self.reports = NodeReports(result)
+        self.index = {node.slot: i for i, node in enumerate(graph.nodes)}  # node slot -> evaluation order
+        variables = variable_reports(result) if variables is None else variables
+        self.variables = {graph.variables[v.name]: v for v in variables}  # slot -> report
+        self.output = graph.output_name
+
+    def kind(self, slot: int) -> str:
         """node, variable or constant."""
-        return "node" if name in self.nodes else "variable" if name in self.variables else "constant"
+        return "node" if slot in self.index else "variable" if slot in self.variables else "constant"
 
-    def value(self, name: str) -> str:
-        if name in self.nodes:
-            return _num(self.nodes[name].value)
-        if name in self.variables:
-            return _num(self.variables[name].value)
-        return name  # a constant's literal
+    def name(self, slot: int) -> str:
+        return self.graph.labels[slot]
 
-    def grad(self, name: str) -> str | None:
-        if name in self.nodes:
-            return _num(self.nodes[name].grad)
-        if name in self.variables:
-            return _num(self.variables[name].grad)
+    def value(self, slot: int) -> str:
+        if slot in self.index or slot in self.variables:
+            return _num(self.result.values[slot])
+        return self.graph.labels[slot]  # a constant's literal
+
+    def grad(self, slot: int) -> str | None:
+        if slot in self.index or slot in self.variables:
+            return _num(self.result.grads[slot])
         return None
 
-    def edges(self):
-        """(constant-use key or None, input name, node) per distinct input of each node.
+    def edges(self) -> Iterator[tuple[str | None, int, int]]:
+        """(constant-use key or None, input slot, node index) per distinct input of each node.
 
-        Each use of a constant gets its own key: two 1s are not one node.
+        Inputs are distinct by name, as written; each use of a constant gets its
+        own key: two 1s are not one node.
         """
-        for index, node in enumerate(self.order):
-            for position, name in enumerate(dict.fromkeys(node.inputs)):
-                key = f"{index}.{position}" if self.kind(name) == "constant" else None
-                yield key, name, node
+        labels = self.graph.labels
+        for index, node in enumerate(self.graph.nodes):
+            first = {}
+            for slot in node.inputs:
+                first.setdefault(labels[slot], slot)
+            for position, slot in enumerate(first.values()):
+                key = f"{index}.{position}" if self.kind(slot) == "constant" else None
+                yield key, slot, index
 
-    def leaves(self) -> list[str]:
-        """Variables and constants, in order of first use."""
-        seen: dict[str, None] = {}
-        for node in self.order:
-            for name in node.inputs:
-                if name not in self.nodes:
-                    seen.setdefault(name)
-        return list(seen)
+    def leaves(self) -> list[int]:
+        """Variables and constants (one per literal), in order of first use."""
+        labels, seen = self.graph.labels, {}
+        for node in self.graph.nodes:
+            for slot in node.inputs:
+                if slot not in self.index:
+                    seen.setdefault(labels[slot], slot)
+        return list(seen.values())
 
 
-def tree(view: GraphView) -> str:
-    """An indented tree from the output down; a node reached again says so instead of repeating."""
-    if not view.order:  # the expression is a single variable (or number): f is that leaf
+def tree(view: GraphView) -> Iterator[str]:
+    """An indented tree from the output down; a node reached again says so instead of repeating.
+
+    Iterative: a 200,000-deep expression is a 200,000-deep tree. Below
+    TREE_INDENT_LEVELS levels the guides stop growing and each line shows its level.
+    """
+    nodes = view.graph.nodes
+    if not nodes:  # the expression is a single variable (or number): f is that leaf
         leaf = next(iter(view.variables), None)
         if leaf is None:
-            return f"{view.output} is a constant   (no gradients)\n"
-        return f"{leaf} = {view.value(leaf)}   ∂{view.output}/∂{leaf} = {view.grad(leaf)}\n"
-    lines: list[str] = []
-    shown: set[str] = set()
-    stack = [(view.order[-1].name, "", "", True)]
-    while stack:  # iterative: a 10,000-deep expression is a 10,000-deep tree
-        name, prefix, branch, root = stack.pop()
-        lines.append(prefix + branch + _tree_label(view, name, name in shown))
-        if name in view.nodes and name not in shown:
-            shown.add(name)
-            child_prefix = prefix + ("" if root else ("    " if branch.startswith("└") else "│   "))
-            inputs = view.nodes[name].inputs
-            for i in range(len(inputs) - 1, -1, -1):
-                stack.append((inputs[i], child_prefix, "└── " if i == len(inputs) - 1 else "├── ", False))
-    return "\n".join(lines) + "\n"
+            yield f"{view.output} is a constant   (no gradients)"
+        else:
+            yield f"{view.name(leaf)} = {view.value(leaf)}   ∂{view.output}/∂{view.name(leaf)} = {view.grad(leaf)}"
+        return
+    shown: set[int] = set()
+    stack = [(nodes[-1].slot, "", "", 0)]  # slot, guides, branch, depth
+    while stack:
+        slot, prefix, branch, depth = stack.pop()
+        level = f"[{depth}] " if depth > TREE_INDENT_LEVELS else ""
+        yield prefix + level + branch + _tree_label(view, slot, slot in shown)
+        if slot in view.index and slot not in shown:
+            shown.add(slot)
+            if depth == 0 or depth > TREE_INDENT_LEVELS:
+                child_prefix = prefix
+            else:
+                child_prefix = prefix + ("    " if branch.startswith("└") else "│   ")
+            inputs = nodes[view.index[slot]].inputs
+            last = len(inputs) - 1
+            for i in range(last, -1, -1):
+                stack.append((inputs[i], child_prefix, "└── " if i == last else "├── ", depth + 1))
 
 
-def _tree_label(view: GraphView, name: str, again: bool) -> str:
-    grad = view.grad(name)
+def _tree_label(view: GraphView, slot: int, again: bool) -> str:
+    name = view.name(slot)
+    grad = view.grad(slot)
     gradient = f"   ∂{view.output}/∂{name} = {grad}" if grad is not None else ""
-    if name not in view.nodes:
-        return f"{name} = {view.value(name)}{gradient}" if view.kind(name) == "variable" else name
+    index = view.index.get(slot)
+    if index is None:
+        return f"{name} = {view.value(slot)}{gradient}" if view.kind(slot) == "variable" else name
     if again:
         return f"{name} (shown above)"
-    node = view.nodes[name]
-    pattern = f"   [{node.pattern}]" if node.pattern else ""
-    return f"{name} = {node.expr} = {view.value(name)}{pattern}{gradient}"
+    pattern = view.reports.pattern(index)
+    pattern = f"   [{pattern}]" if pattern else ""
+    return f"{name} = {view.reports.expr(index)} = {view.value(slot)}{pattern}{gradient}"
 
 
 def _dot_id(name: str) -> str:
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def dot(view: GraphView) -> str:
+def dot(view: GraphView) -> Iterator[str]:
     """Graphviz: values above each edge in green, gradients below in red."""
-    lines = [
-        "digraph backprop {",
-        "  rankdir=LR;",
-        '  node [fontname="Helvetica"]; edge [fontname="Helvetica", fontsize=10];',
-    ]
-    for name in view.leaves():
-        if view.kind(name) == "variable":
-            lines.append(f"  {_dot_id(name)} [shape=ellipse];")
-    for node in view.order:
-        caption = f"\\n({node.pattern})" if node.pattern else ""
-        lines.append(f'  {_dot_id(node.name)} [shape=box, style=rounded, label="{node.name}\\n{node.op}{caption}"];')
-    for key, name, node in view.edges():
-        source = _dot_id(name)
+    yield "digraph backprop {"
+    yield "  rankdir=LR;"
+    yield '  node [fontname="Helvetica"]; edge [fontname="Helvetica", fontsize=10];'
+    for slot in view.leaves():
+        if view.kind(slot) == "variable":
+            yield f"  {_dot_id(view.name(slot))} [shape=ellipse];"
+    for index, node in enumerate(view.graph.nodes):
+        pattern = view.reports.pattern(index)
+        caption = f"\\n({pattern})" if pattern else ""
+        yield f'  {_dot_id(node.name)} [shape=box, style=rounded, label="{node.name}\\n{node.op}{caption}"];'
+    labels = view.graph.labels
+    for key, slot, index in view.edges():
+        source = _dot_id(labels[slot])
         if key is not None:
             source = f'"const {key}"'
-            lines.append(f"  {source} [shape=plaintext, label={_dot_id(name)}];")
-        lines.append(f"  {source} -> {_dot_id(node.name)} [label={_edge_label(view, name)}];")
-    lines.append('  "output" [shape=plaintext, label=""];')
-    lines.append(f'  {_dot_id(view.output)} -> "output" [label={_edge_label(view, view.output)}];')
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+            yield f"  {source} [shape=plaintext, label={_dot_id(labels[slot])}];"
+        yield f"  {source} -> {_dot_id(view.graph.nodes[index].name)} [label={_edge_label(view, slot)}];"
+    yield '  "output" [shape=plaintext, label=""];'
+    yield f'  {_dot_id(view.output)} -> "output" [label={_edge_label(view, view.graph.output)}];'
+    yield "}"
 
 
-def _edge_label(view: GraphView, name: str) -> str:
-    grad = view.grad(name)
+def _edge_label(view: GraphView, slot: int) -> str:
+    grad = view.grad(slot)
     below = f'<br/><font color="red">{grad}</font>' if grad is not None else ""
-    return f'<<font color="darkgreen">{view.value(name)}</font>{below}>'
+    return f'<<font color="darkgreen">{view.value(slot)}</font>{below}>'
 
 
-def mermaid(view: GraphView) -> str:
+def mermaid(view: GraphView) -> Iterator[str]:
     """A Mermaid flowchart, edges labelled value / gradient."""
-    ids = {name: f"n{i}" for i, name in enumerate(view.leaves() + [n.name for n in view.order])}
-    lines = ["flowchart LR"]
-    for name in view.leaves():
-        if view.kind(name) == "variable":
-            lines.append(f'  {ids[name]}(["{name}"])')
-    for node in view.order:
-        caption = f"<br/>({node.pattern})" if node.pattern else ""
-        lines.append(f'  {ids[node.name]}["{node.name}<br/>{node.op}{caption}"]')
-    for key, name, node in view.edges():
-        source = ids[name]
+    leaves = view.leaves()
+    leaf_ids = {slot: f"n{i}" for i, slot in enumerate(leaves)}
+    labels = view.graph.labels
+
+    def ident(slot: int) -> str:
+        index = view.index.get(slot)
+        return f"n{len(leaves) + index}" if index is not None else leaf_ids[slot]
+
+    yield "flowchart LR"
+    for slot in leaves:
+        if view.kind(slot) == "variable":
+            yield f'  {leaf_ids[slot]}(["{labels[slot]}"])'
+    for index, node in enumerate(view.graph.nodes):
+        pattern = view.reports.pattern(index)
+        caption = f"<br/>({pattern})" if pattern else ""
+        yield f'  n{len(leaves) + index}["{node.name}<br/>{node.op}{caption}"]'
+    for key, slot, index in view.edges():
+        source = ident(slot) if key is None else "c" + key.replace(".", "_")
         if key is not None:
-            source = "c" + key.replace(".", "_")
-            lines.append(f'  {source}[/"{name}"/]')
-        grad = view.grad(name)
-        label = view.value(name) + (f" / ∂ {grad}" if grad is not None else "")
-        lines.append(f'  {source} -->|"{label}"| {ids[node.name]}')
-    return "\n".join(lines) + "\n"
+            yield f'  {source}[/"{labels[slot]}"/]'
+        grad = view.grad(slot)
+        label = view.value(slot) + (f" / ∂ {grad}" if grad is not None else "")
+        yield f'  {source} -->|"{label}"| n{len(leaves) + index}'
 
 
-def nodes_csv(view: GraphView) -> str:
-    """One row per node: the JSON's fields, local and downstream gradients as name=value lists."""
+def nodes_csv(view: GraphView) -> Iterator[str]:
+    """One row per node: the JSON's fields, local and downstream gradients as name=value lists.
+
+    Rows are written in blocks; each piece yielded is whole lines, without the last newline.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["name", "op", "expr", "inputs", "value", "grad", "local", "downstream", "pattern", "kink"])
-    for node in view.order:
+    for count, node in enumerate(view.reports, 1):
         writer.writerow(
             [
                 node.name,
@@ -179,7 +216,12 @@ def nodes_csv(view: GraphView) -> str:
                 node.kink or "",
             ]
         )
-    return buffer.getvalue()
+        if count % 2048 == 0:
+            yield buffer.getvalue()[:-1]
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()[:-1]
 
 
 EXPORTS = {"tree": tree, "dot": dot, "mermaid": mermaid, "csv": nodes_csv}
@@ -196,6 +238,7 @@ def render(view: GraphView, path: str) -> None:
             "--render needs Graphviz's dot: install the graphviz package (apt-get install graphviz, brew install graphviz)"
         )
     try:
-        subprocess.run([program, f"-T{kind}", "-o", path], input=dot(view), text=True, check=True, capture_output=True)
+        text = "\n".join(dot(view)) + "\n"
+        subprocess.run([program, f"-T{kind}", "-o", path], input=text, text=True, check=True, capture_output=True)
     except subprocess.CalledProcessError as error:
         raise UsageError(f"Graphviz could not draw {path}: {error.stderr.strip() or error}") from None

@@ -1,12 +1,15 @@
 """Speed of ``backprop grad``, each figure beside its reference, measured in the same run.
 
-    python benchmarks/bench_grad.py [--runs 15] [--nodes 200000]
+    python benchmarks/bench_grad.py [--runs 15] [--nodes 200000] [--formats-only]
 
 Targets (issue "backprop grad"): whole-process ``grad --quiet`` on the headline
 example <= 2x ``python -c "import typer"``; the full table <= 1.3x ``python -c
 "import typer, rich.table, sympy"``; a 200,000-node expression from a file, whole
-process, <= 1.5 s. PyTorch and SymPy scripts are timed as references when
-installed (``pip install torch==2.13.0`` for the benchmark only).
+process, <= 1.5 s. Issue #11: every output format on 200,000 nodes (a chain, deep
+nesting, a wide sum) <= 3 s whole process, in bounded memory: printed with its
+peak RSS beside the compute-only ``--quiet`` run. PyTorch and SymPy scripts are
+timed as references when installed (``pip install torch==2.13.0`` for the
+benchmark only).
 
 Whole-process times are medians of interleaved runs (so drift of a shared machine
 hits every command alike). Nothing here asserts: it prints figures.
@@ -170,14 +173,67 @@ def torch_figures(graph, bindings: dict, count: int) -> None:
     )
 
 
+FORMATS = {
+    "--quiet (compute only)": ["--quiet"],
+    "table": [],
+    "--json": ["--json"],
+    "--explain": ["--explain"],
+    "--format latex": ["--format", "latex"],
+    "--format tree": ["--format", "tree"],
+    "--format dot": ["--format", "dot"],
+    "--format mermaid": ["--format", "mermaid"],
+    "--format csv": ["--format", "csv"],
+}
+
+
+def shapes(nodes: int) -> dict[str, tuple[str, list[str]]]:
+    """The three shapes of a big graph: a long chain, deep nesting, a wide sum (as tests/test_large.py)."""
+    return {
+        "chain x+x+...+x": ("x" + "+x" * nodes, ["x=0.5"]),
+        "nested sin(sin(...(x)))": ("sin(" * nodes + "x" + ")" * nodes, ["x=0.5"]),
+        "wide sum of sin(x_i*k)": (big_expression(nodes), [f"{k}={v}" for k, v in big_bindings().items()]),
+    }
+
+
+def run_measured(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak RSS in MB of one run, output to /dev/null."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command[:4])}... exited {process.returncode}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def formats(nodes: int, runs: int) -> None:
+    """Every output format on each shape, whole process, beside the compute-only --quiet run."""
+    backprop = backprop_command()
+    with tempfile.TemporaryDirectory() as folder:
+        for shape, (source, words) in shapes(nodes).items():
+            path = Path(folder) / "expression.txt"
+            path.write_text(source)
+            print(f"\n== {shape}, about {nodes:,} nodes: whole process (median of {runs}), output to /dev/null")
+            print(f"  {'format':<24} {'wall':>7} {'cpu':>7} {'peak RSS':>9}")
+            for name, options in FORMATS.items():
+                samples = [run_measured([*backprop, "grad", f"@{path}", *words, *options]) for _ in range(runs)]
+                wall, cpu = (statistics.median(column) for column in list(zip(*samples))[:2])
+                peak = max(sample[2] for sample in samples)
+                print(f"  {name:<24} {wall:6.2f}s {cpu:6.2f}s {peak:7.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--nodes", type=int, default=200_000)
+    parser.add_argument("--formats-only", action="store_true", help="Only the output formats on big graphs.")
     args = parser.parse_args()
-    print(f"python {sys.version.split()[0]} on {os.cpu_count()} cores")
-    startup(args.runs)
-    large(args.nodes, max(3, args.runs // 3))
+    print(f"python {sys.version.split()[0]} on {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    if not args.formats_only:
+        startup(args.runs)
+        large(args.nodes, max(3, args.runs // 3))
+    formats(args.nodes, max(1, args.runs // 5))
 
 
 if __name__ == "__main__":
