@@ -167,15 +167,27 @@ def _not_utf8(line_number: int, lines: list[str]) -> Row | None:
 
 
 class JsonLinesReader:
-    """One JSON object per line; the first object's keys are the columns shown first."""
+    """One JSON object per line; the first good object's keys are the columns shown first.
+
+    Bad lines before it (up to ``LOOKAHEAD``) are held back and reported in their
+    place, so that under ``--skip-bad`` a bad first line does not drop the input
+    columns (a student id) from every written row.
+    """
+
+    LOOKAHEAD = 1024
 
     def __init__(self, lines) -> None:
         numbered = ((number, text) for number, text in enumerate(lines, start=1) if text.strip())
         self.rows = (_json_object(number, text) for number, text in numbered)
-        first = next(self.rows, None)
-        self.header = list(first.fields) if first is not None and not first.problem else []
+        ahead = []
+        for row in islice(self.rows, self.LOOKAHEAD):
+            ahead.append(row)
+            if not row.problem:
+                break
+        good = [row for row in ahead if not row.problem]
+        self.header = list(good[0].fields) if good else []
         self.header_lines = 0
-        self.rows = chain([first] if first is not None else [], self.rows)
+        self.rows = chain(ahead, self.rows)
 
     def chunks(self, size: int) -> Iterator[list[Row]]:
         while chunk := list(islice(self.rows, size)):
@@ -188,7 +200,9 @@ def _json_object(number: int, text: str) -> Row:
         if bad:
             return bad
     try:
-        value = json.loads(text, parse_int=_json_integer)
+        value = json.loads(text, parse_int=_json_integer, object_pairs_hook=_object_without_repeats)
+    except _RepeatedKey as repeated:
+        return Row(number, {}, f"the key {repeated.args[0]!r} appears twice (which value is meant?)")
     except json.JSONDecodeError as error:
         return Row(number, {}, f"not valid JSON ({error.msg})")
     except RecursionError:
@@ -196,6 +210,19 @@ def _json_object(number: int, text: str) -> Row:
     if not isinstance(value, dict):
         return Row(number, {}, "not a JSON object")
     return Row(number, value, raw=text.strip())
+
+
+class _RepeatedKey(Exception):
+    pass
+
+
+def _object_without_repeats(pairs: list[tuple]) -> dict:
+    """A JSON object, refused when a key repeats: json keeps the last silently, as CSV would a duplicate column."""
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        seen: set = set()
+        raise _RepeatedKey(next(key for key, _ in pairs if key in seen or seen.add(key)))
+    return value
 
 
 def _json_integer(text: str):

@@ -115,6 +115,8 @@ class Target:
 def output_target(destination: str | None, input_path: str, stdin, stdout) -> Target:
     """Check the destination before any work: not a directory, not the input."""
     source = _identity(input_path, stdin)
+    if destination == "":
+        raise UsageError("--output needs a file name (or - for standard output)")
     if destination in (None, "-"):
         if source is not None and source == _descriptor_identity(stdout):
             raise UsageError(f"standard output is the input file ({_input_name(input_path)}): write to another file")

@@ -57,8 +57,15 @@ def parse_expectations(texts: list[str], variables: list[str]) -> list[Expectati
             hint = f"; did you mean {close[0]}?" if close else ""
             raise UsageError(f"--expect {name}: not a variable of the expression (use f for the value){hint}")
         label = "f (the output value; df/df is the gradient of variable f)" if is_value and "f" in variables else ""
-        result.append(Expectation(name, parse_value(name, value.strip()), is_value, label))
+        result.append(Expectation(name, _expected_value(text, name, value), is_value, label))
     return result
+
+
+def _expected_value(text: str, name: str, value: str):
+    try:
+        return parse_value(name, value.strip())
+    except UsageError as error:  # "value of x is not a number" would name a binding, not this --expect
+        raise UsageError(f"--expect {text}: {error.message.replace(f'value of {name} ', 'the value ', 1)}") from None
 
 
 def parse_tolerance(text) -> float:
@@ -98,8 +105,18 @@ def failed_expectations(result: Evaluation, expectations: list[Expectation], tol
     for item in expectations:
         got = result.value if item.is_value else result.gradient(item.name)
         if not within(float(got), item.expected, tol):
-            messages.append(f"expected {item.label()} = {item.expected:g}, got {float(got):.10g} (tolerance {tol:g})")
+            expected_text, got_text = distinct_texts(item.expected, float(got))
+            messages.append(f"expected {item.label()} = {expected_text}, got {got_text} (tolerance {tol:g})")
     return messages
+
+
+def distinct_texts(a: float, b: float) -> tuple[str, str]:
+    """Two numbers in the shortest of a few forms that shows them different (3 vs 3.0000031, not 3 vs 3)."""
+    for form in ("g", ".10g", "r"):
+        texts = (repr(a), repr(b)) if form == "r" else (format(a, form), format(b, form))
+        if texts[0] != texts[1]:
+            return texts
+    return texts
 
 
 @dataclass

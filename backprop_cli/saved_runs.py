@@ -48,7 +48,7 @@ def save(path: str, arrays: dict[str, np.ndarray], meta: dict) -> None:
 
 
 def load(path: str, max_elements: int) -> tuple[object, dict[str, np.ndarray]]:
-    """The parsed ``meta`` JSON and the weight arrays (w1, w2 and maybe b1, b2) of a saved run."""
+    """The parsed ``meta`` JSON and the arrays (losses, w1, w2 and maybe b1, b2) of a saved run."""
     _check_file(path)
     try:
         with zipfile.ZipFile(path) as archive:
@@ -63,7 +63,7 @@ def load(path: str, max_elements: int) -> tuple[object, dict[str, np.ndarray]]:
     for name, array in arrays.items():
         if name in ("w1", "w2", *BIASES) and not np.all(np.isfinite(array)):
             raise _error(path, f"{name} holds nan or inf (a run saved by train never does: a diverged run exits 3 unsaved)")
-    return _meta(path, arrays.pop("meta")), {name: arrays[name] for name in ("w1", "w2", *BIASES) if name in arrays}
+    return _meta(path, arrays.pop("meta")), {name: arrays[name] for name in ("losses", "w1", "w2", *BIASES) if name in arrays}
 
 
 def _error(path: str, reason: str) -> UsageError:

@@ -37,6 +37,7 @@ GRADCHECK_LIMIT = 1e-6
 # Limits, checked before any data is drawn or any weight allocated (docs/training.md).
 MAX_HIDDEN = 10_000
 MAX_STEPS = 10_000_000  # the loss history is kept in memory
+MAX_SAVED_STEPS = 10**12  # steps_done of a --load file: runs resumed over and over stay far below
 MAX_ELEMENTS = 20_000_000  # numbers in any one array of a run (160 MB in float64), loaded ones included
 SEED_RANGE = (0, 2**32 - 1)  # what np.random.seed (the legacy generator, the lecture's) accepts
 
@@ -313,6 +314,12 @@ def load(path: str) -> tuple[TrainConfig, mlp.Weights, int]:
     """A run saved by ``save``: its configuration, weights and step count, every part checked."""
     meta, arrays = saved_runs.load(path, MAX_ELEMENTS)
     config, done = _config_from_meta(meta, f"cannot load {path}: meta")
+    recorded = len(arrays.pop("losses"))  # saved_runs.load insists on it
+    if not recorded <= done <= MAX_SAVED_STEPS:  # a run records one loss per step of its own
+        raise UsageError(
+            f"cannot load {path}: meta: steps_done is {done:,}, but the file holds {recorded:,} losses "
+            f"(steps_done must be at least that and at most {MAX_SAVED_STEPS:,})"
+        )
     try:
         _validate(config)
     except UsageError as error:  # name the file: the user did not type this value

@@ -420,7 +420,7 @@ def test_json_bindings_follow_the_number_rule(cli, tmp_path, text):
 def test_expect_values_follow_the_number_rule(cli, text):
     run = cli("grad", "x*2", "-x", "1", "--expect", f"x={text}")
     assert run.code == 2
-    assert run.err.startswith(f"backprop: error: value of x is not a number: {text!r}")
+    assert run.err.startswith(f"backprop: error: --expect x={text}: the value is not a number: {text!r}")
 
 
 def test_the_number_rule_still_takes_every_documented_form(cli):

@@ -316,6 +316,14 @@ MALFORMED = {
     "empty weights": (lambda m: (_set(m, "w1", np.ones((2, 0))), _set(m, "w2", np.ones((0, 2)))), "empty weights"),
     "nan in weights": (lambda m: m["w1"].__setitem__((0, 0), np.nan), "w1 holds nan or inf"),
     "inf in a bias": (lambda m: m["b2"].__setitem__(0, np.inf), "b2 holds nan or inf"),
+    "step count beyond reason": (
+        lambda m: _set(m, "meta", _meta(m, lambda d: _set(d, "steps_done", 10**40))),
+        "meta: steps_done is 10,000,000,000,000,000,000,000,000,000,000,000,000,000, but the file holds 3 losses",
+    ),
+    "fewer steps than losses": (
+        lambda m: _set(m, "meta", _meta(m, lambda d: _set(d, "steps_done", 2))),
+        "meta: steps_done is 2, but the file holds 3 losses (steps_done must be at least that and at most 1,000,000,000,000)",
+    ),
     "data shorter than its header": (lambda m: _set(m, "w1", _npy(m["w1"])[:-8]), "w1.npy: its header promises 128 bytes"),
 }
 
