@@ -160,6 +160,12 @@ def _partials_reusing_value(op: str, arity: int) -> list[sp.Expr]:
     return [codegen_steps.partial_in_terms_of_value(body, d, arity) for d in sympy_defs.partials(op, arity)]
 
 
+def _repeated_input_text(op: str) -> str:
+    """The local gradient of ``op(a, a)`` with respect to ``a``, as symbolic._derive writes it."""
+    (a,) = sympy_defs.arg_symbols(1)
+    return sympy_defs.to_text(sp.powsimp(sp.diff(sympy_defs.define(op, [a, a]), a)))
+
+
 def generate() -> str:
     """The full text of ``_derived.py``."""
     printer = _MathPrinter()
@@ -170,6 +176,8 @@ def generate() -> str:
             derived = sympy_defs.partials(rule.name, arity)
             texts = ", ".join(repr(sympy_defs.to_text(d)) for d in derived)
             symbolic.append(f"    ({rule.name!r}, {arity}): ({texts},),")
+        if rule.arity == 2:  # x + x, x * x: a repeated input is common enough to keep SymPy out of it
+            symbolic.append(f"    ({rule.name!r}, (0, 0)): ({_repeated_input_text(rule.name)!r},),")
         if rule.arity is None:
             continue  # numeric max/min live in engine.router_partials
         symbols = sympy_defs.arg_symbols(rule.arity)

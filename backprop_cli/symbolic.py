@@ -38,7 +38,8 @@ def local_symbolic(op: str, labels: list[str], constant: list[bool]) -> list[str
         if templates is not None:
             return [_fill(t, labels) for t, c in zip(templates, constant) if not c]
     signature = tuple(label if c else distinct.index(label) for label, c in zip(labels, constant))
-    return [_fill(t, distinct) for t in _derive(op, signature)]
+    templates = SYMBOLIC.get((op, signature)) or _derive(op, signature)  # derived ahead of time for (0, 0)
+    return [_fill(t, distinct) for t in templates]
 
 
 # A max/min local gradient names the other inputs up to this many, and counts them
@@ -84,7 +85,7 @@ def _derive(op: str, signature: tuple) -> tuple[str, ...]:
 
     from . import sympy_defs
 
-    count = sum(1 for item in signature if isinstance(item, int))
+    count = len({item for item in signature if isinstance(item, int)})  # distinct inputs: x*x has one
     symbols = sympy_defs.arg_symbols(count)
     args = [symbols[item] if isinstance(item, int) else _constant(sp, item) for item in signature]
     expression = sympy_defs.define(op, args)

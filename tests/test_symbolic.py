@@ -34,3 +34,29 @@ def test_other_constants_go_through_sympy():
 def test_variables_fill_the_generated_template():
     assert symbolic.local_symbolic("mul", ["s3", "z"], [False, False]) == ["z", "s3"]
     assert symbolic.local_symbolic("sigmoid", ["s3"], [False]) == ["(1 - sigmoid(s3))*sigmoid(s3)"]
+
+
+def test_repeated_input_texts_derived_ahead_of_time_are_what_sympy_gives_at_run_time():
+    """x + x and x * x take their text from _derived.SYMBOLIC (no SymPy import); it must be _derive's."""
+    from backprop_cli._derived import SYMBOLIC
+    from backprop_cli.symbolic import _derive
+
+    repeated = {key: texts for key, texts in SYMBOLIC.items() if key[1] == (0, 0)}
+    assert {op for op, _ in repeated} >= {"add", "sub", "mul", "div", "pow"}
+    for (op, signature), texts in repeated.items():
+        assert _derive.__wrapped__(op, signature) == texts, op
+
+
+def test_x_plus_x_needs_no_sympy(cli):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from backprop_cli.cli import main\n"
+        "try: main(['grad', 'x+x*x', '-x', '3', '--json'])\n"
+        "except SystemExit: pass\n"
+        "print('sympy' in sys.modules, file=sys.stderr)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stderr.strip() == "False"
+    assert '"symbolic": "2*x"' in run.stdout and '"value": 6.0' in run.stdout
