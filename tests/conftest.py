@@ -50,3 +50,14 @@ def cli(monkeypatch):
         return Run(code, out.getvalue(), err.getvalue())
 
     return run
+
+
+@pytest.fixture(params=["polars", "python"])
+def csv_engine(request, monkeypatch):
+    """Both CSV engines of ``batch``: the polars one (when installed) and the row-by-row one."""
+    if request.param == "polars":
+        pytest.importorskip("polars")
+        monkeypatch.delenv("BACKPROP_CSV_ENGINE", raising=False)
+    else:
+        monkeypatch.setenv("BACKPROP_CSV_ENGINE", "python")
+    return request.param

@@ -15,15 +15,10 @@ from backprop_cli.graph import stage
 HEADLINE = "(x+y)*z"
 
 
-@pytest.fixture(autouse=True, params=["polars", "python"])
-def engine(request, monkeypatch):
-    """Every test runs on both CSV engines: the polars one (when installed) and the row-by-row one."""
-    if request.param == "polars":
-        pytest.importorskip("polars")
-        monkeypatch.delenv("BACKPROP_CSV_ENGINE", raising=False)
-    else:
-        monkeypatch.setenv("BACKPROP_CSV_ENGINE", "python")
-    return request.param
+@pytest.fixture(autouse=True)
+def engine(csv_engine):
+    """Every test runs on both CSV engines (conftest.csv_engine)."""
+    return csv_engine
 
 
 def test_the_fast_engine_runs_clean_input_and_hands_back_bad_input(cli, engine, monkeypatch):

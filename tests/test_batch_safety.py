@@ -30,14 +30,10 @@ ROWS = "x,y,z\n-2,5,-4\n1,2,3\n"
 RESULT = "x,y,z,f,df/dx,df/dy,df/dz\n-2,5,-4,-12.0,-4.0,-4.0,3.0\n1,2,3,9.0,3.0,3.0,3.0\n"
 
 
-@pytest.fixture(autouse=True, params=["polars", "python"])
-def engine(request, monkeypatch):
-    if request.param == "polars":
-        pytest.importorskip("polars")
-        monkeypatch.delenv("BACKPROP_CSV_ENGINE", raising=False)
-    else:
-        monkeypatch.setenv("BACKPROP_CSV_ENGINE", "python")
-    return request.param
+@pytest.fixture(autouse=True)
+def engine(csv_engine):
+    """Every test runs on both CSV engines (conftest.csv_engine)."""
+    return csv_engine
 
 
 def backprop(*args: str, **options) -> subprocess.CompletedProcess:

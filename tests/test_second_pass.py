@@ -5,13 +5,9 @@ from __future__ import annotations
 import pytest
 
 
-@pytest.fixture(params=["polars", "python"])
-def engine(request, monkeypatch):
-    if request.param == "python":
-        monkeypatch.setenv("BACKPROP_CSV_ENGINE", "python")
-    else:
-        monkeypatch.delenv("BACKPROP_CSV_ENGINE", raising=False)
-    return request.param
+@pytest.fixture
+def engine(csv_engine):
+    return csv_engine
 
 
 def test_a_json_key_given_twice_is_a_bad_row_not_the_last_value_silently(cli, tmp_path, engine):
