@@ -6,6 +6,7 @@ are decided here, so every output agrees with every other.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -177,12 +178,17 @@ def _placeholder(index: int) -> str:
     return f"\x00{index}\x01"
 
 
+_PLACEHOLDER = re.compile("\x00(\\d+)\x01")
+
+
 def _template(text: str, count: int) -> str:
-    """``text`` with placeholders 0..count-1 turned into ``str.format`` fields."""
+    """``text`` with placeholders 0..count-1 turned into ``str.format`` fields.
+
+    One pass over the text: a max of n inputs has n texts of n names each, and a
+    replace per placeholder would cost n³.
+    """
     text = text.replace("{", "{{").replace("}", "}}")
-    for index in range(count):
-        text = text.replace(_placeholder(index), f"{{{index}}}")
-    return text
+    return _PLACEHOLDER.sub(lambda m: f"{{{m.group(1)}}}" if int(m.group(1)) < count else m.group(0), text)
 
 
 class _Shape:
