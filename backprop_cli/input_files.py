@@ -98,19 +98,33 @@ def _members(path: str, archive):
 
 def _header(path: str, archive, info, name: str) -> tuple:
     """(shape, dtype) from a member's .npy header, refused unless it holds a non-empty real array."""
+    try:
+        shape, dtype, _ = npy_header(archive, info)
+    except ValueError as error:
+        raise UsageError(f"bindings file {path}: {name} is not a .npy array ({error})") from None
+    _check_member(path, name, shape, dtype)
+    return shape, dtype
+
+
+class UnsupportedNpy(ValueError):
+    """A .npy member whose format version NumPy's header readers do not know."""
+
+
+def npy_header(archive, info) -> tuple:
+    """A zip member's .npy shape, dtype and the bytes of data after its header, reading only the header.
+
+    Raises ``UnsupportedNpy`` for an unknown format version and NumPy's ``ValueError``
+    for a damaged header; nothing is unpickled, no array data is read.
+    """
     from numpy.lib import format as npy
 
     readers = {(1, 0): npy.read_array_header_1_0, (2, 0): npy.read_array_header_2_0}
     with archive.open(info) as member:
-        try:
-            reader = readers.get(npy.read_magic(member))
-            if reader is None:
-                raise ValueError("unsupported .npy format version")
-            shape, _, dtype = reader(member)
-        except ValueError as error:
-            raise UsageError(f"bindings file {path}: {name} is not a .npy array ({error})") from None
-    _check_member(path, name, shape, dtype)
-    return shape, dtype
+        version = npy.read_magic(member)
+        if version not in readers:
+            raise UnsupportedNpy(f"unsupported .npy format version {version[0]}.{version[1]}")
+        shape, _fortran, dtype = readers[version](member)
+        return shape, dtype, info.file_size - member.tell()
 
 
 def _check_member(path: str, name: str, shape: tuple, dtype) -> None:

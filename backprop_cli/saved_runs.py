@@ -17,6 +17,7 @@ import zlib
 import numpy as np
 
 from .errors import UsageError
+from .input_files import UnsupportedNpy, npy_header
 
 REQUIRED = ("meta", "losses", "w1", "w2")
 BIASES = ("b1", "b2")  # both or neither
@@ -115,15 +116,10 @@ def _headers(path: str, archive: zipfile.ZipFile, max_elements: int) -> dict[str
 
 def _header(path: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[tuple, np.dtype, int]:
     """A member's shape, dtype and the bytes of data after its header, reading only the header."""
-    from numpy.lib import format as npy
-
-    readers = {(1, 0): npy.read_array_header_1_0, (2, 0): npy.read_array_header_2_0}
-    with archive.open(info) as member:
-        version = npy.read_magic(member)
-        if version not in readers:
-            raise _error(path, f"{info.filename}: unsupported .npy format version {version[0]}.{version[1]}")
-        shape, _fortran, dtype = readers[version](member)
-        return shape, dtype, info.file_size - member.tell()
+    try:
+        return npy_header(archive, info)
+    except UnsupportedNpy as error:
+        raise _error(path, f"{info.filename}: {error}") from None
 
 
 def _check_member(path: str, name: str, shape: tuple, dtype: np.dtype, max_elements: int) -> None:
