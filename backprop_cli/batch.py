@@ -20,6 +20,7 @@ from .bindings import parse_number, read_expression
 from .checks import within_arrays
 from .errors import BackpropError, CheckFailed, NonFiniteError, UsageError
 from .graph import Graph, stage
+from .input_files import repeated_key
 from .render_json import number
 
 EXPECTED_PREFIX = "expected_"
@@ -145,11 +146,9 @@ class Layout:
 
 
 def _refuse_duplicates(header: list[str]) -> None:
-    seen: set[str] = set()
-    for name in header:
-        if name in seen:
-            raise UsageError(f"the input has two columns named {name!r}: give each column its own name")
-        seen.add(name)
+    name = repeated_key(header)
+    if name is not None:
+        raise UsageError(f"the input has two columns named {name!r}: give each column its own name")
 
 
 def _clash(names, added: list[str]) -> str | None:

@@ -22,6 +22,7 @@ from itertools import chain, islice
 
 from . import batch_output, limits
 from .errors import UsageError
+from .input_files import repeated_key
 
 FIELD_LIMIT = 1 << 24  # characters in one CSV field on the row-by-row engine; a longer one is a bad row
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")  # what errors="surrogateescape" makes of bytes that are not UTF-8
@@ -217,12 +218,11 @@ class _RepeatedKey(Exception):
 
 
 def _object_without_repeats(pairs: list[tuple]) -> dict:
-    """A JSON object, refused when a key repeats: json keeps the last silently, as CSV would a duplicate column."""
-    value = dict(pairs)
-    if len(value) != len(pairs):
-        seen: set = set()
-        raise _RepeatedKey(next(key for key, _ in pairs if key in seen or seen.add(key)))
-    return value
+    """A JSON object, refused when a key repeats, as a CSV header with a duplicate column is."""
+    twice = repeated_key(key for key, _ in pairs)
+    if twice is not None:
+        raise _RepeatedKey(twice)
+    return dict(pairs)
 
 
 def _json_integer(text: str):

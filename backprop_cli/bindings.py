@@ -13,12 +13,13 @@ import re
 from difflib import get_close_matches
 
 from .errors import UsageError
-from .input_files import load_npz, read_text_file, read_text_stream
+from .input_files import load_npz, read_text_file, read_text_stream, repeated_key
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _WITH_VALUE = re.compile(rf"--?({_NAME})=(.*)", re.DOTALL)
 _FLAG = re.compile(rf"--?({_NAME})")
 _ASSIGNMENT = re.compile(rf"({_NAME})=(.*)", re.DOTALL)
+# ASCII only: \d, \s and float() would also take other scripts' digits ("١٢" as 12) and spaces
 _NUMBER = re.compile(r"\s*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)\s*", re.IGNORECASE | re.ASCII)
 
 
@@ -57,9 +58,9 @@ def parse_value(name: str, text):
         return _int_to_float(text)
     if isinstance(text, float):
         return text
-    # ASCII only: _NUMBER's \d (and float()) would also take other scripts' digits, "١٢" as 12
-    if isinstance(text, str) and text.isascii() and _NUMBER.fullmatch(text):
-        return float(text)
+    number = parse_number(text) if isinstance(text, str) else None
+    if number is not None:
+        return number
     if isinstance(text, str) and text.lstrip().startswith("["):
         text = _json_array(name, text)
     if isinstance(text, list):
@@ -137,12 +138,10 @@ def load_bindings_file(path: str) -> dict:
 
 
 def _refuse_duplicates(pairs: list[tuple]) -> dict:
-    data = dict(pairs)
-    if len(data) < len(pairs):
-        seen: set = set()
-        twice = next(name for name, _ in pairs if name in seen or seen.add(name))
+    twice = repeated_key(key for key, _ in pairs)
+    if twice is not None:
         raise UsageError(f"variable {twice} is bound twice in the bindings file")
-    return data
+    return dict(pairs)
 
 
 def resolve(variables: list[str], given: dict) -> dict:

@@ -71,6 +71,17 @@ def decode_utf8(data: bytes | bytearray, what: str) -> str:
     return text.removeprefix(_BOM)
 
 
+def repeated_key(keys) -> str | None:
+    """The first key given twice (a JSON object's, which ``json`` would keep the last of silently;
+    a CSV header's), or None."""
+    seen: set = set()
+    for key in keys:
+        if key in seen:
+            return key
+        seen.add(key)
+    return None
+
+
 def load_npz(path: str) -> dict:
     """The arrays of a NumPy ``.npz`` file as floats, all checked from their headers before one is read."""
     import os
