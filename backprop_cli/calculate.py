@@ -17,7 +17,7 @@ from .checks import failed_expectations, finite_difference_check, parse_expectat
 from .engine import Evaluation, evaluate, first_non_finite
 from .errors import CheckFailed, ExpressionError, NonFiniteError, UsageError
 from .graph import stage
-from .report import NodeReports, variable_reports
+from .report import NodeRows, variable_reports
 from .terminal import OutputClosed, write_lines
 
 
@@ -139,7 +139,7 @@ def _write_output(request: GradRequest, source: str, result: Evaluation, wrt, ch
         single = wrt is not None and len(wrt) == 1
         write_lines(stdout, quiet_lines(variables, single) if variables else [])
         return
-    nodes = NodeReports(result)
+    nodes = NodeRows(result)
     output = result.graph.output_name
     if request.explain or request.output_format == "latex":
         from .render_text import explain_lines

@@ -9,15 +9,13 @@ with its pattern. (``--format latex`` is the chain rule: ``render_text``.)
 
 from __future__ import annotations
 
-import csv
-import io
 import shutil
 import subprocess
 from collections.abc import Iterator
 
 from .engine import Evaluation
 from .errors import UsageError
-from .report import NodeReports, VariableReport, variable_reports
+from .report import KINK, LABELS, NAME, USES, NodeRows
 
 # A tree deeper than this keeps this many levels of guides and shows the level
 # of each deeper line as [N]: 200,000 levels of "│   " would be 800,000
@@ -30,36 +28,33 @@ def _num(value: float) -> str:
 
 
 class GraphView:
-    """The evaluation as the exporters walk it: by slot, with node reports made on demand.
+    """The evaluation as the exporters walk it: by slot, with node texts made on demand.
 
     Nothing here holds a report per node, so a 200,000-node graph streams out.
     """
 
-    def __init__(self, result: Evaluation, variables: list[VariableReport] | None = None) -> None:
+    def __init__(self, result: Evaluation) -> None:
         graph = result.graph
         self.result, self.graph = result, graph
-        self.reports = NodeReports(result)
+        self.reports = NodeRows(result)
         self.index = {node.slot: i for i, node in enumerate(graph.nodes)}  # node slot -> evaluation order
-        variables = variable_reports(result) if variables is None else variables
-        self.variables = {graph.variables[v.name]: v for v in variables}  # slot -> report
+        self.variables = set(graph.variables.values())
         self.output = graph.output_name
 
     def kind(self, slot: int) -> str:
         """node, variable or constant."""
-        return "node" if slot in self.index else "variable" if slot in self.variables else "constant"
+        return "constant" if slot in self.graph.constants else "node" if slot in self.index else "variable"
 
     def name(self, slot: int) -> str:
         return self.graph.labels[slot]
 
     def value(self, slot: int) -> str:
-        if slot in self.index or slot in self.variables:
-            return _num(self.result.values[slot])
-        return self.graph.labels[slot]  # a constant's literal
+        if slot in self.graph.constants:
+            return self.graph.labels[slot]  # a constant's literal
+        return f"{self.result.values[slot]:.6g}"
 
     def grad(self, slot: int) -> str | None:
-        if slot in self.index or slot in self.variables:
-            return _num(self.result.grads[slot])
-        return None
+        return None if slot in self.graph.constants else f"{self.result.grads[slot]:.6g}"
 
     def edges(self) -> Iterator[tuple[str | None, int, int]]:
         """(constant-use key or None, input slot, node index) per distinct input of each node.
@@ -67,14 +62,16 @@ class GraphView:
         Inputs are distinct by name, as written; each use of a constant gets its
         own key: two 1s are not one node.
         """
-        labels = self.graph.labels
-        for index, node in enumerate(self.graph.nodes):
-            first = {}
-            for slot in node.inputs:
-                first.setdefault(labels[slot], slot)
-            for position, slot in enumerate(first.values()):
-                key = f"{index}.{position}" if self.kind(slot) == "constant" else None
-                yield key, slot, index
+        labels, constants = self.graph.labels, self.graph.constants
+        for index, node in enumerate(self.graph.nodes):  # hot loop: once per node
+            inputs = node.inputs
+            if len(inputs) == 2 and labels[inputs[0]] == labels[inputs[1]] or len(inputs) > 2:
+                first = {}
+                for slot in inputs:
+                    first.setdefault(labels[slot], slot)
+                inputs = list(first.values())
+            for position, slot in enumerate(inputs):
+                yield (f"{index}.{position}" if slot in constants else None), slot, index
 
     def leaves(self) -> list[int]:
         """Variables and constants (one per literal), in order of first use."""
@@ -101,11 +98,12 @@ def tree(view: GraphView) -> Iterator[str]:
             yield f"{view.name(leaf)} = {view.value(leaf)}   ∂{view.output}/∂{view.name(leaf)} = {view.grad(leaf)}"
         return
     shown: set[int] = set()
+    leaves: dict[int, str] = {}
     stack = [(nodes[-1].slot, "", "", 0)]  # slot, guides, branch, depth
     while stack:
         slot, prefix, branch, depth = stack.pop()
         level = f"[{depth}] " if depth > TREE_INDENT_LEVELS else ""
-        yield prefix + level + branch + _tree_label(view, slot, slot in shown)
+        yield prefix + level + branch + _tree_label(view, slot, slot in shown, leaves)
         if slot in view.index and slot not in shown:
             shown.add(slot)
             if depth == 0 or depth > TREE_INDENT_LEVELS:
@@ -118,18 +116,25 @@ def tree(view: GraphView) -> Iterator[str]:
                 stack.append((inputs[i], child_prefix, "└── " if i == last else "├── ", depth + 1))
 
 
-def _tree_label(view: GraphView, slot: int, again: bool) -> str:
-    name = view.name(slot)
-    grad = view.grad(slot)
-    gradient = f"   ∂{view.output}/∂{name} = {grad}" if grad is not None else ""
+def _tree_label(view: GraphView, slot: int, again: bool, leaves: dict[int, str]) -> str:
     index = view.index.get(slot)
-    if index is None:
-        return f"{name} = {view.value(slot)}{gradient}" if view.kind(slot) == "variable" else name
+    if index is None:  # a leaf: its line is the same wherever it appears
+        line = leaves.get(slot)
+        if line is None:
+            name = view.graph.labels[slot]
+            line = (
+                name
+                if slot in view.graph.constants
+                else f"{name} = {view.value(slot)}   ∂{view.output}/∂{name} = {view.grad(slot)}"
+            )
+            leaves[slot] = line
+        return line
+    name = view.graph.labels[slot]
     if again:
         return f"{name} (shown above)"
-    pattern = view.reports.pattern(index)
+    expr, pattern = view.reports.describe(index)
     pattern = f"   [{pattern}]" if pattern else ""
-    return f"{name} = {view.reports.expr(index)} = {view.value(slot)}{pattern}{gradient}"
+    return f"{name} = {expr} = {view.value(slot)}{pattern}   ∂{view.output}/∂{name} = {view.grad(slot)}"
 
 
 def _dot_id(name: str) -> str:
@@ -193,35 +198,60 @@ def mermaid(view: GraphView) -> Iterator[str]:
         yield f'  {source} -->|"{label}"| n{len(leaves) + index}'
 
 
-def nodes_csv(view: GraphView) -> Iterator[str]:
+CSV_COLUMNS = ["name", "op", "expr", "inputs", "value", "grad", "local", "downstream", "pattern", "kink"]
+
+
+def nodes_csv(view: GraphView, block: int = 2048) -> Iterator[str]:
     """One row per node: the JSON's fields, local and downstream gradients as name=value lists.
 
-    Rows are written in blocks; each piece yielded is whole lines, without the last newline.
+    Each row is written with a template made once per shape of node, quoted as
+    Python's csv module quotes (input labels are names and numbers, which never
+    need quotes). Each piece yielded is whole lines, without the last newline.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["name", "op", "expr", "inputs", "value", "grad", "local", "downstream", "pattern", "kink"])
-    for count, node in enumerate(view.reports, 1):
-        writer.writerow(
-            [
-                node.name,
-                node.op,
-                node.expr,
-                " ".join(node.inputs),
-                repr(node.value),
-                repr(node.grad),
-                "; ".join(f"{g.input}: {g.symbolic} = {g.value!r}" for g in node.locals),
-                "; ".join(f"{g.input}={g.downstream!r}" for g in node.locals),
-                node.pattern or "",
-                node.kink or "",
-            ]
-        )
-        if count % 2048 == 0:
-            yield buffer.getvalue()[:-1]
-            buffer.seek(0)
-            buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue()[:-1]
+    templates: dict[tuple, str] = {}
+    lines = [",".join(CSV_COLUMNS)]
+    for shape, row in view.reports.rows():  # hot loop: once per node
+        key = (shape, row[USES] >= 2, row[KINK] is not None)
+        template = templates.get(key) or _csv_template(templates, *key)
+        if key[2]:
+            row = (*row[:KINK], _csv_quote(row[KINK]), *row[KINK + 1 :])
+        lines.append(template.format(*row))
+        if len(lines) == block:
+            yield "\n".join(lines)
+            lines = []
+    if lines:
+        yield "\n".join(lines)
+
+
+def _csv_template(templates: dict, shape, used_twice: bool, kink: bool) -> str:
+    """The ``str.format`` template of a CSV row of this shape; the kink note comes quoted."""
+    local = "; ".join(
+        f"{{{shape.input_label(j)}}}: {shape.text(text)} = {{{shape.partial[j]}!r}}" for j, text in enumerate(shape.locals)
+    )
+    downstream = "; ".join(f"{{{shape.input_label(j)}}}={{{field}!r}}" for j, field in enumerate(shape.downstream))
+    cells = [
+        f"{{{NAME}}}",
+        _csv_quote(shape.op),
+        _csv_quote(shape.text(shape.expr)),
+        " ".join(f"{{{LABELS + i}}}" for i in range(shape.inputs)),
+        f"{{{shape.value}!r}}",
+        f"{{{shape.grad}!r}}",
+        _csv_quote(local),
+        downstream,
+        _csv_quote(shape.pattern(2 if used_twice else 0) or ""),
+        f"{{{KINK}}}" if kink else "",
+    ]
+    template = templates[(shape, used_twice, kink)] = ",".join(cells)
+    return template
+
+
+def _csv_quote(text: str | None) -> str:
+    """A cell as csv's QUOTE_MINIMAL writes it (None: empty)."""
+    if text is None:
+        return ""
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 EXPORTS = {"tree": tree, "dot": dot, "mermaid": mermaid, "csv": nodes_csv}

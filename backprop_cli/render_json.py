@@ -10,10 +10,9 @@ import json
 import math
 import re
 import sys
-from collections.abc import Iterable, Iterator
-from itertools import islice
+from collections.abc import Iterator
 
-from .report import NodeReport, VariableReport
+from .report import KINK, LABELS, NAME, USES, NodeRows, Shape, VariableReport
 from .terminal import can_encode
 
 
@@ -25,64 +24,87 @@ def number(value: float):
     return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
 
 
-def node_object(node: NodeReport) -> dict:
-    """One element of ``nodes``; ``kink`` appears only on nodes at a kink."""
-    local, downstream = {}, {}
-    for g in node.locals:
-        local[g.input] = {"symbolic": g.symbolic, "value": number(g.value)}
-        downstream[g.input] = number(g.downstream)
-    data = {
-        "name": node.name,
-        "op": node.op,
-        "expr": node.expr,
-        "inputs": node.inputs,
-        "value": number(node.value),
-        "grad": number(node.grad),
-        "local": local,
-        "downstream": downstream,
-        "pattern": node.pattern,
-    }
-    if node.kink is not None:
-        data["kink"] = node.kink
-    return data
-
-
 # Text JSON writes as it is: printable ASCII without quotes or backslashes.
 _PLAIN = re.compile(r"[ !#-\[\]-~]*").fullmatch
 
 
-def node_text(node: NodeReport, ensure_ascii: bool = False) -> str:
-    """``dumps(node_object(node))``, written directly where that is safe (names, numbers):
-    a 200,000-node document is written twice as fast. Anything unusual (a non-finite
-    number, a kink note, a character JSON escapes) goes through ``json``.
+class _NonFinite(float):
+    """A float that writes itself as JSON's stand-in for inf and nan ("inf", "-inf", "nan")."""
+
+    def __repr__(self) -> str:
+        return f'"{number(self)}"'
+
+
+class NodeWriter:
+    """Each node's JSON object, written with one template per shape of node.
+
+    The text is what ``dumps`` would write for the SPEC §5 object (``kink``
+    only on a node at a kink); a 200,000-node document is written in about a second.
     """
-    locals_, check = node.locals, node.value + node.grad
-    texts = [node.name, node.op, node.expr, node.pattern or "", *node.inputs]
-    for g in locals_:
-        check += g.value + g.downstream
-        texts.append(g.symbolic)
-    if node.kink is not None or check - check != 0.0 or not _PLAIN("".join(texts)):
-        return dumps(node_object(node), ensure_ascii)
-    local = ", ".join(f'"{g.input}": {{"symbolic": "{g.symbolic}", "value": {g.value!r}}}' for g in locals_)
-    downstream = ", ".join(f'"{g.input}": {g.downstream!r}' for g in locals_)
-    inputs = ", ".join(f'"{label}"' for label in node.inputs)
-    pattern = "null" if node.pattern is None else f'"{node.pattern}"'
-    return (
-        f'{{"name": "{node.name}", "op": "{node.op}", "expr": "{node.expr}", "inputs": [{inputs}], '
-        f'"value": {node.value!r}, "grad": {node.grad!r}, "local": {{{local}}}, "downstream": {{{downstream}}}, '
-        f'"pattern": {pattern}}}'
-    )
+
+    def __init__(self, rows: NodeRows, ensure_ascii: bool) -> None:
+        self.rows, self.ensure_ascii = rows, ensure_ascii
+        self.templates: dict[tuple, str] = {}
+        labels = rows.graph.labels
+        self.labels = labels if all(_PLAIN(label) for label in labels) else [self.escape(label) for label in labels]
+
+    def escape(self, text: str) -> str:
+        """``text`` as it stands inside a JSON string."""
+        return text if _PLAIN(text) else json.dumps(text, ensure_ascii=self.ensure_ascii)[1:-1]
+
+    def pieces(self, block: int = 1024) -> Iterator[str]:
+        """The node objects joined by ", ", ``block`` nodes a piece."""
+        templates, template = self.templates, self.template
+        texts = []
+        for shape, row in self.rows.rows(labels=self.labels):  # hot loop: once per node
+            key = (shape, row[USES] >= 2, row[KINK] is not None)
+            text = templates.get(key) or template(*key)
+            numbers = row[shape.value :]
+            total = sum(numbers)
+            if total - total != 0.0 or key[2]:  # a non-finite number, or a kink note
+                row = self.unusual(row, shape.value)
+            texts.append(text.format(*row))
+            if len(texts) == block:
+                yield ", ".join(texts)
+                texts = []
+        if texts:
+            yield ", ".join(texts)
+
+    def unusual(self, row: tuple, first_number: int) -> tuple:
+        numbers = [x if x - x == 0.0 else _NonFinite(x) for x in row[first_number:]]
+        kink = row[KINK] and self.escape(row[KINK])
+        return (*row[:KINK], kink, *row[KINK + 1 : first_number], *numbers)
+
+    def template(self, shape: Shape, used_twice: bool, kink: bool) -> str:
+        """The ``str.format`` template of one node object of this shape."""
+        escape = self.escape
+        inputs = ", ".join(f'"{{{LABELS + i}}}"' for i in range(shape.inputs))
+        local, downstream = [], []
+        for j, text in enumerate(shape.locals):
+            name = f"{{{shape.input_label(j)}}}"
+            symbolic = shape.text(text, escape)
+            local.append(f'"{name}": {{{{"symbolic": "{symbolic}", "value": {{{shape.partial[j]}!r}}}}}}')
+            downstream.append(f'"{name}": {{{shape.downstream[j]}!r}}')
+        pattern = shape.pattern(2 if used_twice else 0)
+        pattern = "null" if pattern is None else f'"{escape(pattern)}"'
+        text = (
+            f'{{{{"name": "{{{NAME}}}", "op": "{escape(shape.op)}", "expr": "{shape.text(shape.expr, escape)}", '
+            f'"inputs": [{inputs}], "value": {{{shape.value}!r}}, "grad": {{{shape.grad}!r}}, '
+            f'"local": {{{{{", ".join(local)}}}}}, "downstream": {{{{{", ".join(downstream)}}}}}, "pattern": {pattern}'
+            + (f', "kink": "{{{KINK}}}"' if kink else "")
+            + "}}"
+        )
+        self.templates[(shape, used_twice, kink)] = text
+        return text
 
 
-def document(
-    expression: str, value: float, nodes: list[NodeReport], variables: list[VariableReport], extra: dict | None = None
-) -> dict:
-    """The whole ``--json`` object (``extra`` adds opt-in sections such as ``check``)."""
+def document(expression: str, value: float, variables: list[VariableReport], extra: dict | None = None) -> dict:
+    """The ``--json`` object without its nodes (``extra`` adds opt-in sections such as ``check``)."""
     data = {
         "expression": expression,
         "value": number(value),
         "gradients": {v.name: number(v.grad) for v in variables},
-        "nodes": [node_object(n) for n in nodes],
+        "nodes": [],
         "variables": [{"name": v.name, "value": number(v.value), "grad": number(v.grad), "uses": v.uses} for v in variables],
     }
     data.update(extra or {})
@@ -104,28 +126,16 @@ _NODES = "\x00nodes\x00"  # stands for the node list in the skeleton; the parser
 
 
 def document_pieces(
-    expression: str,
-    value: float,
-    nodes: Iterable[NodeReport],
-    variables: list[VariableReport],
-    extra: dict | None = None,
-    block: int = 1024,
+    expression: str, value: float, nodes: NodeRows, variables: list[VariableReport], extra: dict | None = None
 ) -> Iterator[str]:
-    """``dumps(document(...))`` in pieces: the nodes are serialised as they come, ``block`` at a time."""
+    """The whole ``--json`` document in pieces: the nodes are serialised as they come."""
     ensure_ascii = not can_encode(sys.stdout)
-    skeleton = document(expression, value, [], variables, extra)
+    skeleton = document(expression, value, variables, extra)
     skeleton["nodes"] = _NODES
     head, _, tail = dumps(skeleton, ensure_ascii).partition(dumps(_NODES, ensure_ascii))
     yield head + "["
     separator = ""
-    for part in batched(nodes, block):
-        yield separator + ", ".join([node_text(n, ensure_ascii) for n in part])
+    for piece in NodeWriter(nodes, ensure_ascii).pieces():
+        yield separator + piece
         separator = ", "
     yield "]" + tail
-
-
-def batched(items: Iterable, size: int) -> Iterator[list]:
-    """Lists of ``size`` items (the last may be shorter)."""
-    iterator = iter(items)
-    while part := list(islice(iterator, size)):
-        yield part

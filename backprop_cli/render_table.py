@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from .checks import CheckRow
-from .report import NodeReport, VariableReport
+from .report import KINK, NAME, USES, NodeRows, Shape, VariableReport
 
 
 def console(file=None) -> Console:
@@ -32,42 +32,83 @@ def _num(value: float) -> str:
     return f"{value:.6g}"
 
 
-def local_lines(node: NodeReport) -> list[str]:
-    """``∂s1/∂x = s0 = 2`` per input (the number is left out where the text is that number)."""
-    lines = []
-    for g in node.locals:
-        shown = f"∂{node.name}/∂{g.input} = {g.symbolic}"
-        if g.symbolic != _num(g.value):
-            shown += f" = {_num(g.value)}"
-        lines.append(shown)
-    return lines
+class NodeCells:
+    """The table's cells of each node, from templates made once per shape of node.
+
+    A local gradient's number is left out where its text already is that number
+    (``∂s0/∂x = 1``, not ``∂s0/∂x = 1 = 1``). Several entries of a cell (one per
+    input) are joined by ``joiner``: a line break in the Rich table, "; " in the
+    streamed one.
+    """
+
+    def __init__(self, rows: NodeRows, joiner: str) -> None:
+        self.rows, self.joiner = rows, joiner
+        self.shapes: dict[Shape, tuple] = {}
+        # A variable named inf or nan is the one name a number can be written as.
+        self.numeric_names = not {"inf", "nan"}.isdisjoint(rows.graph.variables)
+
+    def between(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[Shape, tuple, list[str]]]:
+        """``(shape, row, cells)`` per node: node, op, expr, value, gradient, local, downstream."""
+        compiled, compile_shape, joiner, shows = self.shapes, self.compile, self.joiner, self.shows
+        for shape, row in self.rows.rows(start, stop):  # hot loop: once per node
+            expr, local, items, downstream = compiled.get(shape) or compile_shape(shape)
+            if local is not None:
+                local = local.format(*row)
+            else:
+                local = joiner.join([(shown if shows(row, check) else hidden).format(*row) for shown, hidden, check in items])
+            value, grad = row[shape.value], row[shape.grad]
+            yield (
+                shape,
+                row,
+                [row[NAME], shape.op, expr.format(*row), f"{value:.6g}", f"{grad:.6g}", local, downstream.format(*row)],
+            )
+
+    def compile(self, shape: Shape) -> tuple:
+        items = []
+        for j, text in enumerate(shape.locals):
+            hidden = f"∂{{{NAME}}}/∂{{{shape.input_label(j)}}} = {shape.text(text)}"
+            items.append((f"{hidden} = {{{shape.partial[j]}:.6g}}", hidden, self.check(shape, j, text)))
+        # Where no text can be its number, the whole cell is one template.
+        local = None if any(check for _, _, check in items) else self.joiner.join(shown for shown, _, _ in items)
+        downstream = self.joiner.join(f"{{{shape.input_label(j)}}}: {{{field}:.6g}}" for j, field in enumerate(shape.downstream))
+        compiled = self.shapes[shape] = (shape.text(shape.expr), local, items, downstream)
+        return compiled
+
+    def check(self, shape: Shape, j: int, text: str) -> tuple | None:
+        """How to tell whether local ``j``'s text is its number; None where it never is."""
+        template = shape.text(text)
+        if "{" not in template:  # a constant text, such as 1 or 3
+            try:
+                number = float(text)
+            except ValueError:
+                return None
+            return (shape.partial[j], text, number) if f"{number:.6g}" == text else None
+        label = template[1:-1]
+        if self.numeric_names and label.isdigit() and template == f"{{{label}}}":
+            return (shape.partial[j], int(label), None)  # the text is a variable named inf or nan
+        return None
+
+    @staticmethod
+    def shows(row: tuple, check: tuple | None) -> bool:
+        """Whether a local gradient's number is shown after its text."""
+        if check is None:
+            return True
+        field, text, number = check
+        value = row[field]
+        if number is None:
+            return f"{value:.6g}" != row[text]
+        return value != number and f"{value:.6g}" != text
 
 
-def downstream_lines(node: NodeReport) -> list[str]:
-    return [f"{g.input}: {_num(g.downstream)}" for g in node.locals]
-
-
-def pattern_lines(node: NodeReport) -> list[str]:
+def pattern_lines(shape: Shape, row: tuple) -> list[str]:
     """The pattern (or op), then fan-out and kink notes."""
-    lines = [node.pattern or node.op]
-    if node.uses >= 2:
-        lines.append(f"used {node.uses}×; gate: {node.gate or node.op}")
-    if node.kink:
-        lines.append(f"kink: {node.kink}")
+    uses = row[USES]
+    lines = [shape.pattern(uses) or shape.op]
+    if uses >= 2:
+        lines.append(f"used {uses}×; gate: {shape.gate or shape.op}")
+    if row[KINK]:
+        lines.append(f"kink: {row[KINK]}")
     return lines
-
-
-def _local_cell(node: NodeReport) -> Text:
-    return Text("\n".join(local_lines(node)))
-
-
-def _pattern_cell(node: NodeReport) -> Text:
-    cell = Text(node.pattern or node.op, style="bold cyan" if node.pattern else "dim")
-    if node.uses >= 2:
-        cell.append(f"\nused {node.uses}×; gate: {node.gate or node.op}", style="dim")
-    if node.kink:
-        cell.append(f"\nkink: {node.kink}", style="bold red")
-    return cell
 
 
 def table_title(expression: str, output: str, value: float) -> str:
@@ -84,34 +125,32 @@ CHECK_COLUMNS = ["variable", "analytic", "numeric", "relative error", "result"]
 _RIGHT = {"value", "∂{output}/∂node", "∂{output}/∂variable", "uses"}
 
 
-def nodes_table(expression: str, value: float, nodes: list[NodeReport], output: str) -> Table:
+def nodes_table(expression: str, value: float, nodes: NodeRows, output: str) -> Table:
     """One row per node in evaluation order."""
     table = Table(title=table_title(expression, output, value), title_justify="left")
     for header in NODE_COLUMNS:
         table.add_column(header.format(output=output), justify="right" if header in _RIGHT else "left")
-    for node in nodes:
-        table.add_row(
-            Text(node.name, style="bold"),
-            node.op,
-            node.expr,
-            _num(node.value),
-            _num(node.grad),
-            _local_cell(node),
-            "\n".join(downstream_lines(node)),
-            _pattern_cell(node),
-        )
+    for shape, row, cells in NodeCells(nodes, "\n").between():
+        table.add_row(Text(cells[0], style="bold"), *cells[1:], _pattern_cell(shape, row))
     return table
 
 
-def node_cells(node: NodeReport) -> list[str]:
-    """A node's row for the streamed layout: one line, several entries joined by "; "."""
-    name, local, down = node.name, [], []
-    for g in node.locals:  # local_lines and downstream_lines, inlined: this runs 200,000 times
-        number = f"{g.value:.6g}"
-        local.append(f"∂{name}/∂{g.input} = {g.symbolic}" + ("" if g.symbolic == number else f" = {number}"))
-        down.append(f"{g.input}: {g.downstream:.6g}")
-    pattern = "; ".join(pattern_lines(node)) if node.uses >= 2 or node.kink else node.gate or node.op
-    return [name, node.op, node.expr, f"{node.value:.6g}", f"{node.grad:.6g}", "; ".join(local), "; ".join(down), pattern]
+def _pattern_cell(shape: Shape, row: tuple) -> Text:
+    first, *notes = pattern_lines(shape, row)
+    cell = Text(first, style="bold cyan" if shape.pattern(row[USES]) else "dim")
+    for note in notes:
+        cell.append(f"\n{note}", style="bold red" if note.startswith("kink:") else "dim")
+    return cell
+
+
+def streamed_node_cells(nodes: NodeRows, start: int = 0, stop: int | None = None) -> Iterator[list[str]]:
+    """The nodes' rows for the streamed layout: one line each, several entries joined by "; "."""
+    for shape, row, cells in NodeCells(nodes, "; ").between(start, stop):
+        if row[USES] < 2 and row[KINK] is None:
+            cells.append(shape.gate or shape.op)
+        else:
+            cells.append("; ".join(pattern_lines(shape, row)))
+        yield cells
 
 
 def variables_table(variables: list[VariableReport], output: str) -> Table:
@@ -193,13 +232,13 @@ def streamed_table(title: str, headers: list[str], right: set[int], rows: Iterab
 def print_report(stream, expression: str, value: float, nodes, variables, output: str, checks: list[CheckRow]) -> None:
     """The nodes, the variables and any checks; a table of over STREAM_ABOVE rows is streamed.
 
-    ``nodes`` is a ``NodeReports``: a big graph's rows are made as they are written.
+    ``nodes`` is a ``NodeRows``: a big graph's rows are made as they are written.
     """
     from .terminal import write_lines
 
     title = table_title(expression, output, value)
     sections = [
-        (f"{title}   ({len(nodes):,} nodes, one line each)", NODE_COLUMNS, nodes, node_cells),
+        (f"{title}   ({len(nodes):,} nodes, one line each)", NODE_COLUMNS, nodes, None),
         ("variables", VARIABLE_COLUMNS, variables, variable_cells),
         ("finite-difference check", CHECK_COLUMNS, checks, check_cells),
     ]
@@ -214,17 +253,14 @@ def print_report(stream, expression: str, value: float, nodes, variables, output
         if index:
             stream.write("\n")
         if len(rows) <= STREAM_ABOVE:
-            print_tables(rich_table(list(rows)), file=stream)
+            print_tables(rich_table(rows if cells is None else list(rows)), file=stream)
             continue
         headers = [c.format(output=output) for c in columns]
         right = {i for i, c in enumerate(columns) if c in _RIGHT}
-        sample = [cells(r) for r in _ends(rows)]
-        write_lines(stream, streamed_table(heading, headers, right, map(cells, rows), sample))
-
-
-def _ends(rows) -> list:
-    """The first and last SAMPLE rows (a ``NodeReports`` makes only those)."""
-    if hasattr(rows, "between"):
-        count = len(rows)
-        return [*rows.between(0, SAMPLE), *rows.between(max(SAMPLE, count - SAMPLE), count)]
-    return [*rows[:SAMPLE], *rows[SAMPLE:][-SAMPLE:]]
+        if cells is None:  # the nodes: only the first and last SAMPLE rows are made twice
+            count = len(rows)
+            sample = [*streamed_node_cells(rows, 0, SAMPLE), *streamed_node_cells(rows, max(SAMPLE, count - SAMPLE))]
+            lines = streamed_node_cells(rows)
+        else:
+            sample, lines = [cells(r) for r in [*rows[:SAMPLE], *rows[SAMPLE:][-SAMPLE:]]], map(cells, rows)
+        write_lines(stream, streamed_table(heading, headers, right, lines, sample))

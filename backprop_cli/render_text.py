@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .report import NodeReports, VariableReport
+from .report import NAME, NodeRows, VariableReport
 
 
 def quiet_lines(variables: list[VariableReport], single: bool) -> list[str]:
@@ -19,38 +19,61 @@ def _num(value: float) -> str:
     return f"{value:g}"
 
 
-def explain_lines(nodes, variables: list[VariableReport], output: str, latex: bool = False) -> Iterator[str]:
-    """The backward pass as the lectures write it, one line per edge, last node first.
-
-    ``nodes`` is a list of reports or a ``NodeReports`` (read backwards, one at a time).
-    """
+def explain_lines(nodes: NodeRows, variables: list[VariableReport], output: str, latex: bool = False) -> Iterator[str]:
+    """The backward pass as the lectures write it, one line per edge, last node first."""
     fmt = _LatexFormat() if latex else _TextFormat()
-    node_uses = nodes.uses_by_name() if isinstance(nodes, NodeReports) else {n.name: n.uses for n in nodes}
-    uses = {v.name: v.uses for v in variables} | node_uses
-    pending: dict[str, list[float]] = {}  # contributions to a fan-out, until all have come
-    seen: dict[str, int] = {}  # how many of its uses have been accounted for
+    graph = nodes.graph
+    names = [fmt.name(label) for label in graph.labels]  # as shown, per slot
+    uses = {slot: graph.uses[name] for name, slot in graph.variables.items()}
+    uses.update((node.slot, nodes.uses.get(node.slot, 0)) for node in graph.nodes)
+    pending: dict[int, list[float]] = {}  # contributions to a fan-out, until all have come
+    seen: dict[int, int] = {}  # how many of its uses have been accounted for
+    templates: dict[str | None, tuple[str, str]] = {}  # per gate
     yield from fmt.begin()
     yield fmt.line(fmt.d(output, output), [], "1", None)
     if not len(nodes):  # f is a single variable: its gradient is that 1
         for v in variables:
             yield fmt.line(fmt.d(output, v.name), [], "1", None)
-    for node in reversed(nodes):
-        for local in node.locals:
-            several = uses.get(local.input, 1) >= 2
-            yield fmt.edge(output, node, local, several)
+    # The rows carry slots in place of labels: a fan-out is counted by slot.
+    for shape, row in nodes.reversed_rows(labels=range(len(names))):  # hot loop: once per node
+        top, grad = names[row[NAME]], row[shape.grad]
+        pair = templates.get(shape.gate) or _edge_templates(templates, fmt, output, shape.gate)
+        for label, partial, downstream, positions in shape.edges:
+            slot, downstream = row[label], row[downstream]
+            several = uses.get(slot, 1) >= 2
+            yield pair[several].format(top, names[slot], grad, row[partial], downstream)
             if several:
-                pending.setdefault(local.input, []).append(local.downstream)
+                pending.setdefault(slot, []).append(downstream)
                 # x*x reads x twice but explains it in one line: count positions, not lines.
-                seen[local.input] = seen.get(local.input, 0) + node.inputs.count(local.input)
-                if seen[local.input] == uses[local.input]:
-                    contributions = pending.pop(local.input)
+                seen[slot] = seen.get(slot, 0) + positions
+                if seen[slot] == uses[slot]:
+                    contributions = pending.pop(slot)
                     parts = " + ".join(f"({_num(p)})" for p in contributions)
-                    yield fmt.line(fmt.d(output, local.input), [], f"{parts} = {_num(sum(contributions))}", "adder")
+                    label = graph.labels[slot]
+                    yield fmt.line(fmt.d(output, label), [], f"{parts} = {_num(sum(contributions))}", "adder")
     yield from fmt.end()
+
+
+def _edge_templates(templates: dict, fmt, output: str, gate: str | None) -> tuple[str, str]:
+    """An edge's line (=, then +=) as ``str.format`` templates over (node, input, ∂f/∂node, local, downstream)."""
+    pair = templates[gate] = (_edge_template(fmt, output, gate, False), _edge_template(fmt, output, gate, True))
+    return pair
+
+
+def _edge_template(fmt, output: str, gate: str | None, accumulate: bool) -> str:
+    chain = [fmt.d(output, "\x02"), fmt.d("\x02", "\x01")]
+    line = fmt.line(fmt.d(output, "\x01"), chain, f"(\x03) {fmt.dot} (\x04) = \x05", gate, accumulate)
+    line = line.replace("{", "{{").replace("}", "}}")
+    for mark, field in (("\x02", "{0}"), ("\x01", "{1}"), ("\x03", "{2:g}"), ("\x04", "{3:g}"), ("\x05", "{4:g}")):
+        line = line.replace(mark, field)
+    return line
 
 
 class _TextFormat:
     dot = "·"
+
+    def name(self, name: str) -> str:
+        return name
 
     def d(self, top: str, bottom: str) -> str:
         return f"∂{top}/∂{bottom}"
@@ -60,16 +83,6 @@ class _TextFormat:
         middle = f" {sign} " + " · ".join(chain) + " =" if chain else f" {sign}"
         tail = f"   [{pattern}]" if pattern else ""
         return f"{left}{middle} {values}{tail}"
-
-    def edge(self, output: str, node, local, accumulate: bool) -> str:
-        """``line`` for one edge, in one step: this runs once per edge of a 200,000-node graph."""
-        sign = "+=" if accumulate else "="
-        tail = f"   [{node.gate}]" if node.gate else ""
-        name, top = local.input, node.name
-        return (
-            f"∂{output}/∂{name} {sign} ∂{output}/∂{top} · ∂{top}/∂{name} = "
-            f"({node.grad:g}) · ({local.value:g}) = {local.downstream:g}{tail}"
-        )
 
     def begin(self) -> list[str]:
         return []
@@ -92,11 +105,6 @@ class _LatexFormat:
 
     def d(self, top: str, bottom: str) -> str:
         return rf"\frac{{\partial {self.name(top)}}}{{\partial {self.name(bottom)}}}"
-
-    def edge(self, output: str, node, local, accumulate: bool) -> str:
-        chain = [self.d(output, node.name), self.d(node.name, local.input)]
-        values = f"({_num(node.grad)}) {self.dot} ({_num(local.value)}) = {_num(local.downstream)}"
-        return self.line(self.d(output, local.input), chain, values, node.gate, accumulate)
 
     def line(self, left, chain, values, pattern, accumulate=False) -> str:
         sign = "\\mathrel{+}=" if accumulate else "="

@@ -9,148 +9,101 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from .engine import Evaluation
 from .rules import RULES, VECTOR_RULES
 from .symbolic import local_symbolic
 
-
-class LocalGradient(NamedTuple):
-    """∂node/∂input: its text in input names, its value, and upstream × local."""
-
-    input: str
-    symbolic: str
-    value: float
-    downstream: float
-
-
-class NodeReport(NamedTuple):
-    """One row of the table / one element of the JSON ``nodes`` list."""
-
-    name: str
-    op: str
-    expr: str
-    inputs: list[str]
-    value: float
-    grad: float
-    locals: list[LocalGradient]
-    gate: str | None  # the gate's own pattern: distributor, switcher, ...
-    uses: int  # how many node inputs read this node
-    kink: str | None
-
-    @property
-    def pattern(self) -> str | None:
-        """SPEC §4: a node used twice or more is a fan-out (adder); else its gate's pattern."""
-        return "adder" if self.uses >= 2 else self.gate
+# The row of one node, as ``NodeRows.rows`` gives it: a flat tuple, so that a
+# renderer writes a node with one ``str.format`` call on a template made once per
+# shape (``Shape.template``). Fields, for a node of n inputs and m distinct
+# non-constant inputs:
+#   0 name, 1 uses (how many node inputs read it), 2 kink note or None,
+#   3 .. 3+n-1 the input labels, then the numbers: value, ∂f/∂node (upstream),
+#   m local gradients and m downstream gradients (upstream × local).
+NAME, USES, KINK, LABELS = 0, 1, 2, 3
 
 
-@dataclass
-class VariableReport:
-    """A leaf the user bound: its value, ∂f/∂it, and how many times it is used."""
+class NodeRows:
+    """The rows of one evaluation's nodes, made as they are read.
 
-    name: str
-    value: float
-    grad: float
-    uses: int
-
-    @property
-    def pattern(self) -> str | None:
-        """Fan-out: a variable used twice or more is a copy gate whose gradients add."""
-        return "adder" if self.uses >= 2 else None
-
-
-def node_reports(result: Evaluation) -> list[NodeReport]:
-    """One report per node, in evaluation order."""
-    return list(NodeReports(result))
-
-
-class NodeReports:
-    """The reports of one evaluation's nodes, made as they are read.
-
-    Renderers stream these: a 200,000-node graph is shown without holding
-    200,000 reports. Per node this is a few dict and list look-ups; what depends
-    only on the node's shape (its op, which inputs are constants, which repeat)
-    is worked out once per shape (``_Shape``).
+    Renderers stream these: a 200,000-node graph is shown without holding a row
+    per node. What depends only on a node's shape (its op, which inputs are
+    constants, which repeat) is worked out once per shape (``Shape``).
     """
 
     def __init__(self, result: Evaluation) -> None:
         self.result = result
+        self.graph = result.graph
         self.uses = result.graph.slot_uses()
-        self.shapes: dict[tuple, _Shape] = {}
+        self.shapes: dict[tuple, Shape] = {}
 
     def __len__(self) -> int:
-        return len(self.result.graph.nodes)
+        return len(self.graph.nodes)
 
-    def __iter__(self) -> Iterator[NodeReport]:
-        return self.between(0, len(self))
+    def rows(self, start: int = 0, stop: int | None = None, labels: list[str] | None = None) -> Iterator[tuple]:
+        """``(shape, row)`` for nodes ``start`` .. ``stop - 1`` in evaluation order.
 
-    def __reversed__(self) -> Iterator[NodeReport]:
-        block = 1024  # made forwards a block at a time, handed out backwards
-        for stop in range(len(self), 0, -block):
-            yield from reversed(list(self.between(stop - block, stop)))
-
-    def uses_by_name(self) -> dict[str, int]:
-        """Each node's ``uses``, by name, without making the reports."""
-        uses = self.uses
-        return {node.name: uses.get(node.slot, 0) for node in self.result.graph.nodes}
-
-    def pattern(self, index: int) -> str | None:
-        """Node ``index``'s pattern (``NodeReport.pattern``) without making its report."""
-        node = self.result.graph.nodes[index]
-        return "adder" if self.uses.get(node.slot, 0) >= 2 else self._shape(node.op, node.inputs).gate
-
-    def expr(self, index: int) -> str:
-        """Node ``index``'s ``expr`` without making its report."""
-        node, labels = self.result.graph.nodes[index], self.result.graph.labels
-        return self._shape(node.op, node.inputs).expr.format(*[labels[s] for s in node.inputs])
-
-    def at(self, index: int) -> NodeReport:
-        """The report of node ``index``."""
-        return next(self.between(index, index + 1))
-
-    def between(self, start: int, stop: int) -> Iterator[NodeReport]:
-        """The reports of nodes ``start`` .. ``stop - 1``, in evaluation order."""
-        result = self.result
-        graph = result.graph
-        labels_of, nodes, uses, shape_of = graph.labels, graph.nodes, self.uses, self._shape
+        ``labels`` replaces the graph's slot labels in the rows (a renderer passes
+        its escaped or typeset names).
+        """
+        result, graph = self.result, self.graph
+        nodes, uses, shape_of = graph.nodes, self.uses, self.shape
+        labels_of = graph.labels if labels is None else labels
         values, grads, partials, kinks = result.values, result.grads, result.partials, result.kinks
-        new = tuple.__new__  # NamedTuple(...) without its Python-level __new__: this runs per node
-        for index in range(max(start, 0), min(stop, len(nodes))):
+        stop = len(nodes) if stop is None else min(stop, len(nodes))
+        # Hot loop: runs once per node. One and two distinct inputs (nearly every
+        # node) are written out, without list building; 0.0 + shows -0.0 as 0.0.
+        for index in range(max(start, 0), stop):
             node = nodes[index]
             inputs, slot = node.inputs, node.slot
             shape = shape_of(node.op, inputs)
-            labels = [labels_of[s] for s in inputs]
-            upstream = float(grads[slot])
-            if shape.simple:  # distinct variable or node inputs: no constants, no repeats
-                local = []
-                for label, text, partial in zip(labels, shape.templates, partials[index]):
-                    value = 0.0 + float(partial)  # 0.0 + : -0.0 shows as 0.0, as it always has
-                    local.append(new(LocalGradient, (label, text.format(*labels), value, upstream * value)))
+            upstream, partial = float(grads[slot]), partials[index]
+            kind = shape.kind
+            if kind == 2:
+                a, b = inputs
+                pa, pb = 0.0 + partial[0], 0.0 + partial[1]
+                yield shape, (
+                    labels_of[slot], uses.get(slot, 0), kinks.get(index), labels_of[a], labels_of[b],
+                    float(values[slot]), upstream, pa, pb, upstream * pa, upstream * pb,
+                )  # fmt: skip
+            elif kind == 1:
+                pa = 0.0 + partial[0]
+                yield shape, (
+                    labels_of[slot], uses.get(slot, 0), kinks.get(index), labels_of[inputs[0]],
+                    float(values[slot]), upstream, pa, upstream * pa,
+                )  # fmt: skip
             else:
-                distinct = [labels[p[0]] for p in shape.positions]
-                local = [
-                    LocalGradient(label, text.format(*distinct), value, upstream * value)
-                    for label, text, value in zip(distinct, shape.templates, shape.totals(partials[index]))
-                ]
-            yield new(
-                NodeReport,
-                (
-                    node.name,
-                    node.op,
-                    shape.expr.format(*labels),
-                    labels,
-                    float(values[slot]),
-                    upstream,
-                    local,
-                    shape.gate,
-                    uses.get(slot, 0),
-                    kinks.get(index),
-                ),
-            )
+                local = [0.0 + p for p in partial] if shape.simple else shape.totals(partial)
+                yield shape, (
+                    labels_of[slot], uses.get(slot, 0), kinks.get(index), *[labels_of[s] for s in inputs],
+                    float(values[slot]), upstream, *local, *[upstream * p for p in local],
+                )  # fmt: skip
 
-    def _shape(self, op: str, inputs: tuple[int, ...]) -> _Shape:
-        graph = self.result.graph
+    def reversed_rows(self, labels: list[str] | None = None, block: int = 1024) -> Iterator[tuple]:
+        """``rows`` from the last node to the first (made forwards a block at a time)."""
+        for stop in range(len(self), 0, -block):
+            yield from reversed(list(self.rows(stop - block, stop, labels)))
+
+    def uses_by_name(self) -> dict[str, int]:
+        """How many node inputs read each node, by name."""
+        uses = self.uses
+        return {node.name: uses.get(node.slot, 0) for node in self.graph.nodes}
+
+    def pattern(self, index: int) -> str | None:
+        """Node ``index``'s pattern (SPEC §4): adder when used twice or more, else its gate's."""
+        node = self.graph.nodes[index]
+        return self.shape(node.op, node.inputs).pattern(self.uses.get(node.slot, 0))
+
+    def describe(self, index: int) -> tuple[str, str | None]:
+        """Node ``index`` as written in its input names (``x + y``, ``exp(s4)``), and its pattern."""
+        node, labels = self.graph.nodes[index], self.graph.labels
+        shape = self.shape(node.op, node.inputs)
+        return shape.expr_format.format(*[labels[s] for s in node.inputs]), shape.pattern(self.uses.get(node.slot, 0))
+
+    def shape(self, op: str, inputs: tuple[int, ...]) -> Shape:
+        """The shape of a node: its op, and per input a constant's literal or a first-use index."""
+        graph = self.graph
         constants = graph.constants
         if len(inputs) == 2:  # most nodes; the key is built without a loop (see the general case below)
             a, b = inputs
@@ -170,7 +123,7 @@ class NodeReports:
         shape = self.shapes.get(key)
         if shape is None:
             pattern = key[1] if isinstance(key[1], tuple) else tuple(range(key[1]))
-            shape = self.shapes[key] = _Shape(op, pattern)
+            shape = self.shapes[key] = Shape(op, pattern)
         return shape
 
 
@@ -181,36 +134,66 @@ def _placeholder(index: int) -> str:
 _PLACEHOLDER = re.compile("\x00(\\d+)\x01")
 
 
-def _template(text: str, count: int) -> str:
-    """``text`` with placeholders 0..count-1 turned into ``str.format`` fields.
-
-    One pass over the text: a max of n inputs has n texts of n names each, and a
-    replace per placeholder would cost n³.
-    """
-    text = text.replace("{", "{{").replace("}", "}}")
-    return _PLACEHOLDER.sub(lambda m: f"{{{m.group(1)}}}" if int(m.group(1)) < count else m.group(0), text)
-
-
-class _Shape:
+class Shape:
     """A node's texts given its op and which inputs are constants or repeats, worked out once.
 
     ``key`` holds, per input, the constant's literal, or for a variable or node
     input the index of its first appearance among them (``x*x`` is ``(0, 0)``).
+    ``expr`` and ``locals`` hold placeholders for the input labels; ``text``
+    turns one into a ``str.format`` template over a row (see ``NodeRows.rows``).
     """
-
-    __slots__ = ("expr", "gate", "positions", "simple", "templates")
 
     def __init__(self, op: str, key: tuple) -> None:
         count = 1 + max((k for k in key if isinstance(k, int)), default=-1)
         labels = [k if isinstance(k, str) else _placeholder(k) for k in key]
         constant = [isinstance(k, str) for k in key]
-        # local_symbolic's texts depend on the input names only by substituting them,
-        # so one call with placeholders gives the text of every node of this shape.
-        self.templates = [_template(text, count) for text in local_symbolic(op, labels, constant)]
-        self.expr = _template(expression_text(op, [_placeholder(i) for i in range(len(key))]), len(key))
-        self.gate = _gate(op, key)
+        self.op, self.gate = op, _gate(op, key)
         self.positions = [[p for p, k in enumerate(key) if k == i] for i in range(count)]
         self.simple = count == len(key)  # every input a distinct variable or node
+        self.kind = count if self.simple and count in (1, 2) else 0  # NodeRows.rows's fast cases
+        # local_symbolic's texts depend on the input names only by substituting them,
+        # so one call with placeholders gives the text of every node of this shape.
+        # Its placeholders count distinct inputs; ours count input positions.
+        first = [_placeholder(positions[0]) for positions in self.positions]
+        self.locals = [_PLACEHOLDER.sub(lambda m: first[int(m.group(1))], text) for text in local_symbolic(op, labels, constant)]
+        self.inputs = len(key)
+        self.expr = expression_text(op, [_placeholder(i) for i in range(len(key))])
+        self.expr_format = self.text(self.expr, first_field=0)  # over the labels alone
+        # Row fields (NodeRows.rows): the numbers follow the labels.
+        self.value = LABELS + len(key)
+        self.grad = self.value + 1
+        self.partial = [self.grad + 1 + j for j in range(count)]
+        self.downstream = [self.grad + 1 + count + j for j in range(count)]
+        # Per distinct input: the row fields of its label, local and downstream
+        # gradient, and how many input positions it fills (x*x: 2).
+        self.edges = [
+            (LABELS + positions[0], partial, downstream, len(positions))
+            for positions, partial, downstream in zip(self.positions, self.partial, self.downstream)
+        ]
+
+    def input_label(self, j: int) -> int:
+        """The row field holding the label of distinct input ``j``."""
+        return LABELS + self.positions[j][0]
+
+    def text(self, text: str, escape=None, first_field: int = LABELS) -> str:
+        """``text`` (``expr`` or one of ``locals``) as a ``str.format`` template over a row.
+
+        Literal parts are passed through ``escape`` (a renderer's quoting) and
+        their braces doubled; placeholders become the fields of the input labels.
+        """
+        parts = _PLACEHOLDER.split(text)
+        out = []
+        for i, part in enumerate(parts):
+            if i % 2:
+                out.append(f"{{{first_field + int(part)}}}")
+            else:
+                part = escape(part) if escape else part
+                out.append(part.replace("{", "{{").replace("}", "}}"))
+        return "".join(out)
+
+    def pattern(self, uses: int) -> str | None:
+        """SPEC §4: a node used twice or more is a fan-out (adder); else its gate's pattern."""
+        return "adder" if uses >= 2 else self.gate
 
     def totals(self, partial) -> list[float]:
         """∂node/∂input per distinct input; a repeated input's partials add, left to right."""
@@ -221,6 +204,21 @@ class _Shape:
                 total += float(partial[p])
             totals.append(total)
         return totals
+
+
+@dataclass
+class VariableReport:
+    """A leaf the user bound: its value, ∂f/∂it, and how many times it is used."""
+
+    name: str
+    value: float
+    grad: float
+    uses: int
+
+    @property
+    def pattern(self) -> str | None:
+        """Fan-out: a variable used twice or more is a copy gate whose gradients add."""
+        return "adder" if self.uses >= 2 else None
 
 
 def _gate(op: str, key: tuple) -> str | None:

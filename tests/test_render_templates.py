@@ -1,0 +1,171 @@
+"""Every format writes each node from a template made once per shape of node (issue #11, item 9).
+
+The templates must write exactly what the plain way of writing a node writes: here
+each node's fields are worked out the obvious way, straight from the evaluation
+(values, gradients, each input's partials added up by name), and compared with what
+``--json`` and ``--format csv`` print; the JSON text must also be what ``json.dumps``
+writes, and the CSV what ``csv.writer`` writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from test_staging_meaning import points, programs
+
+from backprop_cli.engine import evaluate
+from backprop_cli.graph import stage
+from backprop_cli.report import expression_text
+from backprop_cli.symbolic import local_symbolic
+
+SPECIAL = [
+    # kinks (a note on the node), non-finite numbers, repeated inputs, constants, n-ary
+    ("relu(x) + max(x, y) + abs(y)", {"x": 0.0, "y": 0.0}),
+    ("max(x, y, z, x, 2)", {"x": 1.0, "y": 1.0, "z": 0.0}),
+    ("x*x + x**2 + 3*x + x/2 + 2/x", {"x": 1.5}),
+    ("exp(x)*exp(x)", {"x": 800.0}),
+    ("a*b", {"a": math.nan, "b": 1.0}),
+    ("log(x) + sqrt(y)", {"x": 0.0, "y": 0.0}),
+    ("q = x+y; q = q*q; r = q - 1e-3*y", {"x": 0.5, "y": -2.0}),
+    ("2*3", {}),
+]
+
+
+def reference_nodes(result) -> list[dict]:
+    """SPEC §5's node objects, worked out the plain way from the evaluation."""
+    graph = result.graph
+    reads: dict[int, int] = {}
+    for node in graph.nodes:
+        for slot in node.inputs:
+            reads[slot] = reads.get(slot, 0) + 1
+    nodes = []
+    for index, node in enumerate(graph.nodes):
+        labels = [graph.labels[s] for s in node.inputs]
+        constant = [s in graph.constants for s in node.inputs]
+        names = list(dict.fromkeys(label for label, c in zip(labels, constant) if not c))
+        texts = local_symbolic(node.op, labels, constant)
+        upstream = float(result.grads[node.slot])
+        local, downstream = {}, {}
+        for name, text in zip(names, texts):
+            value = 0.0
+            for label, partial in zip(labels, result.partials[index]):
+                if label == name:
+                    value += partial
+            local[name] = {"symbolic": text, "value": value}
+            downstream[name] = upstream * value
+        pattern = graph.pattern(node)
+        data = {
+            "name": node.name,
+            "op": node.op,
+            "expr": expression_text(node.op, labels),
+            "inputs": labels,
+            "value": float(result.values[node.slot]),
+            "grad": upstream,
+            "local": local,
+            "downstream": downstream,
+            "pattern": "adder" if reads.get(node.slot, 0) >= 2 else pattern,
+        }
+        if index in result.kinks:
+            data["kink"] = result.kinks[index]
+        nodes.append(data)
+    return nodes
+
+
+def as_json(value):
+    """The JSON stand-ins for inf and nan, as SPEC §5 writes them."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, dict):
+        return {k: as_json(v) for k, v in value.items()}
+    return value
+
+
+def check_json(cli, program: str, bindings: dict, output: str | None = None) -> None:
+    args = ["grad", program, *[f"{k}={v!r}" for k, v in bindings.items()], "--json"]
+    run = cli(*args, *(["--output-name", output] if output else []))
+    assert run.code in (0, 3), run.err  # 3: a non-finite result, after the output
+    document = json.loads(run.out)
+    assert json.dumps(document, ensure_ascii=False, allow_nan=False) == run.out.rstrip("\n")
+    result = evaluate(stage(program, output_name=output), {k: float(v) for k, v in bindings.items()})
+    assert document["nodes"] == [as_json(node) for node in reference_nodes(result)]
+
+
+def check_csv(cli, program: str, bindings: dict, output: str | None = None) -> None:
+    args = ["grad", program, *[f"{k}={v!r}" for k, v in bindings.items()], "--format", "csv"]
+    run = cli(*args, *(["--output-name", output] if output else []))
+    assert run.code in (0, 3), run.err
+    rows = list(csv.reader(io.StringIO(run.out)))
+    rewritten = io.StringIO()
+    csv.writer(rewritten, lineterminator="\n").writerows(rows)
+    assert rewritten.getvalue() == run.out
+    result = evaluate(stage(program, output_name=output), {k: float(v) for k, v in bindings.items()})
+    for row, node in zip(rows[1:], reference_nodes(result), strict=True):
+        local = "; ".join(f"{k}: {v['symbolic']} = {v['value']!r}" for k, v in node["local"].items())
+        downstream = "; ".join(f"{k}={v!r}" for k, v in node["downstream"].items())
+        expected = [node["name"], node["op"], node["expr"], " ".join(node["inputs"]), repr(node["value"])]
+        expected += [repr(node["grad"]), local, downstream, node["pattern"] or "", node.get("kink", "")]
+        assert row == expected
+
+
+@pytest.mark.parametrize(("program", "bindings"), SPECIAL)
+def test_json_nodes_are_the_plain_objects_as_json_dumps_writes_them(cli, program, bindings):
+    check_json(cli, program, bindings)
+
+
+@pytest.mark.parametrize(("program", "bindings"), SPECIAL)
+def test_csv_rows_are_the_plain_fields_as_csv_writer_writes_them(cli, program, bindings):
+    check_csv(cli, program, bindings)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=100)
+@given(programs(), points)
+def test_random_programs_json_and_csv(cli, program_and_output, point):
+    program, output = program_and_output
+    bindings = {name: value for name, value in point.items() if name in stage(program).variables}
+    check_json(cli, program, bindings, output)
+    check_csv(cli, program, bindings, output)
+
+
+def test_json_escapes_what_a_strict_reader_needs_when_stdout_is_ascii(cli, monkeypatch):
+    monkeypatch.setattr("backprop_cli.render_json.can_encode", lambda stream: False)
+    run = cli("grad", "max(x, y, z, w, v, u, t, s, r, p)", *[f"{n}=1" for n in "xyzwvutsrp"], "--json")
+    assert run.out.isascii() and json.loads(run.out)["value"] == 1.0
+
+
+class TestTheTableLeavesOutANumberItsTextAlreadyIs:
+    def test_a_constant_local_gradient_is_written_once(self, cli):
+        run = cli("grad", "3*x + y", "x=2", "y=1")
+        assert "∂s0/∂x = 3 " in run.out + " " and "= 3 = 3" not in run.out
+
+    def test_a_constant_text_with_another_value_shows_the_value(self, cli):
+        # sympy's convention splits a tie of x with itself: the text is 1, the value 1.5
+        run = cli("grad", "max(x, x, x)", "x=1", "--convention", "sympy")
+        assert "∂f/∂x = 1 = 1.5" in run.out
+
+    def test_a_variable_named_nan_whose_value_is_nan(self, cli):
+        run = cli("grad", "nan*y", "nan=nan", "y=2")
+        assert "∂f/∂y = nan " in run.out + " " and "∂f/∂y = nan = nan" not in run.out
+        assert "∂f/∂nan = y = 2" in run.out
+
+
+def test_explain_counts_a_fan_out_by_node_not_by_typeset_name(cli):
+    # w0 and w_0 are both typeset w_{0}: only w0 is used twice, so only w0 has an adder line
+    run = cli("grad", "w0*w_0 + w0", "w0=2", "w_0=3", "--format", "latex", "--explain")
+    adder_lines = [line for line in run.out.splitlines() if r"\text{adder}" in line]
+    assert adder_lines == [r"\frac{\partial f}{\partial w_{0}} &= (1) + (3) = 4 && \text{adder} \\"]
+
+
+def test_explain_lines_of_a_repeated_input(cli):
+    run = cli("grad", "x*x + x", "x=3", "--explain")
+    assert run.out.splitlines() == [
+        "∂f/∂f = 1",
+        "∂f/∂s0 = ∂f/∂f · ∂f/∂s0 = (1) · (1) = 1   [distributor]",
+        "∂f/∂x += ∂f/∂f · ∂f/∂x = (1) · (1) = 1   [distributor]",
+        "∂f/∂x += ∂f/∂s0 · ∂s0/∂x = (1) · (6) = 6   [switcher]",
+        "∂f/∂x = (1) + (6) = 7   [adder]",
+    ]
