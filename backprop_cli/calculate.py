@@ -17,7 +17,8 @@ from .checks import failed_expectations, finite_difference_check, parse_expectat
 from .engine import Evaluation, evaluate, first_non_finite
 from .errors import CheckFailed, ExpressionError, NonFiniteError, UsageError
 from .graph import stage
-from .report import NodeRows, variable_reports
+from .output_formats import FORMATS, explain_formats
+from .report import GradReport, variable_reports
 from .terminal import OutputClosed, write_lines
 
 
@@ -28,7 +29,7 @@ class GradRequest:
     expression: str
     binding_words: list[str] = field(default_factory=list)
     bindings_file: str | None = None
-    output_format: str = "table"  # table | json | latex
+    output_format: str = "table"  # a name in output_formats.FORMATS
     quiet: bool = False
     wrt: str | None = None
     expect: list[str] = field(default_factory=list)
@@ -78,7 +79,7 @@ def run_grad(request: GradRequest, stdin=None, stdout=None, stderr=None) -> None
 def _check_combinations(request: GradRequest) -> None:
     if request.quiet and request.output_format != "table":
         raise UsageError("--quiet prints bare numbers: it cannot be combined with --json or --format")
-    if request.explain and request.output_format not in ("table", "latex"):
+    if request.explain and request.output_format not in explain_formats():
         raise UsageError(f"--explain prints the chain rule as text (or --format latex), not {request.output_format}")
     if request.explain and request.quiet:
         raise UsageError("--explain and --quiet cannot be combined")
@@ -130,51 +131,16 @@ def _render(request: GradRequest, source: str, result: Evaluation, wrt, checks, 
 
 
 def _write_output(request: GradRequest, source: str, result: Evaluation, wrt, checks, stdout) -> None:
-    # Every format streams: node reports are made as they are written, so a
+    # Every format streams: node rows are made as they are written, so a
     # 200,000-node graph never sits in memory as reports or as one string.
-    variables = variable_reports(result, wrt)
     if request.quiet:
         from .render_text import quiet_lines
 
-        single = wrt is not None and len(wrt) == 1
-        write_lines(stdout, quiet_lines(variables, single) if variables else [])
+        variables = variable_reports(result, wrt)
+        write_lines(stdout, quiet_lines(variables, wrt is not None and len(wrt) == 1) if variables else [])
         return
-    nodes = NodeRows(result)
-    output = result.graph.output_name
-    if request.explain or request.output_format == "latex":
-        from .render_text import explain_lines
-
-        all_variables = variable_reports(result)
-        write_lines(stdout, explain_lines(nodes, all_variables, output, latex=request.output_format == "latex"))
-    elif request.output_format in ("tree", "dot", "mermaid", "csv"):
-        from .render_export import EXPORTS, GraphView
-
-        write_lines(stdout, EXPORTS[request.output_format](GraphView(result)))
-    elif request.output_format == "json":
-        from . import render_json
-
-        extra = {"check": {row.name: _check_object(row) for row in checks}} if request.check else None
-        pieces = render_json.document_pieces(source.strip(), result.value, nodes, variables, extra)
-        for piece in pieces:
-            stdout.write(piece)
-        stdout.write("\n")
-        stdout.flush()
-    else:
-        from . import render_table
-
-        render_table.print_report(stdout, source, result.value, nodes, variables, output, checks)
-
-
-def _check_object(row) -> dict:
-    from .render_json import number
-
-    return {
-        "analytic": number(row.analytic),
-        "numeric": number(row.numeric),
-        "relative_error": number(row.relative_error),
-        "ok": row.ok,
-        "kink": row.at_kink,
-    }
+    report = GradReport(source, result, wrt, checks, checked=request.check)
+    FORMATS[request.output_format].write(report, stdout, explain=request.explain)
 
 
 def _report_problems(request: GradRequest, result: Evaluation, expectations, checks, stderr) -> None:

@@ -17,6 +17,7 @@ import typer
 
 from . import __version__
 from .errors import BackpropError, ExitCode
+from .output_formats import FORMATS, help_text
 from .terminal import OutputClosed, ascii_fallback, silence_stdout
 
 app = typer.Typer(
@@ -29,14 +30,7 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(str, Enum):
-    table = "table"
-    json = "json"
-    latex = "latex"
-    tree = "tree"
-    dot = "dot"
-    mermaid = "mermaid"
-    csv = "csv"
+OutputFormat = Enum("OutputFormat", {name: name for name in FORMATS}, type=str)  # --format's choices
 
 
 class Convention(str, Enum):
@@ -84,8 +78,8 @@ def grad(
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object (same as --format json).")] = False,
     output_format: Annotated[
         OutputFormat,
-        typer.Option("--format", help="table, json, latex (the chain rule), or the graph as tree, dot, mermaid, csv."),
-    ] = OutputFormat.table,
+        typer.Option("--format", help=help_text()),
+    ] = OutputFormat["table"],
     quiet: Annotated[bool, typer.Option("--quiet", help="Print only gradients: name<TAB>value per line.")] = False,
     wrt: Annotated[str | None, typer.Option("--wrt", help="Report only these variables, comma-separated.")] = None,
     expect: Annotated[

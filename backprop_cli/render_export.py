@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from .engine import Evaluation
 from .errors import UsageError
 from .report import KINK, LABELS, NAME, USES, NodeRows
+from .terminal import write_lines
 
 # A tree deeper than this keeps this many levels of guides and shows the level
 # of each deeper line as [N]: 200,000 levels of "│   " would be 800,000
@@ -254,7 +255,24 @@ def _csv_quote(text: str | None) -> str:
     return text
 
 
-EXPORTS = {"tree": tree, "dot": dot, "mermaid": mermaid, "csv": nodes_csv}
+def write_tree(report, stream) -> None:
+    """``--format tree`` (``output_formats``)."""
+    write_lines(stream, tree(GraphView(report.result)))
+
+
+def write_dot(report, stream) -> None:
+    """``--format dot`` (``output_formats``)."""
+    write_lines(stream, dot(GraphView(report.result)))
+
+
+def write_mermaid(report, stream) -> None:
+    """``--format mermaid`` (``output_formats``)."""
+    write_lines(stream, mermaid(GraphView(report.result)))
+
+
+def write_csv(report, stream) -> None:
+    """``--format csv`` (``output_formats``)."""
+    write_lines(stream, nodes_csv(GraphView(report.result)))
 
 
 def render(view: GraphView, path: str) -> None:

@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Iterator
 
-from .report import KINK, LABELS, NAME, USES, NodeRows, Shape, VariableReport
+from .report import KINK, LABELS, NAME, USES, GradReport, NodeRows, Shape, VariableReport
 from .terminal import can_encode
 
 
@@ -139,3 +139,23 @@ def document_pieces(
         yield separator + piece
         separator = ", "
     yield "]" + tail
+
+
+def write(report: GradReport, stream) -> None:
+    """``--json`` (``output_formats``): the document, streamed; ``check`` only with --check."""
+    extra = {"check": {row.name: _check_object(row) for row in report.checks}} if report.checked else None
+    result = report.result
+    for piece in document_pieces(report.source.strip(), result.value, report.nodes, report.variables, extra):
+        stream.write(piece)
+    stream.write("\n")
+    stream.flush()
+
+
+def _check_object(row) -> dict:
+    return {
+        "analytic": number(row.analytic),
+        "numeric": number(row.numeric),
+        "relative_error": number(row.relative_error),
+        "ok": row.ok,
+        "kink": row.at_kink,
+    }

@@ -264,3 +264,9 @@ def print_report(stream, expression: str, value: float, nodes, variables, output
         else:
             sample, lines = [cells(r) for r in [*rows[:SAMPLE], *rows[SAMPLE:][-SAMPLE:]]], map(cells, rows)
         write_lines(stream, streamed_table(heading, headers, right, lines, sample))
+
+
+def write(report, stream) -> None:
+    """The default output of ``grad`` (``output_formats``): nodes, variables, any checks."""
+    result = report.result
+    print_report(stream, report.source, result.value, report.nodes, report.variables, report.output, report.checks)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .report import NAME, NodeRows, VariableReport
+from .report import NAME, GradReport, NodeRows, VariableReport, variable_reports
+from .terminal import write_lines
 
 
 def quiet_lines(variables: list[VariableReport], single: bool) -> list[str]:
@@ -13,6 +14,16 @@ def quiet_lines(variables: list[VariableReport], single: bool) -> list[str]:
     if single:
         return [repr(variables[0].grad)]
     return [f"{v.name}\t{v.grad!r}" for v in variables]
+
+
+def write_explain(report: GradReport, stream) -> None:
+    """``--explain``: the chain rule, one line per edge (``output_formats``)."""
+    write_lines(stream, explain_lines(report.nodes, variable_reports(report.result), report.output))
+
+
+def write_latex(report: GradReport, stream) -> None:
+    """``--format latex``: the chain rule as a LaTeX align block (``output_formats``)."""
+    write_lines(stream, explain_lines(report.nodes, variable_reports(report.result), report.output, latex=True))
 
 
 def _num(value: float) -> str:

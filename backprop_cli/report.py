@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .engine import Evaluation
 from .rules import RULES, VECTOR_RULES
@@ -226,6 +226,32 @@ def _gate(op: str, key: tuple) -> str | None:
     if op == "mul" and any(isinstance(k, str) for k in key):
         return "scaler"
     return (RULES.get(op) or VECTOR_RULES[op]).pattern
+
+
+@dataclass
+class GradReport:
+    """What every output format writes: the expression, its evaluation and any checks."""
+
+    source: str
+    result: Evaluation
+    wrt: list[str] | None = None  # the variables asked for (None: all)
+    checks: list = field(default_factory=list)  # --check's rows
+    checked: bool = False  # --check was given (JSON then has a "check" object, even an empty one)
+
+    @property
+    def nodes(self) -> NodeRows:
+        """The nodes' rows, made as they are read."""
+        return NodeRows(self.result)
+
+    @property
+    def variables(self) -> list[VariableReport]:
+        """The variables asked for (``--wrt``), in first-use order."""
+        return variable_reports(self.result, self.wrt)
+
+    @property
+    def output(self) -> str:
+        """The output's name (f unless the program names it)."""
+        return self.result.graph.output_name
 
 
 def variable_reports(result: Evaluation, wrt: list[str] | None = None) -> list[VariableReport]:

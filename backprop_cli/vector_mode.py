@@ -17,6 +17,7 @@ import numpy as np
 from . import vector_engine
 from .checks import CHECK_ABSOLUTE, CHECK_RELATIVE, STEP, within_arrays
 from .errors import CheckFailed, NonFiniteError, UsageError
+from .output_formats import array_formats
 from .report import expression_text
 from .rules import VECTOR_RULES
 from .symbolic import local_symbolic
@@ -284,5 +285,5 @@ def render(request, source: str, result: VectorEvaluation, names: list[str], wrt
 
 
 def refuse_scalar_only_options(request) -> None:
-    if request.output_format in ("tree", "dot", "mermaid", "csv", "latex") or request.render:
+    if request.output_format not in array_formats() or request.render:
         raise UsageError("graph exports and --render are for scalar expressions; vector mode has table, --json and --explain")

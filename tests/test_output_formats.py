@@ -1,0 +1,50 @@
+"""One registry of output formats (issue #12, item 5): a format is one entry."""
+
+from __future__ import annotations
+
+import io
+from importlib import import_module
+
+import pytest
+
+from backprop_cli import output_formats
+from backprop_cli.calculate import GradRequest, run_grad
+from backprop_cli.cli import OutputFormat
+
+
+def test_the_command_line_choices_are_the_registry():
+    assert [choice.value for choice in OutputFormat] == list(output_formats.FORMATS)
+
+
+@pytest.mark.parametrize("entry", list(output_formats.FORMATS.values()), ids=list(output_formats.FORMATS))
+def test_every_writer_exists(entry):
+    for writer in filter(None, (entry.writer, entry.explain_writer)):
+        module, _, function = writer.partition(":")
+        assert callable(getattr(import_module(f"backprop_cli.{module}"), function))
+
+
+def test_a_new_format_is_one_entry(monkeypatch):
+    # a writer in an existing module, registered by one entry: grad reaches it by name
+    def names_only(report, stream):
+        stream.write(" ".join(label for _, row in report.nodes.rows() for label in row[:1]) + "\n")
+
+    monkeypatch.setattr("backprop_cli.render_text.names_only", names_only, raising=False)
+    entry = output_formats.OutputFormat("names", "node names", "render_text:names_only")
+    monkeypatch.setitem(output_formats.FORMATS, "names", entry)
+    out = io.StringIO()
+    run_grad(GradRequest("(x+y)*z", ["x=1", "y=2", "z=3"], output_format="names"), stdout=out)
+    assert out.getvalue() == "s0 f\n"
+
+
+def test_explain_is_refused_where_the_registry_has_no_explain_writer(cli):
+    run = cli("grad", "x*y", "x=1", "y=2", "--explain", "--format", "csv")
+    assert (run.code, run.err) == (2, "backprop: error: --explain prints the chain rule as text (or --format latex), not csv\n")
+    assert output_formats.explain_formats() == ["table", "latex"]
+
+
+def test_vector_mode_writes_the_array_formats_and_refuses_the_rest(cli):
+    assert output_formats.array_formats() == ["table", "json"]
+    run = cli("grad", "sum(v*v)", "v=[1,2]", "--format", "dot")
+    assert run.code == 2 and "vector mode has table, --json and --explain" in run.err
+    run = cli("grad", "sum(v*v)", "v=[1,2]", "--json")
+    assert run.code == 0 and run.json()["gradients"]["v"] == [2.0, 4.0]
