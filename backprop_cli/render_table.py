@@ -51,11 +51,17 @@ class NodeCells:
         """``(shape, row, cells)`` per node: node, op, expr, value, gradient, local, downstream."""
         compiled, compile_shape, joiner, shows = self.shapes, self.compile, self.joiner, self.shows
         for shape, row in self.rows.rows(start, stop):  # hot loop: once per node
-            expr, local, items, downstream = compiled.get(shape) or compile_shape(shape)
-            if local is not None:
-                local = local.format(*row)
-            else:
+            expr, quick, local, items, downstream = compiled.get(shape) or compile_shape(shape)
+            slow = quick is None
+            if not slow:  # the usual case: each constant text has its own value (add's 1s)
+                for field, number in quick:
+                    if row[field] != number:
+                        slow = True
+                        break
+            if slow:
                 local = joiner.join([(shown if shows(row, check) else hidden).format(*row) for shown, hidden, check in items])
+            else:
+                local = local.format(*row)
             value, grad = row[shape.value], row[shape.grad]
             yield (
                 shape,
@@ -64,14 +70,17 @@ class NodeCells:
             )
 
     def compile(self, shape: Shape) -> tuple:
+        """The shape's templates, and ``quick``: (field, number) per constant text, to tell
+        at a glance that each local gradient is the number its text says (None: never at a glance)."""
         items = []
         for j, text in enumerate(shape.locals):
             hidden = f"∂{{{NAME}}}/∂{{{shape.input_label(j)}}} = {shape.text(text)}"
             items.append((f"{hidden} = {{{shape.partial[j]}:.6g}}", hidden, self.check(shape, j, text)))
-        # Where no text can be its number, the whole cell is one template.
-        local = None if any(check for _, _, check in items) else self.joiner.join(shown for shown, _, _ in items)
+        checks = [check for _, _, check in items if check]
+        quick = None if any(number is None for _, _, number in checks) else [(field, number) for field, _, number in checks]
+        local = self.joiner.join(hidden if check else shown for shown, hidden, check in items)
         downstream = self.joiner.join(f"{{{shape.input_label(j)}}}: {{{field}:.6g}}" for j, field in enumerate(shape.downstream))
-        compiled = self.shapes[shape] = (shape.text(shape.expr), local, items, downstream)
+        compiled = self.shapes[shape] = (shape.text(shape.expr), quick, local, items, downstream)
         return compiled
 
     def check(self, shape: Shape, j: int, text: str) -> tuple | None:

@@ -52,7 +52,8 @@ def explain_lines(nodes: NodeRows, variables: list[VariableReport], output: str,
         for label, partial, downstream, positions in shape.edges:
             slot, downstream = row[label], row[downstream]
             several = uses.get(slot, 1) >= 2
-            yield pair[several].format(top, names[slot], grad, row[partial], downstream)
+            name = names[slot]
+            yield pair[several] % (name, top, top, name, grad, row[partial], downstream)
             if several:
                 pending.setdefault(slot, []).append(downstream)
                 # x*x reads x twice but explains it in one line: count positions, not lines.
@@ -66,16 +67,20 @@ def explain_lines(nodes: NodeRows, variables: list[VariableReport], output: str,
 
 
 def _edge_templates(templates: dict, fmt, output: str, gate: str | None) -> tuple[str, str]:
-    """An edge's line (=, then +=) as ``str.format`` templates over (node, input, ∂f/∂node, local, downstream)."""
+    """An edge's line, with = and with +=, as templates (``_edge_template``)."""
     pair = templates[gate] = (_edge_template(fmt, output, gate, False), _edge_template(fmt, output, gate, True))
     return pair
 
 
 def _edge_template(fmt, output: str, gate: str | None, accumulate: bool) -> str:
+    """One edge's line as a printf-style template (no braces to escape, unlike str.format's:
+    LaTeX is mostly braces). Its fields: input, node, node, input, then three numbers."""
     chain = [fmt.d(output, "\x02"), fmt.d("\x02", "\x01")]
     line = fmt.line(fmt.d(output, "\x01"), chain, f"(\x03) {fmt.dot} (\x04) = \x05", gate, accumulate)
-    line = line.replace("{", "{{").replace("}", "}}")
-    for mark, field in (("\x02", "{0}"), ("\x01", "{1}"), ("\x03", "{2:g}"), ("\x04", "{3:g}"), ("\x05", "{4:g}")):
+    # printf fields are taken in order: both formats write input, node, node, input, numbers
+    assert re.findall("[\x01-\x05]", line) == list("\x01\x02\x02\x01\x03\x04\x05"), line
+    line = line.replace("%", "%%")
+    for mark, field in (("\x02", "%s"), ("\x01", "%s"), ("\x03", "%g"), ("\x04", "%g"), ("\x05", "%g")):
         line = line.replace(mark, field)
     return line
 
@@ -130,13 +135,20 @@ class _LatexFormat:
         return [r"\end{align*}"]
 
 
-_TRAILING_DIGITS = re.compile(r"([A-Za-z]+)_?(\d+)$")
-
-
 def latex_name(name: str) -> str:
-    """``w0`` -> ``w_{0}``; longer names upright (``\\mathrm{theta}``); underscores escaped."""
-    match = _TRAILING_DIGITS.fullmatch(name)
-    base, sub = (match.group(1), match.group(2)) if match else (name, "")
+    """``w0`` -> ``w_{0}``; longer names upright (``\\mathrm{theta}``); underscores escaped.
+
+    Trailing digits become a subscript when letters (and at most one underscore) come
+    before them: ``w_0`` is ``w_{0}`` too. Plain string methods: this runs once per node.
+    """
+    base = name.rstrip("0123456789")
+    sub = name[len(base) :]
+    if sub:
+        letters = base[:-1] if base.endswith("_") else base
+        if letters.isascii() and letters.isalpha():
+            base = letters
+        else:
+            base, sub = name, ""
     base = base.replace("_", r"\_")
     base = base if len(base) == 1 else rf"\mathrm{{{base}}}"
     return f"{base}_{{{sub}}}" if sub else base
