@@ -163,7 +163,7 @@ class Compiler:
         several times gets its whole share on its last edge (``kinks.repeated_inputs``)."""
         if node.slot not in self._shares:
             count = self.emit(kinks.tie_count_into, [*args, value])
-            share = self.emit(array_steps.WinnerShare(self.convention), [count])
+            share = self.emit(array_steps.WinnerShare(self.convention, len(args)), [count])
             positions = kinks.repeated_inputs(node.inputs)
             last = {p[-1]: len(p) for p in positions} if self.convention != "sympy" else {}
             self._shares[node.slot] = count, share, last

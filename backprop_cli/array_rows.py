@@ -192,7 +192,7 @@ def _allocate(raw: list) -> tuple[dict, int]:
                 physical[out] = free.pop()
             else:
                 physical[out], count = count, count + 1
-        for register in {*operands, out}:
+        for register in dict.fromkeys((*operands, out)):  # in order: the same buffers every run
             if isinstance(register, Register) and register.kind == "buffer" and last[register] == i:
                 free.append(physical[register])
     return physical, count

@@ -40,11 +40,11 @@ class EdgeFix:
 class WinnerShare:
     """max/min, once per node: what each winning input gets, given the count of winners."""
 
-    def __init__(self, convention: str) -> None:
-        self.convention = convention
+    def __init__(self, convention: str, inputs: int) -> None:
+        self.table = kinks.winner_share_table(convention, inputs)
 
     def __call__(self, count, out=None):
-        return kinks.winner_share_into(count, self.convention, out)
+        return kinks.winner_share_into(count, self.table, out)
 
 
 class RouterLastShare:
@@ -61,17 +61,17 @@ class KinkCheck:
     """Vector mode's report: the kink's text if an element of the node sits on it, else None."""
 
     def __init__(self, kink, convention: str) -> None:
-        self.kink, self.text = kink, kinks.elementwise_kink_text(kink, convention)
+        self.kink, self.convention = kink, convention
 
     def __call__(self, *args, out=None):
-        return self.text if np.any(self.kink.at(args)) else None
+        return kinks.elementwise_kink(self.kink, self.convention, args)
 
 
 class TieCheck(KinkCheck):
-    """The same for max/min, given the count of winners: a tie is two or more."""
+    """The same for max/min, given the count of winners."""
 
     def __call__(self, count, out=None):
-        return self.text if np.any(count > 1) else None
+        return kinks.elementwise_tie(self.kink, self.convention, count)
 
 
 class NormLocal:

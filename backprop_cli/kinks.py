@@ -45,26 +45,36 @@ def at_kink(kink: Kink, convention: str, args: list, variable: list[bool], deriv
     return local, f"{kink.label}: {convention} gives {shown}"
 
 
-def router_partials(op: str, args: list, convention: str, inputs: list | None = None) -> tuple:
-    """Local gradients of max/min on floats: the winner takes the gradient.
+def winner_share(ties: int, convention: str) -> float:
+    """The max/min tie rule: what each of ``ties`` inputs equal to the node's value gets.
 
-    The tie rule: pytorch and jax split it equally (1/k each of k tied inputs);
-    sympy evaluates its derivative Heaviside(a_i - max(others)), which is 1/2 for
-    each tied input (Heaviside(0)) and 1 for a sole winner; with a nan among the
-    inputs there is no winner and every input gets nan. One pass over the inputs,
-    so a max of thousands of inputs costs thousands of steps, not millions. Given
-    the input slots, an input tied several times gets exactly its whole share
-    (``repeated_inputs``). ``winner_share_into`` and ``last_edge_share_into`` are
-    the same rule on arrays.
+    pytorch and jax split the gradient equally (1/k each of k tied inputs); sympy
+    evaluates its derivative Heaviside(a_i - max(others)), which is 1/2 for each tied
+    input (Heaviside(0)) and 1 for a sole winner. No winner (a nan among the inputs):
+    nan. Both engines take every share from here (``winner_share_table`` on arrays).
+    """
+    if ties == 0:
+        return math.nan
+    if convention == "sympy":
+        return 0.5 if ties > 1 else 1.0
+    return 1.0 / ties
+
+
+def router_partials(op: str, args: list, convention: str, inputs: list | None = None) -> tuple:
+    """Local gradients of max/min on floats: the winner takes the gradient, ties share it
+    by ``winner_share``, and with a nan among the inputs every input gets nan.
+
+    One pass over the inputs, so a max of thousands of inputs costs thousands of
+    steps, not millions. Given the input slots, an input tied several times gets
+    exactly its whole share (``repeated_inputs``).
     """
     if any(a != a for a in args):
         return (math.nan,) * len(args)
     best = max(args) if op == "max" else min(args)
     ties = args.count(best)
-    if convention == "sympy":
-        return tuple((0.5 if ties > 1 else 1.0) if a == best else 0.0 for a in args)
-    shares = [1.0 / ties if a == best else 0.0 for a in args]
-    if inputs is not None and ties > 1:
+    share = winner_share(ties, convention)
+    shares = [share if a == best else 0.0 for a in args]
+    if inputs is not None and ties > 1 and convention != "sympy":
         for positions in repeated_inputs(inputs):
             if not shares[positions[0]]:
                 continue  # a loser: every edge of one input has the same value
@@ -127,8 +137,21 @@ def fix_kink_into(kink: Kink, convention: str, index: int, args: tuple, local, o
     return out
 
 
-def elementwise_kink_text(kink: Kink, convention: str) -> str:
-    """What the report says of an array node with an element at the kink."""
+def elementwise_kink(kink: Kink, convention: str, args: tuple) -> str | None:
+    """What the report says of an array node with an element on its kink; None if none is."""
+    import numpy as np
+
+    return _applied_elementwise(kink, convention) if np.any(kink.at(args)) else None
+
+
+def elementwise_tie(kink: Kink, convention: str, count) -> str | None:
+    """The same for max/min, given the count of winners per element: a tie is two or more."""
+    import numpy as np
+
+    return _applied_elementwise(kink, convention) if np.any(count > 1) else None
+
+
+def _applied_elementwise(kink: Kink, convention: str) -> str:
     return f"{kink.label}: {convention} rule applied elementwise"
 
 
@@ -155,18 +178,19 @@ def tie_count_into(*operands, out=None):
     return out
 
 
-def winner_share_into(count, convention: str, out=None):
-    """Each winner's share given the number of winners, per element: ``router_partials``'
-    rule (0 winners, a nan: 1/0 = inf, and 0 * inf = nan for every input)."""
+def winner_share_table(convention: str, inputs: int):
+    """``winner_share`` for every possible count of winners of a node with ``inputs``
+    inputs, as an array to index by count."""
     import numpy as np
 
-    if convention != "sympy":
-        return np.divide(1.0, count, out=out)
-    share = np.where(count > 1, 0.5, np.where(count == 1, 1.0, np.nan))  # Heaviside(0) = 1/2 at a tie
-    if out is None:
-        return share
-    np.copyto(out, share)
-    return out
+    return np.array([winner_share(k, convention) for k in range(inputs + 1)])
+
+
+def winner_share_into(count, table, out=None):
+    """Each winner's share per element, given the count of winners and the node's table."""
+    import numpy as np
+
+    return np.take(table, count.astype(np.intp), out=out)
 
 
 def router_partial_into(arg, best, share, out=None):

@@ -101,7 +101,7 @@ def test_the_tie_rule_on_floats_and_on_arrays_is_one_rule(convention):
         best = np.fmax.reduce(columns) if not any(map(math.isnan, args)) else np.array([NAN])
         count = kinks.tie_count_into(*columns, best)
         with np.errstate(divide="ignore", invalid="ignore"):  # no winner among nan: 1/0, then 0 * inf
-            share = kinks.winner_share_into(count, convention)
+            share = kinks.winner_share_into(count, kinks.winner_share_table(convention, len(args)))
             arrays = [float(kinks.router_partial_into(c, best, share)[0]) for c in columns]
         assert _same(arrays, floats), (args, floats, arrays)
     assert kinks.router_partials("max", [2.0, 2.0, 1.0], convention) == ((0.5, 0.5, 0.0))
