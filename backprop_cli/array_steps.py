@@ -75,7 +75,7 @@ class TieCheck(KinkCheck):
 
 
 class NormLocal:
-    """∂‖x‖/∂x, with the convention's value at x = 0; ``text`` says whether it was used."""
+    """∂‖x‖/∂x, with the convention's value at x = 0."""
 
     def __init__(self, convention: str) -> None:
         self.convention = convention
@@ -85,6 +85,8 @@ class NormLocal:
 
 
 class NormCheck(NormLocal):
+    """Vector mode's report: the norm's kink text if x = 0, else None."""
+
     def __call__(self, x, norm, out=None):
         return kinks.norm_local(x, float(norm), self.convention)[1]
 

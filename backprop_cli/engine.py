@@ -3,8 +3,9 @@
 Forward: each node's value from its inputs, in evaluation order. Backward: from
 ∂f/∂f = 1, each node hands ``upstream × local`` to each input, in reverse order;
 ``+=`` makes fan-out (the adder gate) right for free. Local gradients come from
-the SymPy-derived rules in ``_derived.py``; at a kink the chosen framework
-convention decides (SPEC §4). Both passes are loops, never recursion.
+the SymPy-derived rules in ``_derived.py``; at a kink, a domain edge or a max/min
+tie the chosen framework convention decides (SPEC §4), as ``kinks`` says, the same
+module the array engine uses. Both passes are loops, never recursion.
 """
 
 from __future__ import annotations
