@@ -1,7 +1,8 @@
 """``backprop batch``: value and every gradient for many binding rows (SPEC §8).
 
 One parse, one staging, then the rows in chunks: parse a chunk's numbers into
-arrays, run ``batch_engine`` over the whole chunk, grade it if asked, write it.
+arrays, run the array engine's ``RowProgram`` over the whole chunk, grade it if
+asked, write it.
 Every input row is either written or reported: rows in = rows out + rows reported.
 """
 
@@ -15,10 +16,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import batch_fast, batch_io, batch_output
-from .batch_engine import RowProgram
+from .array_engine import RowProgram
 from .bindings import parse_number, read_expression
 from .checks import within_arrays
 from .errors import BackpropError, CheckFailed, NonFiniteError, UsageError
+from .finite import non_finite_rows
 from .graph import Graph, stage
 from .input_files import repeated_key
 from .render_json import number
@@ -311,18 +313,13 @@ def _row_expected(row, layout: Layout) -> list[float]:
 
 def _count_non_finite(results: list[np.ndarray], lines, tally: Tally) -> bool:
     """Count the rows with an inf or nan result; True if there are any."""
-    with np.errstate(all="ignore"):
-        if all(np.isfinite(np.sum(column)) for column in results):
-            return False  # one cheap pass per column: inf and nan survive a sum
-    bad = np.zeros(len(results[0]), dtype=bool)
-    for column in results:
-        bad |= ~np.isfinite(column)
-    count = int(bad.sum())
-    if count:
-        tally.non_finite += count
-        if tally.first_non_finite is None:
-            tally.first_non_finite = int(lines[int(np.argmax(bad))])
-    return bool(count)
+    bad = non_finite_rows(results)
+    if bad is None:
+        return False
+    tally.non_finite += int(bad.sum())
+    if tally.first_non_finite is None:
+        tally.first_non_finite = int(lines[int(np.argmax(bad))])
+    return True
 
 
 def _grade(results: list[np.ndarray], expected: np.ndarray, layout: Layout, tol: float, tally: Tally) -> np.ndarray:

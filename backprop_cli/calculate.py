@@ -14,8 +14,9 @@ from difflib import get_close_matches
 
 from . import bindings as binding_args
 from .checks import failed_expectations, finite_difference_check, parse_expectations, parse_tolerance
-from .engine import Evaluation, evaluate, first_non_finite
+from .engine import Evaluation, evaluate
 from .errors import CheckFailed, ExpressionError, NonFiniteError, UsageError
+from .finite import first_non_finite
 from .graph import stage
 from .output_formats import FORMATS, explain_formats
 from .report import GradReport, variable_reports
@@ -101,10 +102,10 @@ def _parse_wrt(text: str | None, variables: list[str]) -> list[str] | None:
 
 def _run_vector(request: GradRequest, source, graph, values, names, wrt, expectations, stdout, stderr) -> None:
     """SPEC §5b: arrays, shapes, vector–Jacobian products."""
-    from . import vector_engine, vector_mode
+    from . import array_engine, vector_mode
 
     vector_mode.refuse_scalar_only_options(request)
-    result = vector_engine.evaluate(graph, values, request.convention, wrt)
+    result = array_engine.evaluate(graph, values, request.convention, wrt)
     checks = vector_mode.finite_difference_rows(result, values, names) if request.check else []
     vector_mode.render(request, source, result, names, wrt, checks, stdout)
     failures = vector_mode.expectation_failures(result, expectations, request.tol)

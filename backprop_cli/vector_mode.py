@@ -14,14 +14,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import vector_engine
+from . import array_engine
+from .array_engine import ArrayEvaluation as VectorEvaluation
+from .array_engine import jacobian_text, shape_text
 from .checks import CHECK_ABSOLUTE, CHECK_RELATIVE, STEP, within_arrays
 from .errors import CheckFailed, NonFiniteError, UsageError
+from .finite import first_non_finite_array
 from .output_formats import array_formats
 from .report import expression_text
 from .rules import VECTOR_RULES
 from .symbolic import local_symbolic
-from .vector_engine import VectorEvaluation, jacobian_text, shape_text
 
 CHECK_ELEMENTS = 12  # finite differences per variable: evenly spaced elements
 
@@ -239,7 +241,7 @@ def finite_difference_rows(result: VectorEvaluation, bindings: dict, names: list
             for sign in (1, -1):
                 moved = base.copy()
                 moved.flat[flat] += sign * h
-                values.append(vector_engine.evaluate(graph, dict(bindings, **{name: moved}), result.convention).value)
+                values.append(array_engine.evaluate(graph, dict(bindings, **{name: moved}), result.convention).value)
             numeric, analytic = (values[0] - values[1]) / (2 * h), float(analytic_grad[flat])
             scale = max(abs(numeric), abs(analytic))
             error = 0.0 if scale == 0 else abs(numeric - analytic) / scale
@@ -253,12 +255,9 @@ def raise_problems(result: VectorEvaluation, failures: list[str], stderr) -> Non
     """Every failed check on stderr; then exit 3 for inf/nan, else exit 1 for failed checks."""
     for message in failures:
         stderr.write(f"backprop: check failed: {message}\n")
-    for slot, value in enumerate(result.values):
-        if value is not None and not np.all(np.isfinite(value)):
-            raise NonFiniteError(f"non-finite result: value of {result.graph.labels[slot]}")
-    for slot, grad in enumerate(result.grads):
-        if grad is not None and not np.all(np.isfinite(grad)):
-            raise NonFiniteError(f"non-finite result: gradient ∂f/∂{result.graph.labels[slot]}")
+    where = first_non_finite_array(result)
+    if where is not None:
+        raise NonFiniteError(f"non-finite result: {where}")
     if failures:
         raise CheckFailed(f"{len(failures)} check(s) failed")
 

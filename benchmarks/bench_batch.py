@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from backprop_cli.batch_engine import RowProgram
+from backprop_cli.array_engine import RowProgram
 from backprop_cli.batch_fast import CHUNK
 from backprop_cli.graph import stage
 

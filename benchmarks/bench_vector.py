@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from backprop_cli import mlp, vector_engine
+from backprop_cli import array_engine, mlp
 from backprop_cli.graph import stage
 
 LOSS = "sum((sigmoid(X @ W1) @ W2 - Y)**2)"
@@ -53,14 +53,14 @@ def main() -> None:
         return mlp.loss_and_grads(mlp.Weights(arrays["W1"], arrays["W2"]), arrays["X"], arrays["Y"], "sigmoid", "l2", 0.0, False)
 
     def ours():
-        return vector_engine.evaluate(stage(LOSS), arrays, wrt=["W1", "W2"])  # parse and staging included; as --wrt W1,W2
+        return array_engine.evaluate(stage(LOSS), arrays, wrt=["W1", "W2"])  # parse and staging included; as --wrt W1,W2
 
     result, (loss, grads) = ours(), hand_written()
     agree = np.allclose(result.gradient("W1"), grads["w1"], rtol=1e-10, atol=1e-12) and np.isclose(result.value, loss)
     hand, mine = median_seconds(hand_written, args.repeats), median_seconds(ours, args.repeats)
     print(f"2-layer loss, N={N} D={D} H={H} C={C}, median of {args.repeats}")
     print(f"  hand-written NumPy forward+backward   {hand * 1e3:8.2f} ms")
-    every = median_seconds(lambda: vector_engine.evaluate(stage(LOSS), arrays), args.repeats)
+    every = median_seconds(lambda: array_engine.evaluate(stage(LOSS), arrays), args.repeats)
     ratio = mine / hand
     print(f"  backprop grad (parse+stage+fwd+bwd)   {mine * 1e3:8.2f} ms   {ratio:.2f}x (target <= 3x); gradients agree: {agree}")
     print(f"  backprop grad, every gradient (X, Y too) {every * 1e3:6.2f} ms   {every / hand:.2f}x")

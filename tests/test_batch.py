@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from backprop_cli.batch_engine import evaluate_rows
+from backprop_cli.array_engine import evaluate_rows
 from backprop_cli.engine import evaluate
 from backprop_cli.graph import stage
 

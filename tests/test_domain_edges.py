@@ -20,8 +20,9 @@ import math
 import numpy as np
 import pytest
 
-from backprop_cli import engine, vector_engine
-from backprop_cli.batch_engine import RowProgram
+from backprop_cli import array_engine as vector_engine
+from backprop_cli import engine
+from backprop_cli.array_engine import RowProgram
 from backprop_cli.graph import stage
 
 INF, NAN = math.inf, math.nan

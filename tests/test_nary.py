@@ -12,8 +12,9 @@ import json
 import numpy as np
 import pytest
 
-from backprop_cli import engine, symbolic, vector_engine
-from backprop_cli.batch_engine import RowProgram
+from backprop_cli import array_engine as vector_engine
+from backprop_cli import engine, symbolic
+from backprop_cli.array_engine import RowProgram
 from backprop_cli.graph import stage
 
 N = 2000

@@ -124,7 +124,7 @@ def test_batch_rows_agree_with_grad_row_by_row(text, columns, convention):
     """
     import numpy as np
 
-    from backprop_cli.batch_engine import RowProgram
+    from backprop_cli.array_engine import RowProgram
 
     graph = stage(text)
     arrays = {name: np.array(columns[name]) for name in graph.variables}

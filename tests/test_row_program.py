@@ -16,7 +16,7 @@ import pytest
 import sympy as sp
 
 from backprop_cli import codegen_steps, sympy_defs
-from backprop_cli.batch_engine import RowProgram
+from backprop_cli.array_engine import RowProgram
 from backprop_cli.engine import evaluate
 from backprop_cli.graph import stage
 

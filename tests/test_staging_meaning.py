@@ -20,7 +20,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from independent import VARIABLES, float_meaning, sympy_meaning
 
-from backprop_cli.batch_engine import RowProgram
+from backprop_cli.array_engine import RowProgram
 from backprop_cli.engine import evaluate
 from backprop_cli.graph import stage
 
