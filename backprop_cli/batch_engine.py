@@ -20,14 +20,13 @@ import os
 import numpy as np
 
 from . import engine
-from ._derived_numpy import ROW_FORWARD, ROW_PARTIALS
+from ._derived_numpy import COMPUTE_BOUND, ROW_FORWARD, ROW_PARTIALS
 from .graph import Graph
 from .rules import RULES
 
 SPAN_ROWS = (4096, 65536)  # rows per pass, at least and at most
 SPAN_BYTES = 8 << 20  # one thread's buffers stay within this much cache
 THREADS_VARIABLE = "BACKPROP_THREADS"
-_COMPUTE_BOUND = {"exp", "log", "sin", "cos", "tan", "tanh", "power", "sigmoid", "softplus"}
 
 
 def evaluate_rows(
@@ -48,8 +47,8 @@ class RowProgram:
         self.span = span or max(SPAN_ROWS[0], min(SPAN_ROWS[1], fitting))
         # Elementwise arithmetic is bound by memory bandwidth, which a second thread does not
         # add to (measured: (x+y)*z runs slower on two); exp, log, tanh and the like are bound
-        # by the CPU and scale with cores.
-        compute_bound = any(getattr(function, "__name__", "") in _COMPUTE_BOUND for function, _, _ in self.steps)
+        # by the CPU and scale with cores (each row's flag: rules.Operator.compute_bound).
+        compute_bound = any(node.op in COMPUTE_BOUND for node in graph.nodes)
         self.threads = threads or default_threads(compute_bound)
         self._workers: list[_Worker] = []
 

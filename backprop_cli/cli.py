@@ -17,6 +17,7 @@ import typer
 
 from . import __version__
 from .errors import BackpropError, ExitCode
+from .rules import CONVENTIONS
 from .terminal import OutputClosed, ascii_fallback, silence_stdout
 
 app = typer.Typer(
@@ -39,10 +40,7 @@ class OutputFormat(str, Enum):
     csv = "csv"
 
 
-class Convention(str, Enum):
-    pytorch = "pytorch"
-    jax = "jax"
-    sympy = "sympy"
+Convention = Enum("Convention", {name: name for name in CONVENTIONS}, type=str)  # from the operator table
 
 
 class Fusion(str, Enum):

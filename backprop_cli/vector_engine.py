@@ -184,17 +184,13 @@ def _vjp(result: VectorEvaluation, index: int, node: Node, args: list, g: np.nda
     ]
 
 
-# norm'(0) = x/‖x‖ = 0/0: PyTorch gives 0 (torch.linalg.norm), JAX nan (jnp.linalg.norm),
-# and SymPy's x/sqrt(x·x) is nan there.
-NORM_AT_ZERO = {"pytorch": 0.0, "jax": math.nan, "sympy": math.nan}
-
-
 def _norm_local(result: VectorEvaluation, index: int, x: np.ndarray, norm: float) -> np.ndarray:
     """∂‖x‖/∂x = x/‖x‖, and at x = 0 the convention's value (a kink)."""
     if norm != 0:
         return x / norm
-    chosen = NORM_AT_ZERO[result.convention]
-    result.kinks[index] = f"norm at 0: {result.convention} gives {chosen:g}"
+    kink = RULES["norm"].kink  # the value each convention gives at norm'(0)
+    (chosen,) = kink.values[result.convention]((x,))
+    result.kinks[index] = f"{kink.label}: {result.convention} gives {chosen:g}"
     return np.full(np.shape(x), chosen)
 
 
