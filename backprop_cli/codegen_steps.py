@@ -22,6 +22,7 @@ from . import sympy_defs
 
 OUT = sp.Symbol("OUT", real=True)
 
+_NUMPY = NumPyPrinter({"fully_qualified_modules": True, "strict": True})
 HELPERS = tuple(fn.__name__ for fn in sympy_defs.HELPERS)  # from _numpyfns; every other name is numpy's
 
 # Arithmetic that is bound by memory bandwidth: a program of these alone runs on one
@@ -36,7 +37,10 @@ def numpy_function(func) -> str:
     """The ufunc that computes a one-argument SymPy function (asinh: arcsinh), or our helper."""
     if func in sympy_defs.HELPERS:
         return func.__name__
-    name = NumPyPrinter._kf.get(func.__name__, "numpy." + func.__name__.lower()).removeprefix("numpy.")
+    try:  # SymPy's own NumPy spelling: "numpy.arcsinh(x)"
+        name = _NUMPY.doprint(func(sp.Symbol("x"))).partition("(")[0].removeprefix("numpy.")
+    except NotImplementedError:  # the strict printer knows no NumPy spelling for it
+        name = ""
     ufunc = getattr(np, name, None)
     if not isinstance(ufunc, np.ufunc):  # batch calls every step with out=: only ufuncs take it
         raise NotImplementedError(f"no NumPy ufunc for {func}: give it a helper in _numpyfns and sympy_defs.HELPERS")
