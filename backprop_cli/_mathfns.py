@@ -58,10 +58,6 @@ def sign(x: float) -> float:
     return x if x != x else 0.0 if x == 0 else copysign(1.0, x)
 
 
-# The helpers the generated code may call besides math's functions.
-HELPERS = ("heaviside", "maximum", "minimum", "mpow", "sigmoid", "sign", "softplus")
-
-
 def numpy_name(name: str) -> str | None:
     """The NumPy function that stands for ``math.<name>`` on float64 (asinh: arcsinh), or None."""
     import numpy as np
@@ -77,8 +73,7 @@ def ieee_namespace(names=None) -> dict:
     returns inf/nan where math raises."""
     import numpy as np
 
-    names = (*HELPERS, *dir(math)) if names is None else names
-    helpers = {
+    helpers = {  # one per function defined above
         "heaviside": lambda x: np.heaviside(x, 0.5),
         "maximum": lambda *args: np.maximum.reduce(args),
         "minimum": lambda *args: np.minimum.reduce(args),
@@ -87,5 +82,6 @@ def ieee_namespace(names=None) -> dict:
         "sign": np.sign,
         "softplus": lambda x: np.logaddexp(0.0, x),
     }
+    names = (*helpers, *dir(math)) if names is None else names
     found = {name: helpers.get(name) or getattr(np, numpy_name(name) or "", None) for name in names}
     return {name: fn for name, fn in found.items() if fn is not None}

@@ -21,10 +21,9 @@ from pathlib import Path
 
 import numpy as np
 import sympy as sp
-from sympy.printing.numpy import NumPyPrinter
-from sympy.printing.pycode import PythonCodePrinter
 
 from . import _mathfns, _numpyfns, codegen_steps, sympy_defs
+from .codegen_printers import ArrayPrinter, MathPrinter
 from .rules import RULES
 
 TARGET = Path(__file__).with_name("_derived.py")
@@ -61,64 +60,6 @@ def fingerprint() -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
-class _HelperCalls:
-    """Our own functions (sympy_defs.HELPERS: sigmoid, ...) are called by their names."""
-
-    def _print_Function(self, expr):  # noqa: N802 - SymPy printer dispatch name
-        if expr.func in sympy_defs.HELPERS:
-            return f"{expr.func.__name__}({', '.join(self._print(a) for a in expr.args)})"
-        return super()._print_Function(expr)
-
-
-class _MathPrinter(_HelperCalls, PythonCodePrinter):
-    """pycode on bare ``math`` names, with ``mpow`` for a symbolic exponent."""
-
-    def __init__(self) -> None:
-        super().__init__({"fully_qualified_modules": False, "strict": True})
-
-    def _print_Pow(self, expr, rational=False):  # noqa: N802 - SymPy printer dispatch name
-        if expr.exp.is_Number:
-            return super()._print_Pow(expr, rational=rational)
-        return f"mpow({self._print(expr.base)}, {self._print(expr.exp)})"
-
-    # nan-propagating helpers (``_mathfns``) instead of Python's max, min and branches
-    def _print_Max(self, expr):  # noqa: N802
-        return f"maximum({', '.join(self._print(a) for a in expr.args)})"
-
-    def _print_Min(self, expr):  # noqa: N802
-        return f"minimum({', '.join(self._print(a) for a in expr.args)})"
-
-    def _print_Heaviside(self, expr):  # noqa: N802
-        if len(expr.args) > 1 and expr.args[1] != sp.Rational(1, 2):
-            raise ValueError("heaviside() takes Heaviside(0) = 1/2")
-        return f"heaviside({self._print(expr.args[0])})"
-
-    def _print_sign(self, expr):
-        return f"sign({self._print(expr.args[0])})"
-
-
-class _ArrayPrinter(_HelperCalls, NumPyPrinter):
-    """The same rules on NumPy arrays (``batch``): elementwise, no Python branches."""
-
-    def __init__(self) -> None:
-        super().__init__({"fully_qualified_modules": True, "strict": True})
-
-    def _print_Heaviside(self, expr):  # noqa: N802 - SymPy printer dispatch name
-        return f"numpy.heaviside({self._print(expr.args[0])}, 0.5)"
-
-    def _print_Max(self, expr):  # noqa: N802
-        return self._nested("numpy.maximum", expr.args)
-
-    def _print_Min(self, expr):  # noqa: N802
-        return self._nested("numpy.minimum", expr.args)
-
-    def _nested(self, function: str, args) -> str:
-        text = self._print(args[0])
-        for arg in args[1:]:
-            text = f"{function}({text}, {self._print(arg)})"
-        return text
-
-
 def called_names(text: str) -> set[str]:
     """Every name generated code reads besides its parameters: 'exp', 'sigmoid', 'numpy.exp'."""
     names = set()
@@ -137,14 +78,16 @@ def called_names(text: str) -> set[str]:
 
 def math_imports(names: set[str]) -> str:
     """The import lines of ``_derived.py``; CodegenError for a name nobody defines."""
-    helpers = sorted(n for n in names if n in _mathfns.HELPERS and hasattr(_mathfns, n))
-    functions = sorted(names - set(helpers))
-    for name in functions:
-        if not callable(getattr(math, name, None)):
+    constants = sorted(n for n in names if isinstance(getattr(math, n, None), float))  # pi: the same on NumPy
+    functions = sorted(n for n in names if callable(getattr(math, n, None)))
+    helpers = sorted(names - set(functions) - set(constants))
+    for name in helpers:
+        if not callable(getattr(_mathfns, name, None)):
             raise CodegenError(f"the generated rules call {name}(), which neither math nor _mathfns has: add it to _mathfns.py")
-        if _mathfns.numpy_name(name) is None:
-            raise CodegenError(f"math.{name} has no NumPy ufunc for the IEEE fallback: add one to _mathfns.ieee_namespace")
-    lines = [f"from math import {', '.join(functions)}"] if functions else []
+    for name in functions + helpers:
+        if name not in _mathfns.ieee_namespace([name]):
+            raise CodegenError(f"{name} has no NumPy version for the IEEE fallback: add one to _mathfns.ieee_namespace")
+    lines = [f"from math import {', '.join(sorted(functions + constants))}"] if functions or constants else []
     return "\n".join(lines + ([f"from ._mathfns import {', '.join(helpers)}"] if helpers else []))
 
 
@@ -184,7 +127,7 @@ def _scalar_rows():
 
 def generate() -> str:
     """The full text of ``_derived.py``."""
-    printer = _MathPrinter()
+    printer = MathPrinter()
     forward, partials, symbolic = [], [], []
     for rule in _scalar_rows():
         arities = (rule.arity,) if rule.arity is not None else VARIADIC_ARITIES
@@ -249,7 +192,7 @@ def _threads(rule, recipes: list) -> bool:
 
 def generate_numpy() -> str:
     """The full text of ``_derived_numpy.py``."""
-    printer = _ArrayPrinter()
+    printer = ArrayPrinter()
     forward, partials, row_forward, row_partials, bound = [], [], [], [], []
     for rule in _scalar_rows():
         if rule.arity is None:
