@@ -8,6 +8,8 @@ import numpy
 
 from ._numpyfns import sigmoid, softplus
 
+FINGERPRINT = '19e9bef3a35d2350'
+
 
 FORWARD = {
     'add': lambda ARG0, ARG1: ARG0 + ARG1,
@@ -99,3 +101,6 @@ ROW_PARTIALS = {
     'elu': ((((numpy.negative, 'a0'), (numpy.heaviside, 't0', 0.5), (numpy.multiply, 'a1', 't1'), (numpy.minimum, 0.0, 'a0'), (numpy.exp, 't3'), (numpy.multiply, 't2', 't4'), (numpy.heaviside, 'a0', 0.5), (numpy.add, 't5', 't6'), ), 't7'), (((numpy.minimum, 0.0, 'a0'), (numpy.exp, 't0'), (numpy.subtract, 't1', 1.0), ), 't2'),),
     'abs': ((((numpy.sign, 'a0'), ), 't0'),),
 }
+
+# batch runs a graph with any of these on several threads (rules.Operator.compute_bound)
+COMPUTE_BOUND = frozenset(['cos', 'elu', 'exp', 'log', 'pow', 'sigmoid', 'sin', 'softplus', 'tan', 'tanh'])

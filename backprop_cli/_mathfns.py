@@ -1,14 +1,16 @@
-"""The functions that the generated rules in ``_derived.py`` call.
+"""The helper functions that the generated rules in ``_derived.py`` call.
 
-Two namespaces with the same names: plain ``math`` (fast, used on every node) and
-an IEEE one on NumPy float64, used only when ``math`` raises (overflow, log(0),
-division by zero), so that such a node yields inf or nan instead of a crash.
+``_derived.py`` imports SymPy's functions from ``math`` (exp, asinh, ...) and the
+helpers below by name; ``codegen`` refuses to write a call to a name that exists in
+neither. Each name also has an IEEE version on NumPy float64 (``ieee_namespace``),
+used only when ``math`` raises (overflow, log(0), division by zero), so that such a
+node yields inf or nan instead of a crash.
 """
 
 from __future__ import annotations
 
 import math
-from math import copysign, cos, exp, log, sin, sqrt, tan, tanh
+from math import copysign
 
 mpow = math.pow  # float ** float without Python's silent switch to complex numbers
 
@@ -56,51 +58,30 @@ def sign(x: float) -> float:
     return x if x != x else 0.0 if x == 0 else copysign(1.0, x)
 
 
-# The names the generated code may use (re-exported from math or defined above).
-__all__ = [
-    "copysign",
-    "cos",
-    "exp",
-    "heaviside",
-    "log",
-    "maximum",
-    "minimum",
-    "mpow",
-    "sigmoid",
-    "sign",
-    "sin",
-    "softplus",
-    "sqrt",
-    "tan",
-    "tanh",
-]
-NAMES = tuple(__all__)
-
-
-def ieee_namespace() -> dict:
-    """The same names on NumPy float64, which returns inf/nan where math raises."""
+def numpy_name(name: str) -> str | None:
+    """The NumPy function that stands for ``math.<name>`` on float64 (asinh: arcsinh), or None."""
     import numpy as np
 
-    def np_sigmoid(x):
-        return np.exp(-np.logaddexp(0.0, -x))
+    for candidate in (name, "arc" + name[1:] if name.startswith("a") else name):
+        if isinstance(getattr(np, candidate, None), np.ufunc):
+            return candidate
+    return None
 
-    def np_softplus(x):
-        return np.logaddexp(0.0, x)
 
-    return {
-        "copysign": np.copysign,
-        "cos": np.cos,
-        "exp": np.exp,
+def ieee_namespace(names=None) -> dict:
+    """The given names (default: every helper and math function) on NumPy float64, which
+    returns inf/nan where math raises."""
+    import numpy as np
+
+    helpers = {  # one per function defined above
         "heaviside": lambda x: np.heaviside(x, 0.5),
-        "log": np.log,
         "maximum": lambda *args: np.maximum.reduce(args),
         "minimum": lambda *args: np.minimum.reduce(args),
         "mpow": np.power,
+        "sigmoid": lambda x: np.exp(-np.logaddexp(0.0, -x)),
         "sign": np.sign,
-        "sigmoid": np_sigmoid,
-        "sin": np.sin,
-        "softplus": np_softplus,
-        "sqrt": np.sqrt,
-        "tan": np.tan,
-        "tanh": np.tanh,
+        "softplus": lambda x: np.logaddexp(0.0, x),
     }
+    names = (*helpers, *dir(math)) if names is None else names
+    found = {name: helpers.get(name) or getattr(np, numpy_name(name) or "", None) for name in names}
+    return {name: fn for name, fn in found.items() if fn is not None}

@@ -14,13 +14,13 @@ import os
 
 import numpy as np
 
+from ._derived_numpy import COMPUTE_BOUND
 from .array_compiler import Compiler, Negated, Register
 from .graph import Graph
 
 SPAN_ROWS = (4096, 65536)  # rows per pass, at least and at most
 SPAN_BYTES = 8 << 20  # one thread's buffers stay within this much cache
 THREADS_VARIABLE = "BACKPROP_THREADS"
-_COMPUTE_BOUND = {"exp", "log", "sin", "cos", "tan", "tanh", "power", "sigmoid", "softplus"}
 
 
 def evaluate_rows(
@@ -39,7 +39,7 @@ class RowProgram:
         self.steps, self.layout, self.given = _lay_out(compiled)
         fitting = SPAN_BYTES // (8 * max(1, len(self.layout.buffers)))
         self.span = span or max(SPAN_ROWS[0], min(SPAN_ROWS[1], fitting))
-        self.threads = threads or default_threads(is_compute_bound(self.steps))
+        self.threads = threads or default_threads(is_compute_bound(graph))
         self._workers: list[_Worker] = []
 
     def run(self, columns: dict[str, np.ndarray], rows: int) -> tuple[np.ndarray, dict]:
@@ -66,11 +66,11 @@ class RowProgram:
         return inputs[given] if isinstance(given, str) else np.full(rows, given)
 
 
-def is_compute_bound(steps: list) -> bool:
+def is_compute_bound(graph: Graph) -> bool:
     """Elementwise arithmetic is bound by memory bandwidth, which a second thread does not
     add to (measured: (x+y)*z runs slower on two); exp, log, tanh and the like are bound
-    by the CPU and scale with cores."""
-    return any(getattr(function, "__name__", "") in _COMPUTE_BOUND for function, _, _ in steps)
+    by the CPU and scale with cores (each row's flag: rules.Operator.compute_bound)."""
+    return any(node.op in COMPUTE_BOUND for node in graph.nodes)
 
 
 def default_threads(compute_bound: bool = True) -> int:

@@ -18,6 +18,7 @@ import typer
 from . import __version__
 from .errors import BackpropError, ExitCode
 from .output_formats import FORMATS, help_text
+from .rules import CONVENTIONS
 from .terminal import OutputClosed, ascii_fallback, silence_stdout
 
 app = typer.Typer(
@@ -33,10 +34,7 @@ app = typer.Typer(
 OutputFormat = Enum("OutputFormat", {name: name for name in FORMATS}, type=str)  # --format's choices
 
 
-class Convention(str, Enum):
-    pytorch = "pytorch"
-    jax = "jax"
-    sympy = "sympy"
+Convention = Enum("Convention", {name: name for name in CONVENTIONS}, type=str)  # from the operator table
 
 
 class Fusion(str, Enum):

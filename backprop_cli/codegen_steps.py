@@ -16,24 +16,40 @@ from __future__ import annotations
 
 import numpy as np
 import sympy as sp
+from sympy.printing.numpy import NumPyPrinter
 
 from . import sympy_defs
 
 OUT = sp.Symbol("OUT", real=True)
 
-_UFUNCS = {
-    sp.exp: "exp",
-    sp.log: "log",
-    sp.sin: "sin",
-    sp.cos: "cos",
-    sp.tan: "tan",
-    sp.tanh: "tanh",
-    sp.Abs: "absolute",
-    sp.sign: "sign",
-    sympy_defs.sigmoid: "sigmoid",
-    sympy_defs.softplus: "softplus",
-}
-HELPERS = ("sigmoid", "softplus")  # from _numpyfns; every other name is numpy's
+_NUMPY = NumPyPrinter({"fully_qualified_modules": True, "strict": True})
+HELPERS = tuple(fn.__name__ for fn in sympy_defs.HELPERS)  # from _numpyfns; every other name is numpy's
+
+# Arithmetic that is bound by memory bandwidth: a program of these alone runs on one
+# thread in batch (a second one only adds contention); any other step (exp, power,
+# tanh, ...) is bound by the CPU and scales with cores.
+MEMORY_BOUND = frozenset(
+    {"add", "subtract", "multiply", "divide", "negative", "square", "sqrt", "absolute", "sign", "maximum", "minimum", "heaviside"}
+)
+
+
+def numpy_function(func) -> str:
+    """The ufunc that computes a one-argument SymPy function (asinh: arcsinh), or our helper."""
+    if func in sympy_defs.HELPERS:
+        return func.__name__
+    try:  # SymPy's own NumPy spelling: "numpy.arcsinh(x)"
+        name = _NUMPY.doprint(func(sp.Symbol("x"))).partition("(")[0].removeprefix("numpy.")
+    except NotImplementedError:  # the strict printer knows no NumPy spelling for it
+        name = ""
+    ufunc = getattr(np, name, None)
+    if not isinstance(ufunc, np.ufunc):  # batch calls every step with out=: only ufuncs take it
+        raise NotImplementedError(f"no NumPy ufunc for {func}: give it a helper in _numpyfns and sympy_defs.HELPERS")
+    return ufunc.__name__
+
+
+def compute_bound(recipes) -> bool:
+    """Whether recipes call anything but memory-bound arithmetic (see MEMORY_BOUND)."""
+    return any(function not in MEMORY_BOUND for steps, _ in recipes for function, *_ in steps)
 
 
 class _Recipe:
@@ -66,8 +82,8 @@ class _Recipe:
             return self.emit("heaviside", self.walk(e.args[0]), float(middle))
         if isinstance(e, (sp.Max, sp.Min)):
             return self._nested("maximum" if isinstance(e, sp.Max) else "minimum", e.args)
-        if e.func in _UFUNCS:
-            return self.emit(_UFUNCS[e.func], self.walk(e.args[0]))
+        if isinstance(e, sp.Function) and len(e.args) == 1:
+            return self.emit(numpy_function(e.func), self.walk(e.args[0]))
         raise NotImplementedError(f"no NumPy step for {e.func}")
 
     def _nested(self, function: str, args) -> str:
@@ -139,10 +155,11 @@ _SAMPLES = (-2.5, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.5)
 
 
 def _same_numbers(original: sp.Expr, rewritten: sp.Expr, forward: sp.Expr, arity: int) -> bool:
-    from ._numpyfns import sigmoid, softplus
+    from . import _numpyfns
 
     symbols = sympy_defs.arg_symbols(arity)
-    modules = [{"sigmoid": sigmoid, "softplus": softplus, "Heaviside": lambda x, h=0.5: np.heaviside(x, h)}, "numpy"]
+    helpers = {name: getattr(_numpyfns, name) for name in HELPERS}
+    modules = [{**helpers, "Heaviside": lambda x, h=0.5: np.heaviside(x, h)}, "numpy"]
     grid = np.array(np.meshgrid(*[_SAMPLES] * arity)).reshape(arity, -1)
     with np.errstate(all="ignore"):
         value = sp.lambdify(symbols, forward, modules)(*grid)

@@ -12,12 +12,7 @@ from __future__ import annotations
 
 import math
 
-from .rules import Edge, Kink
-
-# ‖x‖ at x = 0: x/‖x‖ is 0/0. PyTorch gives 0 (torch.linalg.norm), JAX nan
-# (jnp.linalg.norm), and SymPy's x/sqrt(x·x) is nan there.
-NORM_AT_ZERO = {"pytorch": 0.0, "jax": math.nan, "sympy": math.nan}
-
+from .rules import RULES, Edge, Kink
 
 # --- floats (the scalar engine) ---------------------------------------------
 
@@ -161,8 +156,9 @@ def norm_local(x, norm: float, convention: str) -> tuple:
 
     if norm != 0:
         return x / norm, None
-    chosen = NORM_AT_ZERO[convention]
-    return np.full(np.shape(x), chosen), f"norm at 0: {convention} gives {chosen:g}"
+    kink = RULES["norm"].kink  # the value each convention gives at norm'(0)
+    (chosen,) = kink.values[convention]((x,))
+    return np.full(np.shape(x), chosen), f"{kink.label}: {convention} gives {chosen:g}"
 
 
 def tie_count_into(*operands, out=None):

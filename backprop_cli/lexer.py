@@ -14,11 +14,22 @@ from __future__ import annotations
 
 import re
 
+from .rules import RULES
+
+BAD_OP_HINTS = {
+    "//": "'//' (floor division) is not supported; use '/'",
+    "%": "'%' (modulo) is not supported",
+}
+# The operators' spellings come from the operator table (rules.Infix), longest first.
+_SPELLINGS = sorted(
+    {s for row in RULES.values() if row.infix for s in row.infix.spellings} | set(BAD_OP_HINTS), key=lambda s: (-len(s), s)
+)
+
 TOKEN_RE = re.compile(
     r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"  # number
     r"|[A-Za-z_][A-Za-z0-9_]*"  # name
-    r"|\*\*|//"  # two-character operators
-    r"|\S"  # any other single character: operators, parentheses, comma, junk
+    + "".join(f"|{re.escape(s)}" for s in _SPELLINGS if len(s) > 1)  # operators of two or more characters
+    + r"|\S"  # any other single character: operators, parentheses, comma, junk
 )
 
 # Token kinds, decided by a token's first character.
@@ -26,7 +37,7 @@ NUM, NAME, OP, LPAREN, RPAREN, COMMA, BAD = range(7)
 KIND_OF_FIRST_CHAR = {
     **{c: NUM for c in "0123456789."},
     **{c: NAME for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"},
-    **{c: OP for c in "+-*/^@%"},
+    **{s[0]: OP for s in _SPELLINGS},
     "(": LPAREN,
     ")": RPAREN,
     ",": COMMA,
@@ -47,10 +58,6 @@ BAD_CHAR_HINTS = {
     "{": "braces are not supported",
     "}": "braces are not supported",
     ";": "';' is not supported in an expression",
-}
-BAD_OP_HINTS = {
-    "//": "'//' (floor division) is not supported; use '/'",
-    "%": "'%' (modulo) is not supported",
 }
 
 

@@ -22,21 +22,22 @@ from difflib import get_close_matches
 from . import lexer, limits
 from .errors import ExpressionError, UsageError
 from .lexer import BAD, COMMA, LPAREN, NAME, NUM, OP, RPAREN
-from .rules import BINARY_OPERATORS, CONSTANTS, FUNCTIONS
+from .rules import CONSTANTS, FUNCTIONS, RULES
 
-# Binding powers: higher binds tighter. Unary minus sits between * and ** so that
-# -x**2 is -(x**2) and 2**-x is 2**(-x), as in Python and the lectures.
+# Binding powers from the operator table (rules.Infix): higher binds tighter. Unary
+# minus sits between * and ** so that -x**2 is -(x**2) and 2**-x is 2**(-x).
 _BINARY = {
-    "+": (10, "add", True),
-    "-": (10, "sub", True),
-    "*": (20, "mul", True),
-    "/": (20, "div", True),
-    "@": (20, "matmul", True),
-    "**": (40, "pow", False),
-    "^": (40, "pow", False),
+    spelling: (row.infix.binding, row.name, not row.infix.right)
+    for row in RULES.values()
+    if row.infix and row.arity == 2
+    for spelling in row.infix.spellings
 }
-assert all(_BINARY[s][1] == op for s, op in BINARY_OPERATORS.items())
-_UNARY_MINUS = (30, "neg", 1)
+_PREFIX = {
+    spelling: (row.infix.binding, row.name, 1)
+    for row in RULES.values()
+    if row.infix and row.arity == 1
+    for spelling in row.infix.spellings
+}
 _RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
 _KIND = lexer.KIND_OF_FIRST_CHAR
 
@@ -84,8 +85,8 @@ def parse(source: str) -> list[tuple]:
                     expect_operand = False
             elif kind == LPAREN:
                 stack.append(_Frame(None, at))
-            elif token == "-":
-                stack.append((*_UNARY_MINUS, at))
+            elif token in _PREFIX:
+                stack.append((*_PREFIX[token], at))
             elif token != "+":  # unary plus is the identity: no gate (docs/reference.md)
                 raise _error(source, _missing_operand(tokens, at, stack), at)
         elif kind == OP:

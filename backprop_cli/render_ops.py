@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 from ._derived import SYMBOLIC
-from .rules import CONVENTIONS, FUNCTIONS, RULES, VECTOR_RULES
+from .rules import CONVENTIONS, FUNCTIONS, RULES
 
-_SYNTAX = {"add": "a + b", "sub": "a - b", "mul": "a * b", "div": "a / b", "pow": "a ** b, a ^ b", "neg": "-a"}
 _NAMES = ("a", "b", "c")
+_NOTE_COLUMN = 17  # where a kink's note starts, after its name
 
-CONVENTION_NOTES = [
-    "Kinks (marked 'kink' in the table and JSON; choose with --convention):",
-    "  relu'(0):        pytorch 0, jax 0, sympy 0.5 (Heaviside(0) = 1/2)",
-    "  leaky_relu'(0):  only a kink when b (the slope) != 1: pytorch b, jax 1, sympy (1 + b)/2",
-    "  elu'(0):         only a kink when b (alpha) != 1: pytorch b, jax b, sympy (1 + b)/2",
-    "  abs'(0):         pytorch 0, jax 1, sympy 0",
-    "  max/min tie:     pytorch and jax split the gradient equally (1/k each of k tied inputs);",
-    "                   sympy gives Heaviside(0) = 1/2 to each tied input",
-    "  sqrt'(0):        inf in every convention (exit code 3)",
-    "  ∂(0**b)/∂b at b = 0: pytorch 0, jax 0, sympy nan (0**b jumps from 1 to 0)",
-    "  norm'(0):        pytorch 0, jax nan, sympy nan (vector mode)",
+CONVENTION_NOTES_AFTER = [
     "Domain edges, every convention: ∂(a**b)/∂b = 0 at a = 0 < b; ∂(a**0)/∂a = 0;",
     "  the others are listed in docs/reference.md, 'Domain edges'.",
     "Unary minus is its own gate (neg, *-1); a minus written directly before a number is part of it.",
@@ -26,9 +16,24 @@ CONVENTION_NOTES = [
 ]
 
 
+def convention_notes() -> list[str]:
+    """The lines under the table: each row's kink (``Kink.shown``/``note``), then the general notes."""
+    lines = ["Kinks (marked 'kink' in the table and JSON; choose with --convention):"]
+    for row in RULES.values():
+        kink = row.kink
+        if kink is None or kink.shown is None:
+            continue
+        first, *more = kink.note.split("\n")
+        lines.append(f"  {kink.shown}:" + " " * max(1, _NOTE_COLUMN - len(kink.shown) - 1) + first)
+        lines += [" " * (2 + _NOTE_COLUMN) + line for line in more]
+    return lines + CONVENTION_NOTES_AFTER
+
+
 def _syntax(op: str) -> str:
-    if op in _SYNTAX:
-        return _SYNTAX[op]
+    row = RULES[op]
+    if row.infix is not None:
+        written = [f"{s}a" if row.arity == 1 else f"a {s} b" for s in row.infix.spellings]
+        return ", ".join(written)
     names = [name for name, spec in FUNCTIONS.items() if spec.op == op]
     spec = FUNCTIONS[names[0]]
     if spec.max_args is None:
@@ -36,7 +41,7 @@ def _syntax(op: str) -> str:
     elif spec.defaults:
         args = f"a[, b={spec.defaults[0]}]"
     else:
-        args = "a"
+        args = ", ".join(_NAMES[: spec.max_args])
     return " | ".join(f"{name}({args})" for name in names)
 
 
@@ -53,17 +58,17 @@ def _local(op: str) -> str:
 
 
 def rows() -> list[tuple[str, str, str, str]]:
-    """(op, syntax, local gradients, pattern) for every rule, in table order."""
+    """(op, syntax, local gradients, pattern) for every row, in table order."""
     result = []
     for op, rule in RULES.items():
         pattern = rule.pattern or ""
+        if rule.vjp is not None:  # only on arrays: vector–Jacobian products, g the upstream gradient
+            local = "; ".join(f"∂/∂{_NAMES[i]}: {t.format(*_NAMES)}" for i, t in enumerate(rule.vjp))
+            result.append((op, _syntax(op) + " (arrays)", local, pattern))
+            continue
         if op == "mul":
             pattern = "switcher (scaler with a constant)"
         result.append((op, _syntax(op), _local(op), pattern))
-    for op, rule in VECTOR_RULES.items():  # vector mode: vector–Jacobian products, g the upstream gradient
-        syntax = "a @ b" if rule.symbol else f"{op}({', '.join(_NAMES[: rule.arity])})"
-        local = "; ".join(f"∂/∂{_NAMES[i]}: {t.format(*_NAMES)}" for i, t in enumerate(rule.local))
-        result.append((op, syntax + " (arrays)", local, rule.pattern or ""))
     return result
 
 
@@ -81,5 +86,5 @@ def print_ops() -> None:
     out = console()
     out.print(table)
     out.print("Constants: pi. Conventions: " + ", ".join(CONVENTIONS) + " (default pytorch).")
-    for line in CONVENTION_NOTES:
+    for line in convention_notes():
         out.print(line)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .engine import Evaluation
-from .rules import RULES, VECTOR_RULES
+from .rules import RULES
 from .symbolic import local_symbolic
 
 # The row of one node, as ``NodeRows.rows`` gives it: a flat tuple, so that a
@@ -225,7 +225,7 @@ def _gate(op: str, key: tuple) -> str | None:
     """SPEC §4: the gate's own pattern, as ``Graph.pattern`` gives it (mul by a constant is a scaler)."""
     if op == "mul" and any(isinstance(k, str) for k in key):
         return "scaler"
-    return (RULES.get(op) or VECTOR_RULES[op]).pattern
+    return RULES[op].pattern
 
 
 @dataclass
@@ -271,7 +271,7 @@ def variable_reports(result: Evaluation, wrt: list[str] | None = None) -> list[V
 
 def expression_text(op: str, labels: list[str]) -> str:
     """How the node is written in its input names: ``x + y``, ``-s3``, ``exp(s4)``."""
-    symbol = (RULES.get(op) or VECTOR_RULES[op]).symbol
+    symbol = RULES[op].symbol
     if symbol is not None:
         return f"{labels[0]} {symbol} {labels[1]}"
     if op == "neg":

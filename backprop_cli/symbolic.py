@@ -14,15 +14,15 @@ import re
 from functools import lru_cache
 
 from ._derived import SYMBOLIC
+from .rules import RULES
 
 _PLACEHOLDER = re.compile(r"ARG(\d+)")
 
 
-# Where a positive whole number can be written into a template and print exactly
-# what SymPy would (1 + s5, 1/s6, 2*x): op -> input positions. The lectures'
-# examples then need no SymPy at run time; tests/test_symbolic.py holds this
-# claim to SymPy. (x/2 would print 1/2 for SymPy's 1/2, but x/1 prints 1/1.)
-TEXTUAL_CONSTANTS = {"add": {0, 1}, "sub": {0, 1}, "mul": {0, 1}, "div": {0}}
+# Where a positive whole number can be written into a template and print exactly what
+# SymPy would (1 + s5, 1/s6, 2*x) is each row's ``plain_constants``: the lectures'
+# examples then need no SymPy at run time. (x/2 would print 1/2 for SymPy's 1/2, but
+# x/1 prints 1/1: div has only input 0.)
 
 
 def local_symbolic(op: str, labels: list[str], constant: list[bool]) -> list[str]:
@@ -30,7 +30,7 @@ def local_symbolic(op: str, labels: list[str], constant: list[bool]) -> list[str
     distinct = list(dict.fromkeys(label for label, c in zip(labels, constant) if not c))
     if not distinct:
         return []  # a node of constants passes no gradient
-    if op in ("max", "min") and len(labels) > 3:
+    if RULES[op].arity is None and len(labels) > 3:  # max, min
         unique = list(dict.fromkeys(labels))
         return [router_text(op, label, unique) for label in distinct]
     if len(distinct) == len(labels) or _textual(op, labels, constant, distinct):
@@ -68,8 +68,8 @@ def router_text(op: str, label: str, inputs: list[str]) -> str:
 
 def _textual(op: str, labels: list[str], constant: list[bool], distinct: list[str]) -> bool:
     """Positive whole-number constants, where the op prints them as SymPy would."""
-    positions = TEXTUAL_CONSTANTS.get(op)
-    if positions is None or len(distinct) != constant.count(False):
+    positions = RULES[op].plain_constants
+    if not positions or len(distinct) != constant.count(False):
         return False
     return all(i in positions and label.isdigit() and label.strip("0") for i, (label, c) in enumerate(zip(labels, constant)) if c)
 

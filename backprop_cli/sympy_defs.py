@@ -1,4 +1,4 @@
-"""SymPy side of the rule table: the namespace ``S`` that ``Rule.define`` uses.
+"""SymPy side of the operator table: the namespace ``S`` that ``Operator.define`` uses.
 
 Imported only where SymPy is needed: by ``codegen.py`` (which writes
 ``_derived.py``), by the tests that keep ``_derived.py`` honest, and at run time
@@ -10,7 +10,6 @@ built here, never text a user typed.
 from __future__ import annotations
 
 from functools import cache
-from types import SimpleNamespace
 
 import sympy as sp
 
@@ -44,20 +43,22 @@ class softplus(sp.Function):  # noqa: N801
         return self.args[0].is_real
 
 
-S = SimpleNamespace(
-    exp=sp.exp,
-    log=sp.log,
-    sqrt=sp.sqrt,
-    sin=sp.sin,
-    cos=sp.cos,
-    tan=sp.tan,
-    tanh=sp.tanh,
-    Abs=sp.Abs,
-    Max=sp.Max,
-    Min=sp.Min,
-    sigmoid=sigmoid,
-    softplus=softplus,
-)
+HELPERS = (sigmoid, softplus)
+"""Functions SymPy does not know: the generated code calls a helper of the same name
+in ``_mathfns`` and ``_numpyfns`` (``codegen`` checks that it exists)."""
+
+
+class _Namespace:
+    """``S.exp``, ``S.asinh``, ...: every SymPy function, and our helpers by their names."""
+
+    def __init__(self) -> None:
+        self.__dict__.update({fn.__name__: fn for fn in HELPERS})
+
+    def __getattr__(self, name: str):
+        return getattr(sp, name)
+
+
+S = _Namespace()
 
 
 def arg_symbols(count: int) -> list[sp.Symbol]:

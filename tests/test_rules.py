@@ -3,18 +3,35 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 import sympy as sp
 
-from backprop_cli import _derived, codegen, sympy_defs
+from backprop_cli import _derived, _derived_numpy, codegen, sympy_defs
 from backprop_cli.rules import RULES
 
 # Points away from every kink and inside every domain (log, sqrt need x > 0).
 POINTS = [(0.7, 0.3), (1.9, -0.4), (0.05, 2.5)]
 
 
-def test_generated_rules_are_what_sympy_derives_today():
+def test_generated_files_come_from_this_table():
+    """A row added or changed without regenerating fails here, whichever SymPy is installed."""
+    fingerprint = codegen.fingerprint()
+    assert _derived.FINGERPRINT == fingerprint, "run: python -m backprop_cli.codegen"
+    assert _derived_numpy.FINGERPRINT == fingerprint, "run: python -m backprop_cli.codegen"
+
+
+def test_generated_files_are_what_codegen_writes_with_the_recorded_sympy():
+    """Byte for byte, under the SymPy release that wrote them (named in _derived.py's first line).
+
+    Another release may print the same rules differently (term order, say): the files are
+    then held to the table by the fingerprint above and to SymPy by the numbers below, so a
+    new SymPy cannot turn this suite red on its own (docs/reference.md, "Adding an operator").
+    """
+    recorded = re.search(r"derived by SymPy (\S+) from", codegen.TARGET.read_text()).group(1)
+    if recorded != sp.__version__:
+        pytest.skip(f"generated with SymPy {recorded}, installed {sp.__version__}")
     assert codegen.TARGET.read_text() == codegen.generate(), "run: python -m backprop_cli.codegen"
     assert codegen.NUMPY_TARGET.read_text() == codegen.generate_numpy(), "run: python -m backprop_cli.codegen"
 
@@ -34,7 +51,7 @@ def _textbook(expression):
     )
 
 
-@pytest.mark.parametrize("op", [op for op, rule in RULES.items() if rule.arity is not None])
+@pytest.mark.parametrize("op", [op for op, rule in RULES.items() if rule.arity is not None and rule.define is not None])
 def test_numeric_rules_equal_sympy_at_sample_points(op):
     arity = RULES[op].arity
     symbols = sympy_defs.arg_symbols(arity)
@@ -42,11 +59,25 @@ def test_numeric_rules_equal_sympy_at_sample_points(op):
     for point in POINTS:
         args = point[:arity]
         subs = dict(zip(symbols, args))
-        assert _derived.FORWARD[op](*args) == pytest.approx(float(expression.evalf(subs=subs)), rel=1e-12, abs=1e-12)
-        for i, s in enumerate(symbols):
-            expected = float(sp.diff(expression, s).evalf(subs=subs))
-            value = _derived.FORWARD[op](*args)  # the rules take the node's value last
-            assert _derived.PARTIALS[op][i](*args, value) == pytest.approx(expected, rel=1e-10, abs=1e-12), (op, i, args)
+        for rules in (_derived, _derived_numpy):  # on math and on NumPy
+            assert rules.FORWARD[op](*args) == pytest.approx(float(expression.evalf(subs=subs)), rel=1e-12, abs=1e-12)
+            value = rules.FORWARD[op](*args)  # the rules take the node's value last
+            for i, s in enumerate(symbols):
+                expected = float(sp.diff(expression, s).evalf(subs=subs))
+                assert rules.PARTIALS[op][i](*args, value) == pytest.approx(expected, rel=1e-10, abs=1e-12), (op, i, args)
+
+
+@pytest.mark.parametrize("key", [key for key in _derived.SYMBOLIC if isinstance(key[1], int)])
+def test_symbolic_templates_equal_sympy_at_sample_points(key):
+    """The texts ``grad`` shows are SymPy's derivatives, compared as numbers (not as text)."""
+    op, arity = key
+    symbols = sympy_defs.arg_symbols(arity)
+    names = {**{s.name: s for s in symbols}, "sigmoid": sympy_defs.sigmoid, "softplus": sympy_defs.softplus}
+    for template, derived in zip(_derived.SYMBOLIC[key], sympy_defs.partials(op, arity)):
+        shown = sp.sympify(template, locals=names)  # our own generated text, never a user's
+        for point in POINTS:
+            subs = dict(zip(symbols, (point * 2)[:arity]))
+            assert complex(shown.evalf(subs=subs)) == pytest.approx(complex(derived.evalf(subs=subs)), rel=1e-12, abs=1e-12)
 
 
 def test_stable_sigmoid_and_softplus_at_extremes():
