@@ -101,13 +101,13 @@ def _parse_wrt(text: str | None, variables: list[str]) -> list[str] | None:
 
 
 def _run_vector(request: GradRequest, source, graph, values, names, wrt, expectations, stdout, stderr) -> None:
-    """SPEC §5b: arrays, shapes, vector–Jacobian products."""
+    """SPEC §5b: arrays, shapes, vector–Jacobian products; the same report and formats."""
     from . import array_engine, vector_mode
 
     vector_mode.refuse_scalar_only_options(request)
     result = array_engine.evaluate(graph, values, request.convention, wrt)
     checks = vector_mode.finite_difference_rows(result, values, names) if request.check else []
-    vector_mode.render(request, source, result, names, wrt, checks, stdout)
+    _render(request, source, result, wrt, checks, stdout)
     failures = vector_mode.expectation_failures(result, expectations, request.tol)
     failures += [
         f"∂f/∂{r['name']}: finite differences disagree (relative error {r['relative_error']:.2e})" for r in checks if not r["ok"]

@@ -54,14 +54,14 @@ class NodeWriter:
 
     def pieces(self, block: int = 1024) -> Iterator[str]:
         """The node objects joined by ", ", ``block`` nodes a piece."""
-        templates, template = self.templates, self.template
+        templates, template, arrays = self.templates, self.template, self.rows.arrays
         texts = []
         for shape, row in self.rows.rows(labels=self.labels):  # hot loop: once per node
             key = (shape, row[USES] >= 2, row[KINK] is not None)
             text = templates.get(key) or template(*key)
-            numbers = row[shape.value :]
-            total = sum(numbers)
-            if total - total != 0.0 or key[2]:  # a non-finite number, or a kink note
+            if arrays:  # arrays write their own JSON; the Jacobians' descriptions are text
+                row = self.array_row(shape, row)
+            elif key[2] or not _finite(row[shape.value :]):  # a kink note, or inf/nan
                 row = self.unusual(row, shape.value)
             texts.append(text.format(*row))
             if len(texts) == block:
@@ -69,6 +69,11 @@ class NodeWriter:
                 texts = []
         if texts:
             yield ", ".join(texts)
+
+    def array_row(self, shape: Shape, row: tuple) -> tuple:
+        jacobians = slice(shape.grad + 1, shape.grad + 1 + len(shape.partial))
+        kink = row[KINK] and self.escape(row[KINK])
+        return (*row[:KINK], kink, *row[KINK + 1 : jacobians.start], *map(self.escape, row[jacobians]), *row[jacobians.stop :])
 
     def unusual(self, row: tuple, first_number: int) -> tuple:
         numbers = [x if x - x == 0.0 else _NonFinite(x) for x in row[first_number:]]
@@ -83,13 +88,17 @@ class NodeWriter:
         for j, text in enumerate(shape.locals):
             name = f"{{{shape.input_label(j)}}}"
             symbolic = shape.text(text, escape)
-            local.append(f'"{name}": {{{{"symbolic": "{symbolic}", "value": {{{shape.partial[j]}!r}}}}}}')
+            if self.rows.arrays:  # the Jacobian is described, not a number
+                local.append(f'"{name}": {{{{"symbolic": "{symbolic}", "jacobian": "{{{shape.partial[j]}}}"}}}}')
+            else:
+                local.append(f'"{name}": {{{{"symbolic": "{symbolic}", "value": {{{shape.partial[j]}!r}}}}}}')
             downstream.append(f'"{name}": {{{shape.downstream[j]}!r}}')
         pattern = shape.pattern(2 if used_twice else 0)
         pattern = "null" if pattern is None else f'"{escape(pattern)}"'
+        array_shape = f'"shape": {{{shape.value}.shape_json}}, ' if self.rows.arrays else ""
         text = (
             f'{{{{"name": "{{{NAME}}}", "op": "{escape(shape.op)}", "expr": "{shape.text(shape.expr, escape)}", '
-            f'"inputs": [{inputs}], "value": {{{shape.value}!r}}, "grad": {{{shape.grad}!r}}, '
+            f'"inputs": [{inputs}], {array_shape}"value": {{{shape.value}!r}}, "grad": {{{shape.grad}!r}}, '
             f'"local": {{{{{", ".join(local)}}}}}, "downstream": {{{{{", ".join(downstream)}}}}}, "pattern": {pattern}'
             + (f', "kink": "{{{KINK}}}"' if kink else "")
             + "}}"
@@ -98,16 +107,39 @@ class NodeWriter:
         return text
 
 
+def _finite(numbers: tuple) -> bool:
+    total = sum(numbers)
+    return total - total == 0.0  # inf and nan survive a sum
+
+
 def document(expression: str, value: float, variables: list[VariableReport], extra: dict | None = None) -> dict:
-    """The ``--json`` object without its nodes (``extra`` adds opt-in sections such as ``check``)."""
+    """The ``--json`` object without its nodes (``extra`` adds opt-in sections such as ``check``).
+
+    In vector mode values and gradients are nested lists, and variables carry their shape.
+    """
     data = {
         "expression": expression,
         "value": number(value),
-        "gradients": {v.name: number(v.grad) for v in variables},
+        "gradients": {v.name: _value(v.grad) for v in variables},
         "nodes": [],
-        "variables": [{"name": v.name, "value": number(v.value), "grad": number(v.grad), "uses": v.uses} for v in variables],
+        "variables": [_variable(v) for v in variables],
     }
     data.update(extra or {})
+    return data
+
+
+def _value(value):
+    if isinstance(value, float):
+        return number(value)
+    from .report_arrays import nested
+
+    return nested(value)
+
+
+def _variable(v: VariableReport) -> dict:
+    data = {"name": v.name, "value": _value(v.value), "grad": _value(v.grad), "uses": v.uses}
+    if not isinstance(v.value, float):
+        data["shape"] = list(v.value.shape)
     return data
 
 
@@ -143,7 +175,7 @@ def document_pieces(
 
 def write(report: GradReport, stream) -> None:
     """``--json`` (``output_formats``): the document, streamed; ``check`` only with --check."""
-    extra = {"check": {row.name: _check_object(row) for row in report.checks}} if report.checked else None
+    extra = {"check": {_name(row): _check_object(row) for row in report.checks}} if report.checked else None
     result = report.result
     for piece in document_pieces(report.source.strip(), result.value, report.nodes, report.variables, extra):
         stream.write(piece)
@@ -151,7 +183,13 @@ def write(report: GradReport, stream) -> None:
     stream.flush()
 
 
+def _name(row) -> str:
+    return row["name"] if isinstance(row, dict) else row.name
+
+
 def _check_object(row) -> dict:
+    if isinstance(row, dict):  # vector mode's: elements, relative_error, ok
+        return {key: value for key, value in row.items() if key != "name"}
     return {
         "analytic": number(row.analytic),
         "numeric": number(row.numeric),

@@ -278,4 +278,54 @@ def print_report(stream, expression: str, value: float, nodes, variables, output
 def write(report, stream) -> None:
     """The default output of ``grad`` (``output_formats``): nodes, variables, any checks."""
     result = report.result
+    if report.nodes.arrays:
+        write_arrays(report, stream)
+        return
     print_report(stream, report.source, result.value, report.nodes, report.variables, report.output, report.checks)
+
+
+ARRAY_NODE_COLUMNS = [
+    "node",
+    "op",
+    "expr",
+    "shape",
+    "value",
+    "∂{output}/∂node",
+    "local (vector–Jacobian product)",
+    "upstream · Jacobian → downstream",
+    "pattern",
+]
+ARRAY_VARIABLE_COLUMNS = ["variable", "shape", "value", "∂{output}/∂variable", "uses"]
+
+
+def write_arrays(report, stream) -> None:
+    """Vector mode's tables (SPEC §5b): shapes, and per edge upstream · Jacobian → downstream."""
+    from .report_arrays import ArrayText
+
+    output = report.output
+    nodes = Table(title=table_title(report.source, output, report.result.value), title_justify="left")
+    for header in ARRAY_NODE_COLUMNS:
+        nodes.add_column(header.format(output=output))
+    for shape, row in report.nodes.rows():
+        value, grad = row[shape.value], row[shape.grad]
+        edges = [
+            (row[label], shape.text(text).format(*row), row[jacobian], row[down])
+            for (label, jacobian, down, _), text in zip(shape.edges, shape.locals)
+        ]
+        pattern = (shape.pattern(row[USES]) or shape.op) + (f"\nkink: {row[KINK]}" if row[KINK] else "")
+        local = "\n".join(f"∂/∂{name}: {text}" for name, text, _, _ in edges)
+        shapes = "\n".join(f"{name}: {grad.shape} · {jacobian} → {down.shape}" for name, _, jacobian, down in edges)
+        nodes.add_row(
+            row[NAME], shape.op, shape.text(shape.expr).format(*row), value.shape, f"{value}", f"{grad}", local, shapes, pattern
+        )
+    variables = Table(title="variables", title_justify="left")
+    for header in ARRAY_VARIABLE_COLUMNS:
+        variables.add_column(header.format(output=output))
+    for v in report.variables:
+        value, grad = ArrayText(v.value), ArrayText(v.grad)
+        variables.add_row(v.name, value.shape, f"{value}", f"{grad}", str(v.uses))
+    print_tables(nodes, variables, file=stream)
+    for check in report.checks:
+        stream.write(
+            f"check {check['name']}: max relative error {check['relative_error']:.2e} over {check['elements']} elements\n"
+        )

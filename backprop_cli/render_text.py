@@ -5,20 +5,48 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .report import NAME, GradReport, NodeRows, VariableReport, variable_reports
+from .report import NAME, USES, GradReport, NodeRows, VariableReport, variable_reports
 from .terminal import write_lines
 
 
 def quiet_lines(variables: list[VariableReport], single: bool) -> list[str]:
-    """``name<TAB>value`` per gradient, or the bare value when one variable is asked for."""
+    """``name<TAB>value`` per gradient, or the bare value when one variable is asked for.
+
+    In vector mode a gradient is written as a JSON array.
+    """
+    texts = [_quiet(v.grad) for v in variables]
     if single:
-        return [repr(variables[0].grad)]
-    return [f"{v.name}\t{v.grad!r}" for v in variables]
+        return texts[:1]
+    return [f"{v.name}\t{text}" for v, text in zip(variables, texts)]
+
+
+def _quiet(grad) -> str:
+    if isinstance(grad, float):
+        return repr(grad)
+    from .report_arrays import ArrayText
+
+    return repr(ArrayText(grad))
 
 
 def write_explain(report: GradReport, stream) -> None:
     """``--explain``: the chain rule, one line per edge (``output_formats``)."""
+    if report.nodes.arrays:
+        write_lines(stream, array_explain_lines(report.nodes, report.output))
+        return
     write_lines(stream, explain_lines(report.nodes, variable_reports(report.result), report.output))
+
+
+def array_explain_lines(nodes: NodeRows, output: str) -> Iterator[str]:
+    """Vector mode's backward pass (SPEC §5b): per edge its vector–Jacobian product and the shapes."""
+    yield f"∂{output}/∂{output} = 1"
+    for shape, row in nodes.reversed_rows():
+        grad, pattern = row[shape.grad], shape.pattern(row[USES])
+        tail = f"   [{pattern}]" if pattern else ""
+        for (label, jacobian, down, _), text in zip(shape.edges, shape.locals):
+            yield (
+                f"∂{output}/∂{row[label]} += {shape.text(text).format(*row)} with g = ∂{output}/∂{row[NAME]} {grad.shape}: "
+                f"Jacobian {row[jacobian]} → {row[down].shape} = {row[down]}{tail}"
+            )
 
 
 def write_latex(report: GradReport, stream) -> None:

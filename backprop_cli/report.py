@@ -37,6 +37,8 @@ class NodeRows:
         self.graph = result.graph
         self.uses = result.graph.slot_uses()
         self.shapes: dict[tuple, Shape] = {}
+        # Vector mode (SPEC §5b): values are arrays, and each edge has a vector–Jacobian product.
+        self.arrays = hasattr(result, "downstream")
 
     def __len__(self) -> int:
         return len(self.graph.nodes)
@@ -50,8 +52,13 @@ class NodeRows:
         result, graph = self.result, self.graph
         nodes, uses, shape_of = graph.nodes, self.uses, self.shape
         labels_of = graph.labels if labels is None else labels
-        values, grads, partials, kinks = result.values, result.grads, result.partials, result.kinks
         stop = len(nodes) if stop is None else min(stop, len(nodes))
+        if self.arrays:
+            from .report_arrays import array_rows
+
+            yield from array_rows(self, max(start, 0), stop, labels_of)
+            return
+        values, grads, partials, kinks = result.values, result.grads, result.partials, result.kinks
         # Hot loop: runs once per node. One and two distinct inputs (nearly every
         # node) are written out, without list building; 0.0 + shows -0.0 as 0.0.
         for index in range(max(start, 0), stop):
@@ -123,7 +130,7 @@ class NodeRows:
         shape = self.shapes.get(key)
         if shape is None:
             pattern = key[1] if isinstance(key[1], tuple) else tuple(range(key[1]))
-            shape = self.shapes[key] = Shape(op, pattern)
+            shape = self.shapes[key] = Shape(op, pattern, self.arrays)
         return shape
 
 
@@ -143,7 +150,7 @@ class Shape:
     turns one into a ``str.format`` template over a row (see ``NodeRows.rows``).
     """
 
-    def __init__(self, op: str, key: tuple) -> None:
+    def __init__(self, op: str, key: tuple, arrays: bool = False) -> None:
         count = 1 + max((k for k in key if isinstance(k, int)), default=-1)
         labels = [k if isinstance(k, str) else _placeholder(k) for k in key]
         constant = [isinstance(k, str) for k in key]
@@ -155,7 +162,8 @@ class Shape:
         # so one call with placeholders gives the text of every node of this shape.
         # Its placeholders count distinct inputs; ours count input positions.
         first = [_placeholder(positions[0]) for positions in self.positions]
-        self.locals = [_PLACEHOLDER.sub(lambda m: first[int(m.group(1))], text) for text in local_symbolic(op, labels, constant)]
+        texts = vector_symbolic(op, labels, constant) if arrays else local_symbolic(op, labels, constant)
+        self.locals = [_PLACEHOLDER.sub(lambda m: first[int(m.group(1))], text) for text in texts]
         self.inputs = len(key)
         self.expr = expression_text(op, [_placeholder(i) for i in range(len(key))])
         self.expr_format = self.text(self.expr, first_field=0)  # over the labels alone
@@ -211,7 +219,7 @@ class VariableReport:
     """A leaf the user bound: its value, ∂f/∂it, and how many times it is used."""
 
     name: str
-    value: float
+    value: float  # an array in vector mode
     grad: float
     uses: int
 
@@ -258,15 +266,22 @@ def variable_reports(result: Evaluation, wrt: list[str] | None = None) -> list[V
     """The variables in first-use order (only those in ``wrt`` when given)."""
     graph = result.graph
     names = wrt if wrt is not None else list(graph.variables)
+    arrays = hasattr(result, "downstream")  # vector mode: values and gradients stay arrays
+    number = (lambda x: x) if arrays else float
     return [
-        VariableReport(
-            name,
-            float(result.values[graph.variables[name]]),
-            float(result.grads[graph.variables[name]]),
-            graph.uses[name],
-        )
+        VariableReport(name, number(result.values[graph.variables[name]]), number(result.gradient(name)), graph.uses[name])
         for name in names
     ]
+
+
+def vector_symbolic(op: str, labels: list[str], constant: list[bool]) -> list[str]:
+    """The vector–Jacobian product per distinct non-constant input, in input names (SPEC §5b):
+    the operator's own (``g·xᵀ`` for ``W @ x``), else the scalar rule elementwise, ``g ⊙ (...)``."""
+    vjp = RULES[op].vjp
+    if vjp:
+        distinct = dict.fromkeys(label for label, c in zip(labels, constant) if not c)
+        return [template.format(*labels) for template, c in zip(vjp, constant) if not c][: len(distinct)]
+    return [f"g ⊙ ({text})" for text in local_symbolic(op, labels, constant)]
 
 
 def expression_text(op: str, labels: list[str]) -> str:
