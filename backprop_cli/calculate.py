@@ -18,7 +18,7 @@ from .engine import Evaluation, evaluate
 from .errors import CheckFailed, ExpressionError, NonFiniteError, UsageError
 from .finite import first_non_finite
 from .graph import stage
-from .output_formats import FORMATS, explain_formats
+from .output_formats import FORMATS, array_formats, explain_formats
 from .report import GradReport, variable_reports
 from .terminal import OutputClosed, write_lines
 
@@ -70,10 +70,6 @@ def run_grad(request: GradRequest, stdin=None, stdout=None, stderr=None) -> None
     result = evaluate(graph, values, request.convention)
     checks = finite_difference_check(result, values, wrt or variables) if request.check else []
     _render(request, source, result, wrt, checks, stdout)
-    if request.render:
-        from .render_export import GraphView, render
-
-        render(GraphView(result), request.render)
     _report_problems(request, result, expectations, checks, stderr)
 
 
@@ -104,7 +100,9 @@ def _run_vector(request: GradRequest, source, graph, values, names, wrt, expecta
     """SPEC §5b: arrays, shapes, vector–Jacobian products; the same report and formats."""
     from . import array_engine, vector_mode
 
-    vector_mode.refuse_scalar_only_options(request)
+    if request.output_format not in array_formats():
+        vector = ", ".join(array_formats())
+        raise UsageError(f"--format {request.output_format} is for scalar expressions; vector mode writes {vector}")
     result = array_engine.evaluate(graph, values, request.convention, wrt)
     checks = vector_mode.finite_difference_rows(result, values, names) if request.check else []
     _render(request, source, result, wrt, checks, stdout)
@@ -124,11 +122,16 @@ def _refuse_assigned_bindings(graph, given: dict) -> None:
 
 
 def _render(request: GradRequest, source: str, result: Evaluation, wrt, checks, stdout) -> None:
-    """Write the chosen output; a reader that stops reading (``| head``) ends the run quietly."""
+    """Write the chosen output (and ``--render``'s picture); a reader that stops reading
+    (``| head``) ends the run quietly."""
     try:
         _write_output(request, source, result, wrt, checks, stdout)
     except BrokenPipeError:
         raise OutputClosed from None
+    if request.render:
+        from .render_export import GraphView, render
+
+        render(GraphView(result), request.render)
 
 
 def _write_output(request: GradRequest, source: str, result: Evaluation, wrt, checks, stdout) -> None:

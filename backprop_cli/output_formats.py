@@ -32,11 +32,11 @@ FORMATS: dict[str, OutputFormat] = {
     for entry in [
         OutputFormat("table", "a table of every node (default)", "render_table:write", True, "render_text:write_explain"),
         OutputFormat("json", "one JSON object", "render_json:write", True),
-        OutputFormat("latex", "the chain rule in LaTeX", "render_text:write_latex", False, "render_text:write_latex"),
-        OutputFormat("tree", "the graph as an indented tree", "render_export:write_tree"),
-        OutputFormat("dot", "the graph for Graphviz", "render_export:write_dot"),
-        OutputFormat("mermaid", "the graph as a Mermaid flowchart", "render_export:write_mermaid"),
-        OutputFormat("csv", "one CSV row per node", "render_export:write_csv"),
+        OutputFormat("latex", "the chain rule in LaTeX", "render_text:write_latex", True, "render_text:write_latex"),
+        OutputFormat("tree", "the graph as an indented tree", "render_export:write_tree", True),
+        OutputFormat("dot", "the graph for Graphviz", "render_export:write_dot", True),
+        OutputFormat("mermaid", "the graph as a Mermaid flowchart", "render_export:write_mermaid", True),
+        OutputFormat("csv", "one CSV row per node", "render_export:write_csv", True),
     ]
 }
 

@@ -41,6 +41,15 @@ class GraphView:
         self.index = {node.slot: i for i, node in enumerate(graph.nodes)}  # node slot -> evaluation order
         self.variables = set(graph.variables.values())
         self.output = graph.output_name
+        self.arrays = self.reports.arrays  # vector mode: arrays shown short, with shapes and Jacobians
+        if self.arrays:
+            from .report_arrays import ArrayText
+
+            zeros = [None if grad is not None else ArrayText(0.0 * value) for value, grad in zip(result.values, result.grads)]
+            self.values = [ArrayText(value) for value in result.values]
+            self.grads = [zeros[s] or ArrayText(grad) for s, grad in enumerate(result.grads)]
+        else:
+            self.values, self.grads = result.values, result.grads
 
     def kind(self, slot: int) -> str:
         """node, variable or constant."""
@@ -52,10 +61,24 @@ class GraphView:
     def value(self, slot: int) -> str:
         if slot in self.graph.constants:
             return self.graph.labels[slot]  # a constant's literal
-        return f"{self.result.values[slot]:.6g}"
+        return f"{self.values[slot]:.6g}"
 
     def grad(self, slot: int) -> str | None:
-        return None if slot in self.graph.constants else f"{self.result.grads[slot]:.6g}"
+        return None if slot in self.graph.constants else f"{self.grads[slot]:.6g}"
+
+    def shape(self, slot: int) -> str:
+        """`` (2, 3)`` after a name in vector mode; nothing for numbers (and 0-d arrays)."""
+        if not self.arrays or slot in self.graph.constants or not self.values[slot].array.ndim:
+            return ""
+        return f" {self.values[slot].shape}"
+
+    def jacobian(self, slot: int, index: int) -> str:
+        """Vector mode: the Jacobian of node ``index`` with respect to input ``slot``, described."""
+        from .array_engine import jacobian_text
+
+        node = self.graph.nodes[index]
+        position = node.inputs.index(slot)
+        return jacobian_text(node.op, self.values[slot].array.shape, self.values[node.slot].array.shape, position)
 
     def edges(self) -> Iterator[tuple[str | None, int, int]]:
         """(constant-use key or None, input slot, node index) per distinct input of each node.
@@ -123,11 +146,8 @@ def _tree_label(view: GraphView, slot: int, again: bool, leaves: dict[int, str])
         line = leaves.get(slot)
         if line is None:
             name = view.graph.labels[slot]
-            line = (
-                name
-                if slot in view.graph.constants
-                else f"{name} = {view.value(slot)}   ∂{view.output}/∂{name} = {view.grad(slot)}"
-            )
+            gradient = f"   ∂{view.output}/∂{name} = {view.grad(slot)}"
+            line = name if slot in view.graph.constants else f"{name}{view.shape(slot)} = {view.value(slot)}{gradient}"
             leaves[slot] = line
         return line
     name = view.graph.labels[slot]
@@ -135,7 +155,7 @@ def _tree_label(view: GraphView, slot: int, again: bool, leaves: dict[int, str])
         return f"{name} (shown above)"
     expr, pattern = view.reports.describe(index)
     pattern = f"   [{pattern}]" if pattern else ""
-    return f"{name} = {expr} = {view.value(slot)}{pattern}   ∂{view.output}/∂{name} = {view.grad(slot)}"
+    return f"{name}{view.shape(slot)} = {expr} = {view.value(slot)}{pattern}   ∂{view.output}/∂{name} = {view.grad(slot)}"
 
 
 def _dot_id(name: str) -> str:
@@ -149,26 +169,30 @@ def dot(view: GraphView) -> Iterator[str]:
     yield '  node [fontname="Helvetica"]; edge [fontname="Helvetica", fontsize=10];'
     for slot in view.leaves():
         if view.kind(slot) == "variable":
-            yield f"  {_dot_id(view.name(slot))} [shape=ellipse];"
+            shape = f", label={_dot_id(view.name(slot) + view.shape(slot))}" if view.arrays else ""
+            yield f"  {_dot_id(view.name(slot))} [shape=ellipse{shape}];"
     for index, node in enumerate(view.graph.nodes):
         pattern = view.reports.pattern(index)
         caption = f"\\n({pattern})" if pattern else ""
-        yield f'  {_dot_id(node.name)} [shape=box, style=rounded, label="{node.name}\\n{node.op}{caption}"];'
+        shape = f"\\n{view.shape(node.slot).strip()}" if view.arrays else ""
+        yield f'  {_dot_id(node.name)} [shape=box, style=rounded, label="{node.name}\\n{node.op}{shape}{caption}"];'
     labels = view.graph.labels
     for key, slot, index in view.edges():
         source = _dot_id(labels[slot])
         if key is not None:
             source = f'"const {key}"'
             yield f"  {source} [shape=plaintext, label={_dot_id(labels[slot])}];"
-        yield f"  {source} -> {_dot_id(view.graph.nodes[index].name)} [label={_edge_label(view, slot)}];"
+        yield f"  {source} -> {_dot_id(view.graph.nodes[index].name)} [label={_edge_label(view, slot, index)}];"
     yield '  "output" [shape=plaintext, label=""];'
     yield f'  {_dot_id(view.output)} -> "output" [label={_edge_label(view, view.graph.output)}];'
     yield "}"
 
 
-def _edge_label(view: GraphView, slot: int) -> str:
+def _edge_label(view: GraphView, slot: int, index: int | None = None) -> str:
     grad = view.grad(slot)
     below = f'<br/><font color="red">{grad}</font>' if grad is not None else ""
+    if view.arrays and grad is not None and index is not None:
+        below += f'<br/><font color="gray">J {view.jacobian(slot, index)}</font>'
     return f'<<font color="darkgreen">{view.value(slot)}</font>{below}>'
 
 
@@ -185,17 +209,20 @@ def mermaid(view: GraphView) -> Iterator[str]:
     yield "flowchart LR"
     for slot in leaves:
         if view.kind(slot) == "variable":
-            yield f'  {leaf_ids[slot]}(["{labels[slot]}"])'
+            yield f'  {leaf_ids[slot]}(["{labels[slot]}{view.shape(slot)}"])'
     for index, node in enumerate(view.graph.nodes):
         pattern = view.reports.pattern(index)
         caption = f"<br/>({pattern})" if pattern else ""
-        yield f'  n{len(leaves) + index}["{node.name}<br/>{node.op}{caption}"]'
+        shape = f"<br/>{view.shape(node.slot).strip()}" if view.arrays else ""
+        yield f'  n{len(leaves) + index}["{node.name}<br/>{node.op}{shape}{caption}"]'
     for key, slot, index in view.edges():
         source = ident(slot) if key is None else "c" + key.replace(".", "_")
         if key is not None:
             yield f'  {source}[/"{labels[slot]}"/]'
         grad = view.grad(slot)
         label = view.value(slot) + (f" / ∂ {grad}" if grad is not None else "")
+        if view.arrays and grad is not None:
+            label += f" / J {view.jacobian(slot, index)}"
         yield f'  {source} -->|"{label}"| n{len(leaves) + index}'
 
 
@@ -209,6 +236,9 @@ def nodes_csv(view: GraphView, block: int = 2048) -> Iterator[str]:
     Python's csv module quotes (input labels are names and numbers, which never
     need quotes). Each piece yielded is whole lines, without the last newline.
     """
+    if view.arrays:
+        yield from _array_csv(view)
+        return
     templates: dict[tuple, str] = {}
     lines = [",".join(CSV_COLUMNS)]
     for shape, row in view.reports.rows():  # hot loop: once per node
@@ -222,6 +252,26 @@ def nodes_csv(view: GraphView, block: int = 2048) -> Iterator[str]:
             lines = []
     if lines:
         yield "\n".join(lines)
+
+
+def _array_csv(view: GraphView) -> Iterator[str]:
+    """Vector mode's rows: arrays as JSON, each local gradient as its vector–Jacobian product
+    with the Jacobian described. A handful of nodes: written by the csv module."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for shape, row in view.reports.rows():
+        edges = shape.edge_texts(row)
+        local = "; ".join(f"{name}: {text} (Jacobian {jacobian})" for name, text, jacobian, _ in edges)
+        downstream = "; ".join(f"{name}={down!r}" for name, _, _, down in edges)
+        inputs = " ".join(row[LABELS + i] for i in range(shape.inputs))
+        expr = shape.text(shape.expr).format(*row)
+        value, grad, pattern = repr(row[shape.value]), repr(row[shape.grad]), shape.pattern(row[USES]) or ""
+        writer.writerow([row[NAME], shape.op, expr, inputs, value, grad, local, downstream, pattern, row[KINK] or ""])
+    yield buffer.getvalue()[:-1]
 
 
 def _csv_template(templates: dict, shape, used_twice: bool, kink: bool) -> str:

@@ -308,10 +308,7 @@ def write_arrays(report, stream) -> None:
         nodes.add_column(header.format(output=output))
     for shape, row in report.nodes.rows():
         value, grad = row[shape.value], row[shape.grad]
-        edges = [
-            (row[label], shape.text(text).format(*row), row[jacobian], row[down])
-            for (label, jacobian, down, _), text in zip(shape.edges, shape.locals)
-        ]
+        edges = shape.edge_texts(row)
         pattern = (shape.pattern(row[USES]) or shape.op) + (f"\nkink: {row[KINK]}" if row[KINK] else "")
         local = "\n".join(f"∂/∂{name}: {text}" for name, text, _, _ in edges)
         shapes = "\n".join(f"{name}: {grad.shape} · {jacobian} → {down.shape}" for name, _, jacobian, down in edges)

@@ -42,16 +42,43 @@ def array_explain_lines(nodes: NodeRows, output: str) -> Iterator[str]:
     for shape, row in nodes.reversed_rows():
         grad, pattern = row[shape.grad], shape.pattern(row[USES])
         tail = f"   [{pattern}]" if pattern else ""
-        for (label, jacobian, down, _), text in zip(shape.edges, shape.locals):
+        for name, text, jacobian, down in shape.edge_texts(row):
             yield (
-                f"∂{output}/∂{row[label]} += {shape.text(text).format(*row)} with g = ∂{output}/∂{row[NAME]} {grad.shape}: "
-                f"Jacobian {row[jacobian]} → {row[down].shape} = {row[down]}{tail}"
+                f"∂{output}/∂{name} += {text} with g = ∂{output}/∂{row[NAME]} {grad.shape}: "
+                f"Jacobian {jacobian} → {down.shape} = {down}{tail}"
             )
 
 
 def write_latex(report: GradReport, stream) -> None:
     """``--format latex``: the chain rule as a LaTeX align block (``output_formats``)."""
+    if report.nodes.arrays:
+        write_lines(stream, array_latex_lines(report.nodes, report.output))
+        return
     write_lines(stream, explain_lines(report.nodes, variable_reports(report.result), report.output, latex=True))
+
+
+def array_latex_lines(nodes: NodeRows, output: str) -> Iterator[str]:
+    """Vector mode's chain rule in LaTeX: per edge its two factors, then the shapes,
+    upstream · Jacobian → downstream, and the Jacobian's kind (SPEC §5b)."""
+    fmt = _LatexFormat()
+    yield from fmt.begin()
+    yield fmt.line(fmt.d(output, output), [], "1", None)
+    for shape, row in nodes.reversed_rows():
+        top, grad = row[NAME], row[shape.grad]
+        for name, _, jacobian, down in shape.edge_texts(row):
+            size, _, kind = jacobian.partition(" ")
+            size = size.replace("×", r" \times ")
+            kind = kind.strip("()").replace("‖", "|")  # LaTeX's text mode has no ‖
+            tail = rf" && \text{{{kind}}}" if kind else ""
+            yield (
+                rf"{fmt.d(output, name)} &\mathrel{{+}}= {fmt.d(output, top)} \cdot {fmt.d(top, name)}:\ "
+                rf"{_latex_shape(grad.shape)} \cdot J_{{{size}}} \to {_latex_shape(down.shape)}{tail} \\"
+            )
+    yield from fmt.end()
+
+
+def _latex_shape(shape: str) -> str:
+    return r"\text{scalar}" if shape == "scalar" else shape
 
 
 def _num(value: float) -> str:

@@ -199,6 +199,14 @@ class Shape:
                 out.append(part.replace("{", "{{").replace("}", "}}"))
         return "".join(out)
 
+    def edge_texts(self, row: tuple) -> list[tuple]:
+        """Per distinct input, in this row: its label, the local gradient's text, the local
+        gradient (vector mode: the Jacobian described) and the downstream gradient."""
+        return [
+            (row[label], self.text(text).format(*row), row[local], row[down])
+            for (label, local, down, _), text in zip(self.edges, self.locals)
+        ]
+
     def pattern(self, uses: int) -> str | None:
         """SPEC §4: a node used twice or more is a fan-out (adder); else its gate's pattern."""
         return "adder" if uses >= 2 else self.gate

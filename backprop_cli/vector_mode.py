@@ -13,9 +13,8 @@ from . import array_engine
 from .array_engine import ArrayEvaluation as VectorEvaluation
 from .array_engine import shape_text
 from .checks import CHECK_ABSOLUTE, CHECK_RELATIVE, STEP, within_arrays
-from .errors import CheckFailed, NonFiniteError, UsageError
+from .errors import CheckFailed, NonFiniteError
 from .finite import first_non_finite_array
-from .output_formats import array_formats
 from .report_arrays import compact
 
 CHECK_ELEMENTS = 12  # finite differences per variable: evenly spaced elements
@@ -67,8 +66,3 @@ def raise_problems(result: VectorEvaluation, failures: list[str], stderr) -> Non
         raise NonFiniteError(f"non-finite result: {where}")
     if failures:
         raise CheckFailed(f"{len(failures)} check(s) failed")
-
-
-def refuse_scalar_only_options(request) -> None:
-    if request.output_format not in array_formats() or request.render:
-        raise UsageError("graph exports and --render are for scalar expressions; vector mode has table, --json and --explain")

@@ -42,9 +42,12 @@ def test_explain_is_refused_where_the_registry_has_no_explain_writer(cli):
     assert output_formats.explain_formats() == ["table", "latex"]
 
 
-def test_vector_mode_writes_the_array_formats_and_refuses_the_rest(cli):
-    assert output_formats.array_formats() == ["table", "json"]
-    run = cli("grad", "sum(v*v)", "v=[1,2]", "--format", "dot")
-    assert run.code == 2 and "vector mode has table, --json and --explain" in run.err
-    run = cli("grad", "sum(v*v)", "v=[1,2]", "--json")
-    assert run.code == 0 and run.json()["gradients"]["v"] == [2.0, 4.0]
+def test_vector_mode_refuses_a_format_registered_without_arrays(cli, monkeypatch):
+    assert output_formats.array_formats() == list(output_formats.FORMATS)  # every format today
+    entry = output_formats.OutputFormat("scalars", "numbers only", "render_table:write", arrays=False)
+    monkeypatch.setitem(output_formats.FORMATS, "scalars", entry)
+    from backprop_cli.calculate import GradRequest, run_grad
+    from backprop_cli.errors import UsageError
+
+    with pytest.raises(UsageError, match="--format scalars is for scalar expressions; vector mode writes table, json"):
+        run_grad(GradRequest("sum(v*v)", ["v=[1,2]"], output_format="scalars"), stdout=io.StringIO())

@@ -118,9 +118,7 @@ def test_explain_names_the_shapes(cli):
     assert lines[-2].startswith("∂f/∂W += g·xᵀ with g = ∂f/∂s0 (2,): Jacobian 2×4 (sparse, rows of the other factor) → (2, 2)")
 
 
-def test_vector_mode_refuses_exports_and_batch_refuses_vector_mode(cli):
-    run = cli("grad", "sum(W @ x)", W, X, "--format", "dot")
-    assert run.code == 2 and "graph exports and --render are for scalar expressions" in run.err
+def test_batch_refuses_vector_mode(cli):
     run = cli("batch", "sum(x)", "--input", "-", stdin="x\n1\n")
     assert run.code == 2 and "need grad's vector mode" in run.err
 
