@@ -36,7 +36,7 @@ FORMATS: dict[str, OutputFormat] = {
         OutputFormat("tree", "the graph as an indented tree", "render_export:write_tree", True),
         OutputFormat("dot", "the graph for Graphviz", "render_export:write_dot", True),
         OutputFormat("mermaid", "the graph as a Mermaid flowchart", "render_export:write_mermaid", True),
-        OutputFormat("csv", "one CSV row per node", "render_export:write_csv", True),
+        OutputFormat("csv", "one CSV row per node", "render_csv:write_csv", True),
     ]
 }
 

@@ -1,7 +1,7 @@
-"""``grad --format tree|dot|mermaid|csv`` and ``--render``: the graph for other tools.
+"""``grad --format tree|dot|mermaid`` and ``--render``: the graph for other tools.
 
 Each format is a complete document a user can paste into its tool: an indented
-tree, Graphviz dot, a Mermaid flowchart, one CSV row per node. ``--render`` runs
+tree, Graphviz dot, a Mermaid flowchart (CSV rows: ``render_csv``). ``--render`` runs
 Graphviz on the dot text to draw the lectures' picture: the graph left to right,
 forward values above the edges (green), gradients below (red), each gate labelled
 with its pattern. (``--format latex`` is the chain rule: ``render_text``.)
@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from .engine import Evaluation
 from .errors import UsageError
-from .report import KINK, LABELS, NAME, USES, NodeRows
+from .report import NodeRows
 from .terminal import write_lines
 
 # A tree deeper than this keeps this many levels of guides and shows the level
@@ -226,85 +226,6 @@ def mermaid(view: GraphView) -> Iterator[str]:
         yield f'  {source} -->|"{label}"| n{len(leaves) + index}'
 
 
-CSV_COLUMNS = ["name", "op", "expr", "inputs", "value", "grad", "local", "downstream", "pattern", "kink"]
-
-
-def nodes_csv(view: GraphView, block: int = 2048) -> Iterator[str]:
-    """One row per node: the JSON's fields, local and downstream gradients as name=value lists.
-
-    Each row is written with a template made once per shape of node, quoted as
-    Python's csv module quotes (input labels are names and numbers, which never
-    need quotes). Each piece yielded is whole lines, without the last newline.
-    """
-    if view.arrays:
-        yield from _array_csv(view)
-        return
-    templates: dict[tuple, str] = {}
-    lines = [",".join(CSV_COLUMNS)]
-    for shape, row in view.reports.rows():  # hot loop: once per node
-        key = (shape, row[USES] >= 2, row[KINK] is not None)
-        template = templates.get(key) or _csv_template(templates, *key)
-        if key[2]:
-            row = (*row[:KINK], _csv_quote(row[KINK]), *row[KINK + 1 :])
-        lines.append(template.format(*row))
-        if len(lines) == block:
-            yield "\n".join(lines)
-            lines = []
-    if lines:
-        yield "\n".join(lines)
-
-
-def _array_csv(view: GraphView) -> Iterator[str]:
-    """Vector mode's rows: arrays as JSON, each local gradient as its vector–Jacobian product
-    with the Jacobian described. A handful of nodes: written by the csv module."""
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for shape, row in view.reports.rows():
-        edges = shape.edge_texts(row)
-        local = "; ".join(f"{name}: {text} (Jacobian {jacobian})" for name, text, jacobian, _ in edges)
-        downstream = "; ".join(f"{name}={down!r}" for name, _, _, down in edges)
-        inputs = " ".join(row[LABELS + i] for i in range(shape.inputs))
-        expr = shape.text(shape.expr).format(*row)
-        value, grad, pattern = repr(row[shape.value]), repr(row[shape.grad]), shape.pattern(row[USES]) or ""
-        writer.writerow([row[NAME], shape.op, expr, inputs, value, grad, local, downstream, pattern, row[KINK] or ""])
-    yield buffer.getvalue()[:-1]
-
-
-def _csv_template(templates: dict, shape, used_twice: bool, kink: bool) -> str:
-    """The ``str.format`` template of a CSV row of this shape; the kink note comes quoted."""
-    local = "; ".join(
-        f"{{{shape.input_label(j)}}}: {shape.text(text)} = {{{shape.partial[j]}!r}}" for j, text in enumerate(shape.locals)
-    )
-    downstream = "; ".join(f"{{{shape.input_label(j)}}}={{{field}!r}}" for j, field in enumerate(shape.downstream))
-    cells = [
-        f"{{{NAME}}}",
-        _csv_quote(shape.op),
-        _csv_quote(shape.text(shape.expr)),
-        " ".join(f"{{{LABELS + i}}}" for i in range(shape.inputs)),
-        f"{{{shape.value}!r}}",
-        f"{{{shape.grad}!r}}",
-        _csv_quote(local),
-        downstream,
-        _csv_quote(shape.pattern(2 if used_twice else 0) or ""),
-        f"{{{KINK}}}" if kink else "",
-    ]
-    template = templates[(shape, used_twice, kink)] = ",".join(cells)
-    return template
-
-
-def _csv_quote(text: str | None) -> str:
-    """A cell as csv's QUOTE_MINIMAL writes it (None: empty)."""
-    if text is None:
-        return ""
-    if any(c in text for c in ',"\r\n'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
 def write_tree(report, stream) -> None:
     """``--format tree`` (``output_formats``)."""
     write_lines(stream, tree(GraphView(report.result)))
@@ -318,11 +239,6 @@ def write_dot(report, stream) -> None:
 def write_mermaid(report, stream) -> None:
     """``--format mermaid`` (``output_formats``)."""
     write_lines(stream, mermaid(GraphView(report.result)))
-
-
-def write_csv(report, stream) -> None:
-    """``--format csv`` (``output_formats``)."""
-    write_lines(stream, nodes_csv(GraphView(report.result)))
 
 
 def render(view: GraphView, path: str) -> None:

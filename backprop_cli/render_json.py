@@ -12,7 +12,8 @@ import re
 import sys
 from collections.abc import Iterator
 
-from .report import KINK, LABELS, NAME, USES, GradReport, NodeRows, Shape, VariableReport
+from .report import GradReport, NodeRows, VariableReport
+from .report_shapes import KINK, LABELS, NAME, USES, Shape
 from .terminal import can_encode
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .report import NAME, USES, GradReport, NodeRows, VariableReport, variable_reports
+from .report import GradReport, NodeRows, VariableReport, variable_reports
+from .report_shapes import NAME, USES
 from .terminal import write_lines
 
 

@@ -20,7 +20,7 @@ from test_staging_meaning import points, programs
 
 from backprop_cli.engine import evaluate
 from backprop_cli.graph import stage
-from backprop_cli.report import expression_text
+from backprop_cli.report_shapes import expression_text
 from backprop_cli.symbolic import local_symbolic
 
 SPECIAL = [
