@@ -63,9 +63,6 @@ def _tolerance(text) -> float:
     return parse_tolerance(text)
 
 
-_BINDINGS_HELP = "Variable values: -x -2, --x -2, --x=-2 or x=-2 (a variable named like an option: x=VALUE)."
-
-
 @app.command(
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
     epilog='Example: backprop grad "(x+y)*z" -x -2 -y 5 -z -4',
@@ -226,7 +223,7 @@ def train(
     ] = None,
 ) -> None:
     """Train the lectures' NumPy 2-layer network (defaults: exactly the lecture's)."""
-    from .training import TrainRequest, run_train
+    from .train_command import TrainRequest, run_train
 
     options = dict(
         hidden=hidden,
@@ -262,7 +259,7 @@ def main(argv: list[str] | None = None) -> None:
         code = app(args=argv, prog_name="backprop", standalone_mode=False)
     except (OutputClosed, BrokenPipeError):  # `backprop ... | head`: the reader has what it wanted
         silence_stdout()
-        code = 128 + 13  # as a process ended by SIGPIPE, like cat or grep
+        code = ExitCode.PIPE_CLOSED
     except UnicodeEncodeError as error:
         if os.environ.get("BACKPROP_TRACEBACK"):
             raise
@@ -274,7 +271,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"backprop: error: {error.render()}", file=sys.stderr)
         code = error.exit_code
     except KeyboardInterrupt:
-        code = 130
+        code = ExitCode.INTERRUPTED
     except Exception as error:  # click's usage errors, and bugs
         if os.environ.get("BACKPROP_TRACEBACK"):
             raise
@@ -298,9 +295,9 @@ def _report_unexpected(error: Exception) -> int:
     if format_message is not None:  # a click/Typer usage error: bad option, missing EXPR
         command = getattr(getattr(error, "ctx", None), "command_path", "backprop")
         print(f"backprop: error: {format_message()} (see '{command} --help')", file=sys.stderr)
-        return getattr(error, "exit_code", ExitCode.BAD_INPUT)
+        return ExitCode(getattr(error, "exit_code", ExitCode.BAD_INPUT))  # click uses 1 and 2
     if isinstance(error, (RecursionError, MemoryError)):
         print(f"backprop: error: input too large ({type(error).__name__})", file=sys.stderr)
         return ExitCode.BAD_INPUT
     print(f"backprop: internal error: {type(error).__name__}: {error} (set BACKPROP_TRACEBACK=1 for details)", file=sys.stderr)
-    return 70
+    return ExitCode.INTERNAL_ERROR

@@ -138,7 +138,7 @@ def generate() -> str:
         if rule.arity == 2:  # x + x, x * x: a repeated input is common enough to keep SymPy out of it
             symbolic.append(f"    ({rule.name!r}, (0, 0)): ({_repeated_input_text(rule.name)!r},),")
         if rule.arity is None:
-            continue  # numeric max/min live in engine.router_partials
+            continue  # numeric max/min live in kinks.router_partials
         symbols = sympy_defs.arg_symbols(rule.arity)
         body = sympy_defs.define(rule.name, symbols)
         forward.append(f"    {rule.name!r}: {_lambda(printer, rule.arity, body)},")
@@ -197,7 +197,7 @@ def generate_numpy() -> str:
     for rule in _scalar_rows():
         if rule.arity is None:
             bound += [rule.name] if rule.compute_bound else []
-            continue  # max/min: batch_engine.router_partials
+            continue  # max/min: array_compiler's router steps
         body = sympy_defs.define(rule.name, sympy_defs.arg_symbols(rule.arity))
         reusing = _partials_reusing_value(rule.name, rule.arity)
         recipes = [codegen_steps.recipe(body)] + [codegen_steps.recipe(d) for d in reusing]
