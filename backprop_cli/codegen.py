@@ -24,6 +24,7 @@ import sympy as sp
 
 from . import _mathfns, _numpyfns, codegen_steps, sympy_defs
 from .codegen_printers import ArrayPrinter, MathPrinter
+from .errors import ExitCode
 from .rules import RULES
 
 TARGET = Path(__file__).with_name("_derived.py")
@@ -227,13 +228,14 @@ def main() -> int:
         outputs = {TARGET: generate(), NUMPY_TARGET: generate_numpy()}
     except (CodegenError, NotImplementedError) as error:
         print(f"codegen: error: {error}", file=sys.stderr)
-        return 1
+        return ExitCode.CHECK_FAILED
     if "--check" in sys.argv[1:]:
-        return 0 if all(path.read_text() == text for path, text in outputs.items()) else 1
+        fresh = all(path.read_text() == text for path, text in outputs.items())
+        return ExitCode.OK if fresh else ExitCode.CHECK_FAILED
     for path, text in outputs.items():
         path.write_text(text)
         print(f"wrote {path}")
-    return 0
+    return ExitCode.OK
 
 
 if __name__ == "__main__":
