@@ -260,22 +260,12 @@ def main(argv: list[str] | None = None) -> None:
     except (OutputClosed, BrokenPipeError):  # `backprop ... | head`: the reader has what it wanted
         silence_stdout()
         code = ExitCode.PIPE_CLOSED
-    except UnicodeEncodeError as error:
-        if os.environ.get("BACKPROP_TRACEBACK"):
-            raise
-        print(f"backprop: error: {_unencodable(error)}", file=sys.stderr)
-        code = ExitCode.BAD_INPUT
-    except BackpropError as error:
-        if os.environ.get("BACKPROP_TRACEBACK"):
-            raise
-        print(f"backprop: error: {error.render()}", file=sys.stderr)
-        code = error.exit_code
     except KeyboardInterrupt:
         code = ExitCode.INTERRUPTED
-    except Exception as error:  # click's usage errors, and bugs
+    except Exception as error:  # bad input, click's usage errors, and bugs
         if os.environ.get("BACKPROP_TRACEBACK"):
             raise
-        code = _report_unexpected(error)
+        code = _report(error)
     sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
 
@@ -287,7 +277,14 @@ def _unencodable(error: UnicodeEncodeError) -> str:
     )
 
 
-def _report_unexpected(error: Exception) -> int:
+def _report(error: Exception) -> ExitCode:
+    """One line on stderr for ``error``; its exit code."""
+    if isinstance(error, BackpropError):
+        print(f"backprop: error: {error.render()}", file=sys.stderr)
+        return error.exit_code
+    if isinstance(error, UnicodeEncodeError):
+        print(f"backprop: error: {_unencodable(error)}", file=sys.stderr)
+        return ExitCode.BAD_INPUT
     format_message = getattr(error, "format_message", None)
     if type(error).__name__ == "NoArgsIsHelpError":  # plain `backprop`: the help, on stderr
         print(format_message(), file=sys.stderr)
