@@ -57,7 +57,7 @@ def run(path: str, program, layout, request, stream, tally) -> None:
 
 def _chunk(pl, frame, parsed, program, layout, request, tally, lines):
     """The output frame of one chunk: its input columns, the results and ``pass``."""
-    from .batch import _count_non_finite, _grade  # the same bookkeeping as the row-by-row engine
+    from .batch_tally import count_non_finite, grade  # the same bookkeeping as the row-by-row engine
 
     numbers = _floats(pl, frame, parsed, layout.variables)
     rows = frame.height
@@ -67,14 +67,14 @@ def _chunk(pl, frame, parsed, program, layout, request, tally, lines):
     import numpy as np
 
     tally.rows_in += rows
-    non_finite = _count_non_finite(list(results.values()), lines.of(pl, frame, tally), tally)
+    non_finite = count_non_finite(list(results.values()), lines.of(pl, frame, tally), tally)
     out = pl.DataFrame({name: np.ascontiguousarray(array, dtype=float) for name, array in results.items()})
     if non_finite and any(np.isnan(array).any() for array in results.values()):
         # write nan as the row-by-row engine (and Python) does, not polars' NaN
         nan_as_text = [pl.when(pl.col(c).is_nan()).then(pl.lit("nan")).otherwise(pl.col(c).cast(pl.String)) for c in out.columns]
         out = out.select([expression.alias(c) for expression, c in zip(nan_as_text, out.columns)])
     if layout.expected:
-        passed = _grade(list(results.values()), _expected(pl, frame, layout), layout, request.tol, tally)
+        passed = grade(list(results.values()), _expected(pl, frame, layout), layout, request.tol, tally)
         out = out.with_columns(pl.Series("pass", np.where(passed, "true", "false")))
     tally.rows_out += rows
     return pl.concat([frame, out], how="horizontal")

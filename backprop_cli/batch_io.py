@@ -4,7 +4,8 @@ Readers yield chunks of ``Row`` records (the line the record starts on, its cell
 object, or what is wrong with it) so that memory stays bounded whatever the input
 size. Input is read as UTF-8 (a byte-order mark is dropped); a record with bytes
 that are not UTF-8 is a bad row, not the end of the run. The output side (the
-temporary file renamed into place) is ``batch_output``.
+temporary file renamed into place) is ``batch_output``; a pipe or standard input
+copied to a file for the polars engine, ``batch_input_copy``.
 """
 
 from __future__ import annotations
@@ -12,15 +13,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, islice
 
-from . import batch_output, limits
+from . import limits
 from .errors import UsageError
 from .input_files import repeated_key
 
@@ -265,11 +263,11 @@ def _bounded_lines(stream, path: str) -> Iterator[str]:
     while line := stream.readline(limit + 1):
         number += 1
         if len(line) > limit:
-            raise UsageError(_too_long(path, number))
+            raise UsageError(too_long_message(path, number))
         yield line
 
 
-def _too_long(path: str, number: int | None) -> str:
+def too_long_message(path: str, number: int | None) -> str:
     where = f"line {number}" if number is not None else "a line"
     shown = "standard input" if path == "-" else path
     return f"{shown}: {where} is longer than the limit of {limits.MAX_INPUT_BYTES:,} characters"
@@ -288,56 +286,3 @@ def _open(path: str):
         return open(path, newline="", encoding="utf-8-sig", errors="surrogateescape")
     except OSError as error:
         raise UsageError(f"cannot read {path}: {error.strerror}") from None
-
-
-@contextmanager
-def input_file(path: str, stdin, copy: bool):
-    """The input as a path. With ``copy`` (the polars engine reads a file, and may need to
-    read it twice), standard input and anything that is not a regular file (a pipe such as
-    ``<(...)``, a FIFO, a device) are first copied to a temporary file."""
-    if not copy or _is_regular_file(path):
-        yield path
-        return
-    folder = batch_output.temporary_folder()
-    temporary, handle = batch_output.temporary_file(folder, ".csv")
-    try:
-        try:
-            with open(handle, "wb") as spooled:
-                _copy(path, stdin, spooled)
-        except OSError as error:
-            if error.filename == path:
-                raise UsageError(f"cannot read {path}: {error.strerror}") from None
-            raise UsageError(f"cannot copy the input to {folder}: {error.strerror}") from None
-        yield temporary
-    finally:
-        batch_output.remove_temporary(temporary)
-
-
-def _copy(path: str, stdin, spooled) -> None:
-    """The input's bytes as they come (a pipe's rows are copied as they arrive, not per megabyte)."""
-    if path == "-" and getattr(stdin, "buffer", None) is None:  # text already (tests, API callers)
-        spooled.write(stdin.read().encode("utf-8", "surrogateescape"))
-        return
-    source = open(path, "rb", buffering=0) if path != "-" else None
-    since_break = 0  # bytes since the last line break: /dev/zero must not fill the disk
-    try:
-        descriptor = source.fileno() if source is not None else stdin.buffer.fileno()
-        while block := os.read(descriptor, 1 << 20):
-            last_break = block.rfind(b"\n")
-            since_break = len(block) - last_break - 1 if last_break >= 0 else since_break + len(block)
-            if since_break > limits.MAX_INPUT_BYTES:
-                raise UsageError(_too_long(path, None))
-            spooled.write(block)
-            spooled.flush()
-    finally:
-        if source is not None:
-            source.close()
-
-
-def _is_regular_file(path: str) -> bool:
-    if path == "-":
-        return False
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return True  # let the reader say what is wrong with it

@@ -16,7 +16,7 @@ file that looks complete and never clobbers the previous one:
 An output that is the input file (the same file, also through a link) is refused
 before anything is read. While a run is on, a signal that ends the process
 (SIGTERM, SIGHUP, SIGINT, ...) removes the temporary files first, then exits
-with 128 + the signal's number (130 for Ctrl-C).
+with 128 + the signal's number (``errors.signal_exit_code``: 130 for Ctrl-C).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from .errors import UsageError
+from .errors import ExitCode, UsageError, signal_exit_code
 
 PREFIX = ".backprop-batch-"
 _TEMPORARY: set[str] = set()  # files to remove if a signal ends the run
@@ -99,7 +99,7 @@ def _on_signal(number: int, frame) -> None:
         except OSError:
             pass
     os.write(2, f"backprop: interrupted by {signal.Signals(number).name}; no output written\n".encode())
-    os._exit(128 + number)
+    os._exit(signal_exit_code(number))
 
 
 @dataclass
@@ -209,7 +209,7 @@ class Spool:
                 _copy_to(self.path, stdout or sys.stdout)
         except BrokenPipeError:  # `batch ... | head`: the reader has all it wants; end quietly, as SIGPIPE would
             remove_temporary(self.path)
-            os._exit(128 + getattr(signal, "SIGPIPE", 13))
+            os._exit(ExitCode.PIPE_CLOSED)
         except OSError as error:
             raise UsageError(f"cannot write {self.target.shown}: {error.strerror or error}") from None
         finally:

@@ -79,17 +79,16 @@ def parse_tolerance(text) -> float:
     return number
 
 
-def within(got: float, expected: float, tol: float) -> bool:
-    """Relative tolerance with an absolute floor of ``tol`` near zero; nan and inf match themselves."""
-    if math.isnan(expected):
-        return math.isnan(got)
-    if math.isinf(expected):
-        return got == expected
-    return abs(got - expected) <= tol * max(1.0, abs(expected))
-
-
-def within_arrays(got, expected, tol: float):
-    """``within`` elementwise on NumPy arrays (batch's grading, vector mode's --expect)."""
+def within(got, expected, tol: float):
+    """The tolerance rule of --expect and --expect-columns: relative, with an absolute
+    floor of ``tol`` near zero; nan and inf match only themselves. Floats give a bool;
+    arrays (batch's grading, vector mode's --expect) give it elementwise."""
+    if isinstance(got, (int, float)) and isinstance(expected, (int, float)):
+        if math.isnan(expected):
+            return math.isnan(got)
+        if math.isinf(expected):
+            return got == expected
+        return abs(got - expected) <= tol * max(1.0, abs(expected))
     import numpy as np  # not at the top: grad's scalar path never imports NumPy
 
     got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
@@ -97,6 +96,9 @@ def within_arrays(got, expected, tol: float):
         close = np.abs(got - expected) <= tol * np.maximum(1.0, np.abs(expected))
     # |got - inf| <= tol·inf holds for any got: an infinite expectation is matched exactly
     return (close & np.isfinite(expected)) | (np.isnan(expected) & np.isnan(got)) | (np.isinf(expected) & (got == expected))
+
+
+within_arrays = within  # the old name, still used by vector_mode.py
 
 
 def failed_expectations(result: Evaluation, expectations: list[Expectation], tol: float) -> list[str]:
@@ -132,9 +134,13 @@ class CheckRow:
     @property
     def ok(self) -> bool:
         """Passes, or cannot be judged because a kink lies on its path."""
-        if self.at_kink:
-            return True
-        return self.relative_error <= CHECK_RELATIVE or abs(self.analytic - self.numeric) <= CHECK_ABSOLUTE
+        return self.at_kink or agrees_with_difference(self.analytic, self.numeric)
+
+
+def agrees_with_difference(analytic: float, numeric: float) -> bool:
+    """The --check rule: an analytic gradient agrees with its finite difference unless both
+    the relative error and the absolute difference exceed their limits."""
+    return relative_error(analytic, numeric) <= CHECK_RELATIVE or abs(analytic - numeric) <= CHECK_ABSOLUTE
 
 
 def finite_difference_check(result: Evaluation, bindings: dict, names: list[str]) -> list[CheckRow]:

@@ -63,9 +63,6 @@ def _tolerance(text) -> float:
     return parse_tolerance(text)
 
 
-_BINDINGS_HELP = "Variable values: -x -2, --x -2, --x=-2 or x=-2 (a variable named like an option: x=VALUE)."
-
-
 @app.command(
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
     epilog='Example: backprop grad "(x+y)*z" -x -2 -y 5 -z -4',
@@ -226,7 +223,7 @@ def train(
     ] = None,
 ) -> None:
     """Train the lectures' NumPy 2-layer network (defaults: exactly the lecture's)."""
-    from .training import TrainRequest, run_train
+    from .train_command import TrainRequest, run_train
 
     options = dict(
         hidden=hidden,
@@ -262,23 +259,13 @@ def main(argv: list[str] | None = None) -> None:
         code = app(args=argv, prog_name="backprop", standalone_mode=False)
     except (OutputClosed, BrokenPipeError):  # `backprop ... | head`: the reader has what it wanted
         silence_stdout()
-        code = 128 + 13  # as a process ended by SIGPIPE, like cat or grep
-    except UnicodeEncodeError as error:
-        if os.environ.get("BACKPROP_TRACEBACK"):
-            raise
-        print(f"backprop: error: {_unencodable(error)}", file=sys.stderr)
-        code = ExitCode.BAD_INPUT
-    except BackpropError as error:
-        if os.environ.get("BACKPROP_TRACEBACK"):
-            raise
-        print(f"backprop: error: {error.render()}", file=sys.stderr)
-        code = error.exit_code
+        code = ExitCode.PIPE_CLOSED
     except KeyboardInterrupt:
-        code = 130
-    except Exception as error:  # click's usage errors, and bugs
+        code = ExitCode.INTERRUPTED
+    except Exception as error:  # bad input, click's usage errors, and bugs
         if os.environ.get("BACKPROP_TRACEBACK"):
             raise
-        code = _report_unexpected(error)
+        code = _report(error)
     sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
 
@@ -290,7 +277,14 @@ def _unencodable(error: UnicodeEncodeError) -> str:
     )
 
 
-def _report_unexpected(error: Exception) -> int:
+def _report(error: Exception) -> ExitCode:
+    """One line on stderr for ``error``; its exit code."""
+    if isinstance(error, BackpropError):
+        print(f"backprop: error: {error.render()}", file=sys.stderr)
+        return error.exit_code
+    if isinstance(error, UnicodeEncodeError):
+        print(f"backprop: error: {_unencodable(error)}", file=sys.stderr)
+        return ExitCode.BAD_INPUT
     format_message = getattr(error, "format_message", None)
     if type(error).__name__ == "NoArgsIsHelpError":  # plain `backprop`: the help, on stderr
         print(format_message(), file=sys.stderr)
@@ -298,9 +292,9 @@ def _report_unexpected(error: Exception) -> int:
     if format_message is not None:  # a click/Typer usage error: bad option, missing EXPR
         command = getattr(getattr(error, "ctx", None), "command_path", "backprop")
         print(f"backprop: error: {format_message()} (see '{command} --help')", file=sys.stderr)
-        return getattr(error, "exit_code", ExitCode.BAD_INPUT)
+        return ExitCode(getattr(error, "exit_code", ExitCode.BAD_INPUT))  # click uses 1 and 2
     if isinstance(error, (RecursionError, MemoryError)):
         print(f"backprop: error: input too large ({type(error).__name__})", file=sys.stderr)
         return ExitCode.BAD_INPUT
     print(f"backprop: internal error: {type(error).__name__}: {error} (set BACKPROP_TRACEBACK=1 for details)", file=sys.stderr)
-    return 70
+    return ExitCode.INTERNAL_ERROR

@@ -24,6 +24,7 @@ import sympy as sp
 
 from . import _mathfns, _numpyfns, codegen_steps, sympy_defs
 from .codegen_printers import ArrayPrinter, MathPrinter
+from .errors import ExitCode
 from .rules import RULES
 
 TARGET = Path(__file__).with_name("_derived.py")
@@ -138,7 +139,7 @@ def generate() -> str:
         if rule.arity == 2:  # x + x, x * x: a repeated input is common enough to keep SymPy out of it
             symbolic.append(f"    ({rule.name!r}, (0, 0)): ({_repeated_input_text(rule.name)!r},),")
         if rule.arity is None:
-            continue  # numeric max/min live in engine.router_partials
+            continue  # numeric max/min live in kinks.router_partials
         symbols = sympy_defs.arg_symbols(rule.arity)
         body = sympy_defs.define(rule.name, symbols)
         forward.append(f"    {rule.name!r}: {_lambda(printer, rule.arity, body)},")
@@ -197,7 +198,7 @@ def generate_numpy() -> str:
     for rule in _scalar_rows():
         if rule.arity is None:
             bound += [rule.name] if rule.compute_bound else []
-            continue  # max/min: batch_engine.router_partials
+            continue  # max/min: array_compiler's router steps
         body = sympy_defs.define(rule.name, sympy_defs.arg_symbols(rule.arity))
         reusing = _partials_reusing_value(rule.name, rule.arity)
         recipes = [codegen_steps.recipe(body)] + [codegen_steps.recipe(d) for d in reusing]
@@ -227,13 +228,14 @@ def main() -> int:
         outputs = {TARGET: generate(), NUMPY_TARGET: generate_numpy()}
     except (CodegenError, NotImplementedError) as error:
         print(f"codegen: error: {error}", file=sys.stderr)
-        return 1
+        return ExitCode.CHECK_FAILED
     if "--check" in sys.argv[1:]:
-        return 0 if all(path.read_text() == text for path, text in outputs.items()) else 1
+        fresh = all(path.read_text() == text for path, text in outputs.items())
+        return ExitCode.OK if fresh else ExitCode.CHECK_FAILED
     for path, text in outputs.items():
         path.write_text(text)
         print(f"wrote {path}")
-    return 0
+    return ExitCode.OK
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Turn a rule's SymPy expression into a recipe of NumPy calls, for ``batch``.
+"""Turn a rule's SymPy expression into a recipe of NumPy calls, for the array engine.
 
 A recipe is ``(steps, result)``. Each step is ``(function, operand, ...)`` and
 writes its result into a buffer of its own, named ``t0, t1, ...`` in step order.
@@ -7,7 +7,7 @@ value, for a local gradient), an earlier step's ``'tK'`` or a float. ``result``
 is the operand that holds the answer, which may need no step at all (the local
 gradient of ``x*y`` with respect to ``x`` is ``'a1'``).
 
-``batch_engine`` strings the recipes of a whole graph together into one flat list
+``array_compiler`` strings the recipes of a whole graph together into one flat list
 of ufunc calls with ``out=`` buffers, so a chunk of rows is computed without
 allocating a single temporary. Build time only: ``codegen.py`` imports this.
 """

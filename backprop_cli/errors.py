@@ -8,14 +8,25 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+# A process ended by signal N exits 128 + N, as the shell reports it.
+SIGNAL_BASE = 128
+
 
 class ExitCode(IntEnum):
-    """Process exit codes shared by every command."""
+    """Every exit code the program returns (docs/reference.md lists exactly these)."""
 
     OK = 0
     CHECK_FAILED = 1
     BAD_INPUT = 2
     NON_FINITE = 3
+    INTERNAL_ERROR = 70  # a bug, not bad input (sysexits' EX_SOFTWARE)
+    INTERRUPTED = SIGNAL_BASE + 2  # Ctrl-C (SIGINT)
+    PIPE_CLOSED = SIGNAL_BASE + 13  # the reader of stdout went away (SIGPIPE), as cat or grep
+
+
+def signal_exit_code(number: int) -> int:
+    """The exit code of a process ended by signal ``number`` (batch's SIGTERM gives 143)."""
+    return SIGNAL_BASE + number
 
 
 class BackpropError(Exception):

@@ -1,35 +1,23 @@
 """``backprop train``: settle the configuration, load data, train, check, save (SPEC §7).
 
 This module decides what happens in which order; the math is in ``mlp.py``,
-the data in ``datasets.py``, the output in ``render_train.py``.
+the data and each dataset's defaults in ``datasets.py``, the output in
+``render_train.py``; ``train_command.py`` runs a command-line request.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
-import sys
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from . import datasets, mlp, saved_runs
+from . import datasets, mlp
 from .errors import CheckFailed, NonFiniteError, UsageError
 
-# Defaults per dataset. `random` is the lecture's network exactly; the others are
-# chosen so that the documented result (README, docs/training.md) holds for seed 0.
-PRESETS = {
-    "random": dict(hidden=100, steps=1000, lr=1e-4, activation="sigmoid", loss="l2", reg=0.0),
-    "xor": dict(hidden=8, steps=2000, lr=1.0, activation="sigmoid", loss="softmax", reg=0.0),
-    "spiral": dict(hidden=100, steps=3000, lr=1.0, activation="relu", loss="softmax", reg=1e-3),
-    "digits": dict(hidden=64, steps=1000, lr=0.5, activation="relu", loss="softmax", reg=1e-4),
-    # loss "auto": softmax when the CSV's targets are class labels, else l2; lr None:
-    # 0.5 for softmax (a mean), 0.5/(rows·hidden) for l2 (a sum, whose curvature grows with both)
-    "csv": dict(hidden=32, steps=1000, lr=None, activation="relu", loss="auto", reg=1e-4),
-}
 GRADCHECK_ENTRIES = 10  # per parameter
 GRADCHECK_STEP = 1e-5
 GRADCHECK_LIMIT = 1e-6
@@ -91,16 +79,16 @@ def resolve_config(options: dict, loaded: TrainConfig | None = None) -> TrainCon
     else:
         dataset = options.get("dataset") or "random"
         preset = "csv" if dataset.lower().endswith(".csv") else dataset
-        if preset not in PRESETS:
+        if preset not in datasets.PRESETS:
             raise UsageError(f"unknown dataset {dataset!r}: use {', '.join(datasets.NAMES)} or a path to a .csv file")
-        values = {**asdict(TrainConfig()), **PRESETS[preset], "dataset": dataset}
+        values = {**asdict(TrainConfig()), **datasets.PRESETS[preset], "dataset": dataset}
     values.update({name: value for name, value in options.items() if value is not None})
     config = TrainConfig(**values)
-    _validate(config)
+    validate_config(config)
     return config
 
 
-def _validate(config: TrainConfig) -> None:
+def validate_config(config: TrainConfig) -> None:
     low, high = SEED_RANGE
     checks = [
         (config.hidden >= 1, f"--hidden must be at least 1, got {config.hidden}"),
@@ -303,99 +291,7 @@ def gradient_check(config: TrainConfig, data: datasets.Dataset, weights: mlp.Wei
     return {"max_relative_error": top, "per_parameter": worst, "limit": GRADCHECK_LIMIT, "ok": bool(top <= GRADCHECK_LIMIT)}
 
 
-def save(path: str, result: TrainResult) -> None:
-    """Weights, configuration and loss history in one .npz file (``path`` ends in .npz)."""
-    meta = {"config": asdict(result.config), "steps_done": result.start_step + len(result.losses)}
-    saved_runs.save(path, {"losses": np.array(result.losses, dtype=np.float64), **result.weights.named()}, meta)
-    result.saved = path
-
-
-def load(path: str) -> tuple[TrainConfig, mlp.Weights, int]:
-    """A run saved by ``save``: its configuration, weights and step count, every part checked."""
-    meta, arrays = saved_runs.load(path, MAX_ELEMENTS)
-    config, done = _config_from_meta(meta, f"cannot load {path}: meta")
-    recorded = len(arrays.pop("losses"))  # saved_runs.load insists on it
-    if not recorded <= done <= MAX_SAVED_STEPS:  # a run records one loss per step of its own
-        raise UsageError(
-            f"cannot load {path}: meta: steps_done is {done:,}, but the file holds {recorded:,} losses "
-            f"(steps_done must be at least that and at most {MAX_SAVED_STEPS:,})"
-        )
-    try:
-        _validate(config)
-    except UsageError as error:  # name the file: the user did not type this value
-        raise UsageError(f"cannot load {path}: meta: {error.message}") from None
-    return config, mlp.Weights(**arrays), done
-
-
-def _config_from_meta(meta: object, where: str) -> tuple[TrainConfig, int]:
-    """The TrainConfig and step count in a saved run's meta, each field's type checked."""
-    if not isinstance(meta, dict) or set(meta) != {"config", "steps_done"}:
-        raise UsageError(f"{where} must be a JSON object with exactly config and steps_done")
-    config, done = meta["config"], meta["steps_done"]
-    if type(done) is not int or done < 0:
-        raise UsageError(f"{where}: steps_done must be a whole number, got {done!r:.40}")
-    if not isinstance(config, dict):
-        raise UsageError(f"{where}: config must be a JSON object")
-    kinds = {field_.name: field_.type for field_ in fields(TrainConfig)}
-    unknown, missing = sorted(set(config) - set(kinds)), sorted(set(kinds) - set(config))
-    if unknown or missing:
-        problem = f"an unknown field {unknown[0]!r}" if unknown else f"no field {missing[0]!r}"
-        raise UsageError(f"{where}: config has {problem}")
-    for name, kind in kinds.items():
-        if not _has_type(config[name], kind):
-            raise UsageError(f"{where}: config.{name} must be {kind.replace(' | None', ' or null')}, got {config[name]!r:.40}")
-    return TrainConfig(**config), done
-
-
-def _has_type(value: object, kind: str) -> bool:
-    """Does a JSON value fit a TrainConfig annotation (``int``, ``float | None``, ...)?"""
-    if value is None:
-        return kind.endswith("| None")
-    if kind.startswith("int"):
-        return type(value) is int
-    if kind.startswith("float"):
-        return type(value) in (int, float)
-    return isinstance(value, str)
-
-
 def check_gradcheck(report: dict | None) -> None:
     """Exit code 1 when --gradcheck found a relative error above its limit."""
     if report is not None and not report["ok"]:
         raise CheckFailed(f"gradient check failed: max relative error {report['max_relative_error']:.2e} > {report['limit']:.0e}")
-
-
-@dataclass
-class TrainRequest:
-    """Everything the ``train`` command line asked for (None: the default)."""
-
-    options: dict = field(default_factory=dict)  # TrainConfig fields given on the command line
-    gradcheck: bool = False
-    save: str | None = None
-    load: str | None = None
-    json: bool = False
-    plot: str | None = None
-
-
-def run_train(request: TrainRequest, stdout=None) -> None:
-    """Run one ``train`` request; raises BackpropError subclasses for the exit code."""
-    from . import render_train
-
-    stdout = stdout or sys.stdout
-    target = saved_runs.destination(request.save) if request.save is not None else None  # before a long run, not after
-    loaded_config, loaded_weights, done = load(request.load) if request.load is not None else (None, None, 0)
-    config = resolve_config(request.options, loaded_config)
-    config, data, weights = prepare(config, loaded_weights)
-    report = gradient_check(config, data, weights) if request.gradcheck else None
-    with render_train.progress(config.steps) as callback:
-        result = train(config, data, weights, callback)
-    result.start_step, result.gradcheck = done, report
-    if target is not None:
-        save(target, result)
-    if request.plot:
-        render_train.write_plot(request.plot, result)
-    if request.json:
-        stdout.write(json.dumps(render_train.json_document(result)) + "\n")
-    else:
-        stdout.write("\n".join(render_train.summary_lines(result)) + "\n")
-    stdout.flush()
-    check_gradcheck(report)

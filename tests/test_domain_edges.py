@@ -1,4 +1,4 @@
-"""Every rule at the edges of its domain, in all three engines and every convention.
+"""Every rule at the edges of its domain, in grad, batch and vector mode and every convention.
 
 One line per edge: the expression, the bindings, the expected gradients and, at a
 kink, its label. Expected values are the limit (or the exact partial derivative
@@ -9,7 +9,7 @@ here: the tests never import them. The table in docs/reference.md ("Domain edges
 lists the same values.
 
 grad is ``engine.evaluate`` (plus the CLI for the case from the issue), batch is
-``batch_engine.RowProgram`` and vector mode is ``vector_engine.evaluate`` with every
+``array_engine.RowProgram`` and vector mode is ``array_engine.evaluate`` with every
 variable a one-element array under ``sum(...)``.
 """
 

@@ -1,4 +1,4 @@
-"""batch's compiled rows (``batch_engine.RowProgram``) against the scalar engine.
+"""batch's compiled rows (``array_engine.RowProgram``) against the scalar engine.
 
 The scalar engine (``engine.evaluate``) evaluates the lambdas of ``_derived.py``
 on ``math`` one row at a time; the row program strings together the NumPy

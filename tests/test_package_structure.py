@@ -1,0 +1,146 @@
+"""The package's shape: imports only go one way (no cycles, function-level imports
+included), no private name crosses a module boundary, and the documented exit codes
+are exactly ``ExitCode``'s members."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from backprop_cli.errors import ExitCode
+
+PACKAGE = Path(__file__).resolve().parent.parent / "backprop_cli"
+REFERENCE = PACKAGE.parent / "docs" / "reference.md"
+
+
+def _resolve(module: str, node: ast.ImportFrom) -> str | None:
+    """The backprop_cli module a ``from`` import names, or None when it is outside."""
+    if node.level == 0:
+        if not (node.module or "").startswith("backprop_cli"):
+            return None
+        return (node.module or "").removeprefix("backprop_cli").lstrip(".")
+    return node.module or ""
+
+
+def module_imports(path: Path) -> tuple[set[str], list[str]]:
+    """The backprop_cli modules ``path`` imports anywhere in it, and its imports of private names."""
+    modules = {p.stem for p in PACKAGE.glob("*.py")}
+    me = path.stem
+    found, private = set(), []
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = _resolve(me, node)
+            if base is None:
+                continue
+            for alias in node.names:
+                if base == "" and alias.name in modules:  # from . import batch_io
+                    found.add(alias.name)
+                elif base:
+                    found.add(base.split(".")[0])
+                    if alias.name.startswith("_") and alias.name not in modules:
+                        private.append(f"{me}: from .{base} import {alias.name}")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("backprop_cli."):
+                    found.add(alias.name.split(".")[1])
+    found.discard(me)
+    found.discard("")
+    private += _private_attributes(tree, me, found)
+    return found, private
+
+
+def _private_attributes(tree: ast.AST, me: str, imported: set[str]) -> list[str]:
+    """``module._name`` where ``module`` is another backprop_cli module this one imports."""
+    hits = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if node.value.id in imported and node.attr.startswith("_") and not node.attr.startswith("__"):
+                hits.append(f"{me}: {node.value.id}.{node.attr}")
+    return hits
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Every backprop_cli module and the backprop_cli modules it imports."""
+    return {path.stem: module_imports(path)[0] for path in sorted(PACKAGE.glob("*.py"))}
+
+
+def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan's algorithm)."""
+    index, low, on_stack, stack, cycles = {}, {}, set(), [], []
+
+    def visit(name: str) -> None:
+        index[name] = low[name] = len(index)
+        stack.append(name)
+        on_stack.add(name)
+        for other in sorted(graph.get(name, ())):
+            if other not in index:
+                visit(other)
+                low[name] = min(low[name], low[other])
+            elif other in on_stack:
+                low[name] = min(low[name], index[other])
+        if low[name] == index[name]:
+            component = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == name:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for name in sorted(graph):
+        if name not in index:
+            visit(name)
+    return cycles
+
+
+def test_no_import_cycles():
+    assert find_cycles(import_graph()) == []
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert find_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert find_cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_private_name_crosses_a_module():
+    private = [hit for path in sorted(PACKAGE.glob("*.py")) for hit in module_imports(path)[1]]
+    assert private == []
+
+
+def test_the_private_name_check_sees_both_spellings(tmp_path, monkeypatch):
+    source = "from .batch import _grade\nfrom . import batch\nbatch._count(1)\n"
+    path = tmp_path / "example.py"
+    path.write_text(source)
+    assert module_imports(path) == ({"batch"}, ["example: from .batch import _grade", "example: batch._count"])
+
+
+def _documented_exit_codes() -> dict[int, str]:
+    text = REFERENCE.read_text(encoding="utf-8")
+    section = text.split("### Exit codes and errors", 1)[1].split("\n#", 1)[0]
+    rows = re.findall(r"^\| (\d+) \| `([A-Z_]+)` \|", section, flags=re.MULTILINE)
+    return {int(code): name for code, name in rows}
+
+
+def test_the_exit_code_table_lists_exactly_the_exit_codes():
+    assert _documented_exit_codes() == {member.value: member.name for member in ExitCode}
+    assert ExitCode.INTERNAL_ERROR == 70 and ExitCode.INTERRUPTED == 130 and ExitCode.PIPE_CLOSED == 141
+
+
+def test_batch_names_the_array_only_operators_from_the_table(tmp_path):
+    from backprop_cli.batch import BatchRequest, array_only_operators, run_batch
+    from backprop_cli.errors import UsageError
+    from backprop_cli.rules import RULES
+
+    rows = tmp_path / "rows.csv"
+    rows.write_text("x\n1\n")
+    with pytest.raises(UsageError) as raised:
+        run_batch(BatchRequest(expression="sum(x)", input=str(rows)))
+    assert raised.value.message == "batch evaluates scalar expressions; @, dot, sum, mean and norm need grad's vector mode"
+    assert array_only_operators() == "@, dot, sum, mean and norm"
+    assert {name for name, row in RULES.items() if row.vjp} == {"matmul", "dot", "sum", "mean", "norm"}
