@@ -13,10 +13,10 @@ from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 
 from . import bindings as binding_args
-from .checks import failed_expectations, finite_difference_check, parse_expectations, parse_tolerance
+from .checks import failed_expectations, finite_difference_check, parse_expectations, parse_tolerance, raise_problems
 from .engine import Evaluation, evaluate
-from .errors import CheckFailed, ExpressionError, NonFiniteError, UsageError
-from .finite import first_non_finite
+from .errors import ExpressionError, UsageError
+from .finite import first_non_finite, first_non_finite_array
 from .graph import stage
 from .output_formats import FORMATS, array_formats, explain_formats
 from .report import GradReport, variable_reports
@@ -62,15 +62,25 @@ def run_grad(request: GradRequest, stdin=None, stdout=None, stderr=None) -> None
     expectations = parse_expectations(request.expect, variables)
     request = replace(request, tol=parse_tolerance(request.tol))  # the Python API bypasses the command line
 
-    if any(binding_args.is_array(v) for v in values.values()) or graph.needs_arrays():
-        _run_vector(request, source, graph, values, wrt or variables, wrt, expectations, stdout, stderr)
-        return
-    if any(binding_args.is_array(e.expected) for e in expectations):
-        raise UsageError("--expect: an array value needs vector mode (an array binding)")
-    result = evaluate(graph, values, request.convention)
+    arrays = any(binding_args.is_array(v) for v in values.values()) or graph.needs_arrays()  # SPEC §5b
+    result = _evaluate(request, graph, values, wrt, expectations, arrays)
     checks = finite_difference_check(result, values, wrt or variables) if request.check else []
     _render(request, source, result, wrt, checks, stdout)
     _report_problems(request, result, expectations, checks, stderr)
+
+
+def _evaluate(request: GradRequest, graph, values: dict, wrt, expectations, arrays: bool):
+    """The scalar engine on numbers; the array engine in vector mode (arrays, shapes, vector–Jacobian products)."""
+    if not arrays:
+        if any(binding_args.is_array(e.expected) for e in expectations):
+            raise UsageError("--expect: an array value needs vector mode (an array binding)")
+        return evaluate(graph, values, request.convention)
+    if request.output_format not in array_formats():
+        vector = ", ".join(array_formats())
+        raise UsageError(f"--format {request.output_format} is for scalar expressions; vector mode writes {vector}")
+    from .array_engine import evaluate as evaluate_arrays
+
+    return evaluate_arrays(graph, values, request.convention, wrt)
 
 
 def _check_combinations(request: GradRequest) -> None:
@@ -94,23 +104,6 @@ def _parse_wrt(text: str | None, variables: list[str]) -> list[str] | None:
             hint = f"did you mean {close[0]}?" if close else f"its variables are {', '.join(variables) or 'none'}"
             raise UsageError(f"--wrt {name}: not a variable of the expression; {hint}")
     return list(dict.fromkeys(names))
-
-
-def _run_vector(request: GradRequest, source, graph, values, names, wrt, expectations, stdout, stderr) -> None:
-    """SPEC §5b: arrays, shapes, vector–Jacobian products; the same report and formats."""
-    from . import array_engine, vector_mode
-
-    if request.output_format not in array_formats():
-        vector = ", ".join(array_formats())
-        raise UsageError(f"--format {request.output_format} is for scalar expressions; vector mode writes {vector}")
-    result = array_engine.evaluate(graph, values, request.convention, wrt)
-    checks = vector_mode.finite_difference_rows(result, values, names) if request.check else []
-    _render(request, source, result, wrt, checks, stdout)
-    failures = vector_mode.expectation_failures(result, expectations, request.tol)
-    failures += [
-        f"∂f/∂{r['name']}: finite differences disagree (relative error {r['relative_error']:.2e})" for r in checks if not r["ok"]
-    ]
-    vector_mode.raise_problems(result, failures, stderr)
 
 
 def _refuse_assigned_bindings(graph, given: dict) -> None:
@@ -147,29 +140,19 @@ def _write_output(request: GradRequest, source: str, result: Evaluation, wrt, ch
     FORMATS[request.output_format].write(report, stdout, explain=request.explain)
 
 
-def _report_problems(request: GradRequest, result: Evaluation, expectations, checks, stderr) -> None:
+def _report_problems(request: GradRequest, result, expectations, checks, stderr) -> None:
     failures = failed_expectations(result, expectations, request.tol)
     if request.check:
         failures += _check_messages(result, checks, request.quiet, stderr)
-    for message in failures:  # shown even when a non-finite result decides the exit code
-        stderr.write(f"backprop: check failed: {message}\n")
-    where = first_non_finite(result)
-    if where is not None:
-        raise NonFiniteError(f"non-finite result: {where}")
-    if failures:
-        raise CheckFailed(f"{len(failures)} check(s) failed")
+    arrays = hasattr(result, "downstream")
+    raise_problems(failures, (first_non_finite_array if arrays else first_non_finite)(result), stderr)
 
 
-def _check_messages(result: Evaluation, checks, quiet: bool, stderr) -> list[str]:
+def _check_messages(result, checks, quiet: bool, stderr) -> list[str]:
     for index, kink in sorted(result.kinks.items()):
         name = result.graph.nodes[index].name
         stderr.write(f"backprop: warning: node {name} is at a kink ({kink}): a finite difference is meaningless there\n")
     if quiet:
         for row in checks:
-            stderr.write(f"check {row.name}: relative error {row.relative_error:.2e}\n")
-    return [
-        f"∂f/∂{row.name} = {row.analytic:.10g} but the finite difference gives {row.numeric:.10g}"
-        f" (relative error {row.relative_error:.2e})"
-        for row in checks
-        if not row.ok
-    ]
+            stderr.write(row.summary() + "\n")
+    return [row.failure() for row in checks if not row.ok]

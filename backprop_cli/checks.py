@@ -8,7 +8,7 @@ from difflib import get_close_matches
 
 from .bindings import parse_value
 from .engine import Evaluation, forward
-from .errors import UsageError
+from .errors import CheckFailed, NonFiniteError, UsageError
 
 # Central differences: h ~ cbrt(machine epsilon) balances truncation and rounding.
 STEP = 6e-6
@@ -98,18 +98,32 @@ def within(got, expected, tol: float):
     return (close & np.isfinite(expected)) | (np.isnan(expected) & np.isnan(got)) | (np.isinf(expected) & (got == expected))
 
 
-within_arrays = within  # the old name, still used by vector_mode.py
-
-
 def failed_expectations(result: Evaluation, expectations: list[Expectation], tol: float) -> list[str]:
-    """One message per expectation that does not hold."""
+    """One message per expectation that does not hold (in vector mode: elementwise)."""
     messages = []
     for item in expectations:
         got = result.value if item.is_value else result.gradient(item.name)
-        if not within(float(got), item.expected, tol):
+        if hasattr(result, "downstream"):  # vector mode: arrays
+            message = _array_failure(item, got, tol)
+            messages += [message] if message else []
+        elif not within(float(got), item.expected, tol):
             expected_text, got_text = distinct_texts(item.expected, float(got))
             messages.append(f"expected {item.label()} = {expected_text}, got {got_text} (tolerance {tol:g})")
     return messages
+
+
+def _array_failure(item: Expectation, got, tol: float) -> str | None:
+    import numpy as np
+
+    from .array_engine import shape_text
+    from .report_arrays import compact
+
+    got, expected = np.asarray(got, dtype=float), np.asarray(item.expected, dtype=float)
+    if expected.shape != got.shape and expected.ndim != 0:  # a number checks every element; [3] is a shape
+        return f"expected {item.label()} of shape {shape_text(expected.shape)}, got {shape_text(got.shape)}"
+    if not np.all(within(got, expected, tol)):
+        return f"expected {item.label()} = {compact(expected, 12)}, got {compact(got, 12)} (tolerance {tol:g})"
+    return None
 
 
 def distinct_texts(a: float, b: float) -> tuple[str, str]:
@@ -136,6 +150,38 @@ class CheckRow:
         """Passes, or cannot be judged because a kink lies on its path."""
         return self.at_kink or agrees_with_difference(self.analytic, self.numeric)
 
+    def summary(self) -> str:
+        """One line for --quiet's stderr."""
+        return f"check {self.name}: relative error {self.relative_error:.2e}"
+
+    def failure(self) -> str:
+        """The message of a failed check."""
+        return (
+            f"∂f/∂{self.name} = {self.analytic:.10g} but the finite difference gives {self.numeric:.10g}"
+            f" (relative error {self.relative_error:.2e})"
+        )
+
+
+@dataclass
+class ArrayCheckRow:
+    """Vector mode: one variable's worst disagreement over up to CHECK_ELEMENTS of its elements."""
+
+    name: str
+    elements: int
+    relative_error: float
+    ok: bool
+
+    def summary(self) -> str:
+        """One line under the tables (and on --quiet's stderr)."""
+        return f"check {self.name}: max relative error {self.relative_error:.2e} over {self.elements} elements"
+
+    def failure(self) -> str:
+        """The message of a failed check."""
+        return f"∂f/∂{self.name}: finite differences disagree (relative error {self.relative_error:.2e})"
+
+
+CHECK_ELEMENTS = 12  # vector mode: finite differences per variable, on evenly spaced elements
+
 
 def agrees_with_difference(analytic: float, numeric: float) -> bool:
     """The --check rule: an analytic gradient agrees with its finite difference unless both
@@ -143,20 +189,61 @@ def agrees_with_difference(analytic: float, numeric: float) -> bool:
     return relative_error(analytic, numeric) <= CHECK_RELATIVE or abs(analytic - numeric) <= CHECK_ABSOLUTE
 
 
-def finite_difference_check(result: Evaluation, bindings: dict, names: list[str]) -> list[CheckRow]:
-    """Central differences for every variable in ``names`` (2 forward passes each)."""
+def central_difference(value_at, x: float) -> float:
+    """(f(x + h) - f(x - h)) / 2h, with h = STEP·max(1, |x|)."""
+    h = STEP * max(1.0, abs(x))
+    return (value_at(x + h) - value_at(x - h)) / (2 * h)
+
+
+def finite_difference_check(result: Evaluation, bindings: dict, names: list[str]) -> list:
+    """Central differences for every variable in ``names`` (2 forward passes each;
+    in vector mode on up to CHECK_ELEMENTS elements of each)."""
+    if hasattr(result, "downstream"):
+        return [_array_check(result, bindings, name) for name in names]
     graph = result.graph
     behind_kink = _ancestors_of_kinks(result)
     rows = []
     for name in names:
-        x = bindings[name]
-        h = STEP * max(1.0, abs(x))
-        plus = forward(graph, dict(bindings, **{name: x + h}))[graph.output]
-        minus = forward(graph, dict(bindings, **{name: x - h}))[graph.output]
-        numeric = (plus - minus) / (2 * h)
+
+        def value_at(x: float, name: str = name) -> float:
+            return forward(graph, dict(bindings, **{name: x}))[graph.output]
+
+        numeric = central_difference(value_at, bindings[name])
         analytic = float(result.gradient(name))
         rows.append(CheckRow(name, analytic, numeric, relative_error(analytic, numeric), graph.variables[name] in behind_kink))
     return rows
+
+
+def _array_check(result, bindings: dict, name: str) -> ArrayCheckRow:
+    """The worst relative error among evenly spaced elements whose difference passes the absolute floor."""
+    import numpy as np
+
+    from .array_engine import evaluate
+
+    base = np.array(bindings[name], dtype=float)
+    picks = np.unique(np.linspace(0, base.size - 1, min(base.size, CHECK_ELEMENTS)).astype(int))
+    analytic_grad, worst = np.asarray(result.gradient(name)).ravel(), 0.0
+    for flat in picks:
+
+        def value_at(x: float, flat: int = flat) -> float:
+            moved = base.copy()
+            moved.flat[flat] = x
+            return evaluate(result.graph, dict(bindings, **{name: moved}), result.convention).value
+
+        numeric, analytic = central_difference(value_at, base.flat[flat]), float(analytic_grad[flat])
+        if abs(numeric - analytic) > CHECK_ABSOLUTE:
+            worst = max(worst, relative_error(analytic, numeric))
+    return ArrayCheckRow(name, int(len(picks)), worst, worst <= CHECK_RELATIVE)
+
+
+def raise_problems(failures: list[str], non_finite: str | None, stderr) -> None:
+    """Every failed check on stderr; then exit 3 for inf/nan, else exit 1 for failed checks."""
+    for message in failures:  # shown even when a non-finite result decides the exit code
+        stderr.write(f"backprop: check failed: {message}\n")
+    if non_finite is not None:
+        raise NonFiniteError(f"non-finite result: {non_finite}")
+    if failures:
+        raise CheckFailed(f"{len(failures)} check(s) failed")
 
 
 def relative_error(a: float, b: float) -> float:

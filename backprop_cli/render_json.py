@@ -176,7 +176,7 @@ def document_pieces(
 
 def write(report: GradReport, stream) -> None:
     """``--json`` (``output_formats``): the document, streamed; ``check`` only with --check."""
-    extra = {"check": {_name(row): _check_object(row) for row in report.checks}} if report.checked else None
+    extra = {"check": {row.name: _check_object(row) for row in report.checks}} if report.checked else None
     result = report.result
     for piece in document_pieces(report.source.strip(), result.value, report.nodes, report.variables, extra):
         stream.write(piece)
@@ -184,13 +184,9 @@ def write(report: GradReport, stream) -> None:
     stream.flush()
 
 
-def _name(row) -> str:
-    return row["name"] if isinstance(row, dict) else row.name
-
-
 def _check_object(row) -> dict:
-    if isinstance(row, dict):  # vector mode's: elements, relative_error, ok
-        return {key: value for key, value in row.items() if key != "name"}
+    if hasattr(row, "elements"):  # vector mode's ArrayCheckRow
+        return {"elements": row.elements, "relative_error": number(row.relative_error), "ok": row.ok}
     return {
         "analytic": number(row.analytic),
         "numeric": number(row.numeric),

@@ -237,6 +237,4 @@ def write_arrays(report, stream) -> None:
         variables.add_row(v.name, value.shape, f"{value}", f"{grad}", str(v.uses))
     print_tables(nodes, variables, file=stream)
     for check in report.checks:
-        stream.write(
-            f"check {check['name']}: max relative error {check['relative_error']:.2e} over {check['elements']} elements\n"
-        )
+        stream.write(check.summary() + "\n")
