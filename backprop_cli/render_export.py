@@ -72,6 +72,13 @@ class GraphView:
             return ""
         return f" {self.values[slot].shape}"
 
+    def node_label(self, index: int, separator: str) -> str:
+        """A node's box: its name, op, shape (vector mode) and pattern, one per line."""
+        node = self.graph.nodes[index]
+        pattern = self.reports.pattern(index)
+        parts = [node.name, node.op, self.shape(node.slot).strip(), f"({pattern})" if pattern else ""]
+        return separator.join(part for part in parts if part)
+
     def jacobian(self, slot: int, index: int) -> str:
         """Vector mode: the Jacobian of node ``index`` with respect to input ``slot``, described."""
         from .array_engine import jacobian_text
@@ -158,6 +165,9 @@ def _tree_label(view: GraphView, slot: int, again: bool, leaves: dict[int, str])
     return f"{name}{view.shape(slot)} = {expr} = {view.value(slot)}{pattern}   ∂{view.output}/∂{name} = {view.grad(slot)}"
 
 
+DOT_LINE_BREAK = "\\n"  # a line break inside a dot label: backslash n, as text
+
+
 def _dot_id(name: str) -> str:
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -172,10 +182,7 @@ def dot(view: GraphView) -> Iterator[str]:
             shape = f", label={_dot_id(view.name(slot) + view.shape(slot))}" if view.arrays else ""
             yield f"  {_dot_id(view.name(slot))} [shape=ellipse{shape}];"
     for index, node in enumerate(view.graph.nodes):
-        pattern = view.reports.pattern(index)
-        caption = f"\\n({pattern})" if pattern else ""
-        shape = f"\\n{view.shape(node.slot).strip()}" if view.arrays else ""
-        yield f'  {_dot_id(node.name)} [shape=box, style=rounded, label="{node.name}\\n{node.op}{shape}{caption}"];'
+        yield f'  {_dot_id(node.name)} [shape=box, style=rounded, label="{view.node_label(index, DOT_LINE_BREAK)}"];'
     labels = view.graph.labels
     for key, slot, index in view.edges():
         source = _dot_id(labels[slot])
@@ -210,11 +217,8 @@ def mermaid(view: GraphView) -> Iterator[str]:
     for slot in leaves:
         if view.kind(slot) == "variable":
             yield f'  {leaf_ids[slot]}(["{labels[slot]}{view.shape(slot)}"])'
-    for index, node in enumerate(view.graph.nodes):
-        pattern = view.reports.pattern(index)
-        caption = f"<br/>({pattern})" if pattern else ""
-        shape = f"<br/>{view.shape(node.slot).strip()}" if view.arrays else ""
-        yield f'  n{len(leaves) + index}["{node.name}<br/>{node.op}{shape}{caption}"]'
+    for index in range(len(view.graph.nodes)):
+        yield f'  n{len(leaves) + index}["{view.node_label(index, "<br/>")}"]'
     for key, slot, index in view.edges():
         source = ident(slot) if key is None else "c" + key.replace(".", "_")
         if key is not None:
