@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 
 from . import batch_fast, batch_input_copy, batch_io, batch_layout, batch_output, batch_rowwise, batch_tally
 from .array_engine import RowProgram
-from .bindings import read_expression
 from .checks import parse_tolerance
 from .errors import UsageError
 from .graph import Graph, stage
+from .inputs.bindings import read_expression
 from .rules import VECTOR_RULES
 
 

@@ -20,7 +20,7 @@ from itertools import chain, islice
 
 from . import limits
 from .errors import UsageError
-from .input_files import repeated_key
+from .inputs.files import repeated_key
 
 FIELD_LIMIT = 1 << 24  # characters in one CSV field on the row-by-row engine; a longer one is a bad row
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")  # what errors="surrogateescape" makes of bytes that are not UTF-8

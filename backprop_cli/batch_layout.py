@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .errors import UsageError
 from .graph import Graph
-from .input_files import repeated_key
+from .inputs.files import repeated_key
 
 EXPECTED_PREFIX = "expected_"
 

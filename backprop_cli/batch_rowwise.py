@@ -13,7 +13,7 @@ from . import batch_output
 from .array_engine import RowProgram
 from .batch_layout import Layout, clash_with
 from .batch_tally import Tally, count_non_finite, grade
-from .bindings import parse_number
+from .inputs.bindings import parse_number
 from .render_json import number
 
 ROW_CHUNK = 65536  # rows per chunk of the row-by-row engine (Python lists of cells: ~50 MB)

@@ -12,12 +12,12 @@ import sys
 from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 
-from . import bindings as binding_args
 from .checks import failed_expectations, finite_difference_check, parse_expectations, parse_tolerance
 from .engine import Evaluation, evaluate
 from .errors import CheckFailed, ExpressionError, NonFiniteError, UsageError
 from .finite import first_non_finite
 from .graph import stage
+from .inputs import bindings as binding_args
 from .output_formats import FORMATS, array_formats, explain_formats
 from .report import GradReport, variable_reports
 from .terminal import OutputClosed, write_lines

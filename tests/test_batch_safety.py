@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backprop_cli import batch_fast, batch_io, batch_output
-from backprop_cli.bindings import parse_number, parse_value
 from backprop_cli.errors import UsageError
+from backprop_cli.inputs.bindings import parse_number, parse_value
 
 HEADLINE = "(x+y)*z"
 ROWS = "x,y,z\n-2,5,-4\n1,2,3\n"

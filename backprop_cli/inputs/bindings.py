@@ -12,8 +12,8 @@ import math
 import re
 from difflib import get_close_matches
 
-from .errors import UsageError
-from .input_files import load_npz, read_text_file, read_text_stream, repeated_key
+from ..errors import UsageError
+from .files import load_npz, read_text_file, read_text_stream, repeated_key
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _WITH_VALUE = re.compile(rf"--?({_NAME})=(.*)", re.DOTALL)

@@ -9,8 +9,8 @@ is checked member by member from the ``.npy`` headers before any array is read.
 
 from __future__ import annotations
 
-from . import limits
-from .errors import UsageError
+from .. import limits
+from ..errors import UsageError
 
 MAX_INPUT_BYTES = limits.MAX_INPUT_BYTES
 _CHUNK = 1 << 20
