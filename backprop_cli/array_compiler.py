@@ -1,6 +1,6 @@
 """Compile a staged graph into an array program: one flat list of NumPy calls.
 
-The rules' recipes (``_derived_numpy.py``) are strung together, forward then
+The rules' recipes (``rules/generated/derived_numpy.py``) are strung together, forward then
 backward, into steps ``(function, operands, out register)``; an operand is a
 register or a float. The same compiler serves both ways the array engine runs:
 
@@ -18,9 +18,9 @@ from __future__ import annotations
 import numpy as np
 
 from . import array_steps, kinks
-from ._derived_numpy import ROW_FORWARD, ROW_PARTIALS
 from .graph import Graph
-from .rules import RULES
+from .rules.generated.derived_numpy import ROW_FORWARD, ROW_PARTIALS
+from .rules.table import RULES
 
 
 class Register:

@@ -17,7 +17,7 @@ from .checks import parse_tolerance
 from .errors import UsageError
 from .graph import Graph, stage
 from .inputs.bindings import read_expression
-from .rules import VECTOR_RULES
+from .rules.table import VECTOR_RULES
 
 
 @dataclass

@@ -18,7 +18,7 @@ import typer
 from . import __version__
 from .errors import BackpropError, ExitCode
 from .output_formats import FORMATS, help_text
-from .rules import CONVENTIONS
+from .rules.table import CONVENTIONS
 from .terminal import OutputClosed, ascii_fallback, silence_stdout
 
 app = typer.Typer(

@@ -3,7 +3,7 @@
 Forward: each node's value from its inputs, in evaluation order. Backward: from
 ∂f/∂f = 1, each node hands ``upstream × local`` to each input, in reverse order;
 ``+=`` makes fan-out (the adder gate) right for free. Local gradients come from
-the SymPy-derived rules in ``_derived.py``; at a kink, a domain edge or a max/min
+the SymPy-derived rules in ``rules/generated/derived.py``; at a kink, a domain edge or a max/min
 tie the chosen framework convention decides (SPEC §4), as ``kinks`` says, the same
 module the array engine uses. Both passes are loops, never recursion.
 """
@@ -13,12 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from types import FunctionType
 
-from . import _mathfns, kinks
-from ._derived import FORWARD, PARTIALS
+from . import kinks
 from .graph import Graph
-from .rules import RULES
+from .rules import mathfns
+from .rules.generated.derived import FORWARD, PARTIALS
+from .rules.table import RULES
 
-_FORWARD = dict(FORWARD, max=_mathfns.maximum, min=_mathfns.minimum)  # nan wins, as in NumPy
+_FORWARD = dict(FORWARD, max=mathfns.maximum, min=mathfns.minimum)  # nan wins, as in NumPy
 # op -> (partial functions or None for max/min, the rule if it has a kink or domain edges)
 _BACKWARD_RULES = {op: (PARTIALS.get(op), rule if rule.kink or rule.edges else None) for op, rule in RULES.items()}
 _IEEE_CACHE: dict = {}
@@ -158,7 +159,7 @@ def _ieee_call(fn, args: list) -> float:
 
     ieee = _IEEE_CACHE.get(fn)
     if ieee is None:
-        namespace = dict(fn.__globals__, **_mathfns.ieee_namespace())
+        namespace = dict(fn.__globals__, **mathfns.ieee_namespace())
         ieee = _IEEE_CACHE[fn] = FunctionType(fn.__code__, namespace)
     with np.errstate(all="ignore"):
         return float(ieee(*[np.float64(a) for a in args]))

@@ -17,7 +17,7 @@ from . import lexer, limits
 from .errors import ExpressionError, UsageError
 from .parser import parse
 from .program import Statement, split_program
-from .rules import RULES, VECTOR_RULES
+from .rules.table import RULES, VECTOR_RULES
 
 
 @dataclass(slots=True)

@@ -22,7 +22,7 @@ from difflib import get_close_matches
 from . import lexer, limits
 from .errors import ExpressionError, UsageError
 from .lexer import BAD, COMMA, LPAREN, NAME, NUM, OP, RPAREN
-from .rules import CONSTANTS, FUNCTIONS, RULES
+from .rules.table import CONSTANTS, FUNCTIONS, RULES
 
 # Binding powers from the operator table (rules.Infix): higher binds tighter. Unary
 # minus sits between * and ** so that -x**2 is -(x**2) and 2**-x is 2**(-x).

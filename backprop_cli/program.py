@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import ExpressionError
-from .rules import CONSTANTS, FUNCTIONS
+from .rules.table import CONSTANTS, FUNCTIONS
 
 _COMMENT = re.compile(r"#[^\n]*")
 _BREAKS = re.compile(r"[;\n()]")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ._derived import SYMBOLIC
-from .rules import CONVENTIONS, FUNCTIONS, RULES
+from .rules.generated.derived import SYMBOLIC
+from .rules.table import CONVENTIONS, FUNCTIONS, RULES
 
 _NAMES = ("a", "b", "c")
 _NOTE_COLUMN = 17  # where a kink's note starts, after its name

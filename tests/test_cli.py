@@ -177,7 +177,7 @@ def test_version(cli):
 
 
 def test_ops_lists_every_rule_with_sympy_gradients(cli):
-    from backprop_cli.rules import RULES, VECTOR_RULES
+    from backprop_cli.rules.table import RULES, VECTOR_RULES
 
     run = cli("ops")
     assert run.code == 0

@@ -16,56 +16,78 @@ PACKAGE = Path(__file__).resolve().parent.parent / "backprop_cli"
 REFERENCE = PACKAGE.parent / "docs" / "reference.md"
 
 
-def _resolve(module: str, node: ast.ImportFrom) -> str | None:
-    """The backprop_cli module a ``from`` import names, or None when it is outside."""
+def package_modules() -> dict[str, Path]:
+    """Every module of the package by dotted name under ``backprop_cli`` (a sub-package is its ``__init__``)."""
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def _whereabouts(path: Path) -> tuple[str, list[str]]:
+    """A file's dotted module name and the package its relative imports start from."""
+    if not path.is_relative_to(PACKAGE):
+        return path.stem, []
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        return ".".join(parts[:-1]), parts[:-1]
+    return ".".join(parts), parts[:-1]
+
+
+def _resolve(package: list[str], node: ast.ImportFrom) -> str | None:
+    """The backprop_cli module (dotted, "" for the package) a ``from`` import names, or None when it is outside."""
     if node.level == 0:
         if not (node.module or "").startswith("backprop_cli"):
             return None
         return (node.module or "").removeprefix("backprop_cli").lstrip(".")
-    return node.module or ""
+    base = package[: len(package) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
 
 
 def module_imports(path: Path) -> tuple[set[str], list[str]]:
     """The backprop_cli modules ``path`` imports anywhere in it, and its imports of private names."""
-    modules = {p.stem for p in PACKAGE.glob("*.py")}
-    me = path.stem
-    found, private = set(), []
+    modules = set(package_modules())
+    me, package = _whereabouts(path)
+    found, private, bound = set(), [], {}
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
-            base = _resolve(me, node)
+            base = _resolve(package, node)
             if base is None:
                 continue
             for alias in node.names:
-                if base == "" and alias.name in modules:  # from . import batch_io
-                    found.add(alias.name)
-                elif base:
-                    found.add(base.split(".")[0])
-                    if alias.name.startswith("_") and alias.name not in modules:
+                full = f"{base}.{alias.name}".lstrip(".")
+                if full in modules:  # from . import rows_in, from ..engine import arrays
+                    found.add(full)
+                    bound[alias.asname or alias.name] = full
+                else:
+                    found.add(base)
+                    if alias.name.startswith("_") and not alias.name.startswith("__"):
                         private.append(f"{me}: from .{base} import {alias.name}")
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.startswith("backprop_cli."):
-                    found.add(alias.name.split(".")[1])
+                    found.add(alias.name.removeprefix("backprop_cli."))
     found.discard(me)
     found.discard("")
-    private += _private_attributes(tree, me, found)
+    private += _private_attributes(tree, me, bound)
     return found, private
 
 
-def _private_attributes(tree: ast.AST, me: str, imported: set[str]) -> list[str]:
+def _private_attributes(tree: ast.AST, me: str, bound: dict[str, str]) -> list[str]:
     """``module._name`` where ``module`` is another backprop_cli module this one imports."""
     hits = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            if node.value.id in imported and node.attr.startswith("_") and not node.attr.startswith("__"):
+            if node.value.id in bound and node.attr.startswith("_") and not node.attr.startswith("__"):
                 hits.append(f"{me}: {node.value.id}.{node.attr}")
     return hits
 
 
 def import_graph() -> dict[str, set[str]]:
     """Every backprop_cli module and the backprop_cli modules it imports."""
-    return {path.stem: module_imports(path)[0] for path in sorted(PACKAGE.glob("*.py"))}
+    return {name: module_imports(path)[0] for name, path in package_modules().items()}
 
 
 def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -109,7 +131,7 @@ def test_the_cycle_finder_finds_a_cycle():
 
 
 def test_no_private_name_crosses_a_module():
-    private = [hit for path in sorted(PACKAGE.glob("*.py")) for hit in module_imports(path)[1]]
+    private = [hit for path in package_modules().values() for hit in module_imports(path)[1]]
     assert private == []
 
 
@@ -135,7 +157,7 @@ def test_the_exit_code_table_lists_exactly_the_exit_codes():
 def test_batch_names_the_array_only_operators_from_the_table(tmp_path):
     from backprop_cli.batch import BatchRequest, array_only_operators, run_batch
     from backprop_cli.errors import UsageError
-    from backprop_cli.rules import RULES
+    from backprop_cli.rules.table import RULES
 
     rows = tmp_path / "rows.csv"
     rows.write_text("x\n1\n")

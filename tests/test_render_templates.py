@@ -21,7 +21,7 @@ from test_staging_meaning import points, programs
 from backprop_cli.engine import evaluate
 from backprop_cli.graph import stage
 from backprop_cli.report_shapes import expression_text
-from backprop_cli.symbolic import local_symbolic
+from backprop_cli.rules.symbolic import local_symbolic
 
 SPECIAL = [
     # kinks (a note on the node), non-finite numbers, repeated inputs, constants, n-ary

@@ -1,11 +1,11 @@
-"""Write ``_derived.py`` and ``_derived_numpy.py``: the rules SymPy derives from the
-operator table (``rules.py``), as plain Python on ``math`` and on NumPy.
+"""Write ``rules/generated/derived.py`` and ``rules/generated/derived_numpy.py``: the rules SymPy derives from the
+operator table (``rules/table.py``), as plain Python on ``math`` and on NumPy.
 
-Regenerate with ``python -m backprop_cli.codegen`` after changing a row of
-``rules.py`` (``--check`` exits 1 while a file is out of date). Generating the code
+Regenerate with ``python -m backprop_cli.rules.codegen`` after changing a row of
+``rules/table.py`` (``--check`` exits 1 while a file is out of date). Generating the code
 (instead of calling SymPy at run time) keeps the common path of ``backprop grad``
 free of SymPy's import time. Every name the generated code calls is checked here:
-``math``'s functions, the helpers of ``_mathfns`` and ``_numpyfns``, NumPy's
+``math``'s functions, the helpers of ``mathfns`` and ``numpyfns``, NumPy's
 ufuncs; a call to anything else stops code generation with the name to add.
 ``tests/test_rules.py`` holds the files to the table (``FINGERPRINT``) and to SymPy.
 """
@@ -22,18 +22,18 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-from . import _mathfns, _numpyfns, codegen_steps, sympy_defs
+from ..errors import ExitCode
+from . import codegen_steps, mathfns, numpyfns, sympy_defs
 from .codegen_printers import ArrayPrinter, MathPrinter
-from .errors import ExitCode
-from .rules import RULES
+from .table import RULES
 
-TARGET = Path(__file__).with_name("_derived.py")
-NUMPY_TARGET = Path(__file__).with_name("_derived_numpy.py")
+TARGET = Path(__file__).with_name("generated") / "derived.py"
+NUMPY_TARGET = Path(__file__).with_name("generated") / "derived_numpy.py"
 VARIADIC_ARITIES = (2, 3)  # max/min templates generated ahead; others derived on demand
 
-HEADER = '''"""Rules derived by SymPy {version} from ``rules.py``. Generated: do not edit.
+HEADER = '''"""Rules derived by SymPy {version} from ``rules/table.py``. Generated: do not edit.
 
-Regenerate with ``python -m backprop_cli.codegen``. FORWARD takes the inputs as
+Regenerate with ``python -m backprop_cli.rules.codegen``. FORWARD takes the inputs as
 ARG0, ARG1, ...; PARTIALS the inputs and then the node's value OUT; SYMBOLIC
 holds the partials as text templates, in the inputs only.
 """
@@ -78,30 +78,32 @@ def called_names(text: str) -> set[str]:
 
 
 def math_imports(names: set[str]) -> str:
-    """The import lines of ``_derived.py``; CodegenError for a name nobody defines."""
+    """The import lines of ``rules/generated/derived.py``; CodegenError for a name nobody defines."""
     constants = sorted(n for n in names if isinstance(getattr(math, n, None), float))  # pi: the same on NumPy
     functions = sorted(n for n in names if callable(getattr(math, n, None)))
     helpers = sorted(names - set(functions) - set(constants))
     for name in helpers:
-        if not callable(getattr(_mathfns, name, None)):
-            raise CodegenError(f"the generated rules call {name}(), which neither math nor _mathfns has: add it to _mathfns.py")
+        if not callable(getattr(mathfns, name, None)):
+            raise CodegenError(
+                f"the generated rules call {name}(), which neither math nor mathfns has: add it to rules/mathfns.py"
+            )
     for name in functions + helpers:
-        if name not in _mathfns.ieee_namespace([name]):
-            raise CodegenError(f"{name} has no NumPy version for the IEEE fallback: add one to _mathfns.ieee_namespace")
+        if name not in mathfns.ieee_namespace([name]):
+            raise CodegenError(f"{name} has no NumPy version for the IEEE fallback: add one to mathfns.ieee_namespace")
     lines = [f"from math import {', '.join(sorted(functions + constants))}"] if functions or constants else []
-    return "\n".join(lines + ([f"from ._mathfns import {', '.join(helpers)}"] if helpers else []))
+    return "\n".join(lines + ([f"from ..mathfns import {', '.join(helpers)}"] if helpers else []))
 
 
 def numpy_imports(names: set[str]) -> str:
-    """The helper import of ``_derived_numpy.py``; CodegenError for a name nobody defines."""
+    """The helper import of ``rules/generated/derived_numpy.py``; CodegenError for a name nobody defines."""
     for name in sorted(n for n in names if n.startswith("numpy.")):
         if not hasattr(np, name.removeprefix("numpy.")):
             raise CodegenError(f"the generated array rules call {name}, which NumPy does not have")
     helpers = sorted(n for n in names if not n.startswith("numpy."))
     for name in helpers:
-        if name not in codegen_steps.HELPERS or not hasattr(_numpyfns, name):
-            raise CodegenError(f"the generated array rules call {name}(), which _numpyfns lacks: add it there")
-    return f"from ._numpyfns import {', '.join(helpers)}" if helpers else ""
+        if name not in codegen_steps.HELPERS or not hasattr(numpyfns, name):
+            raise CodegenError(f"the generated array rules call {name}(), which numpyfns lacks: add it there")
+    return f"from ..numpyfns import {', '.join(helpers)}" if helpers else ""
 
 
 def _lambda(printer, arity: int, body: sp.Expr, value: bool = False) -> str:
@@ -127,7 +129,7 @@ def _scalar_rows():
 
 
 def generate() -> str:
-    """The full text of ``_derived.py``."""
+    """The full text of ``rules/generated/derived.py``."""
     printer = MathPrinter()
     forward, partials, symbolic = [], [], []
     for rule in _scalar_rows():
@@ -156,9 +158,9 @@ def generate() -> str:
     return HEADER.format(version=sp.__version__, imports=imports, fingerprint=fingerprint()) + "\n" + body
 
 
-NUMPY_HEADER = '''"""The rules of ``_derived.py`` on NumPy arrays, for ``batch``. Generated: do not edit.
+NUMPY_HEADER = '''"""The rules of ``rules/generated/derived.py`` on NumPy arrays, for ``batch``. Generated: do not edit.
 
-Regenerate with ``python -m backprop_cli.codegen``. Imported only by ``batch``, so
+Regenerate with ``python -m backprop_cli.rules.codegen``. Imported only by ``batch``, so
 that ``grad`` never pays for NumPy.
 """
 # ruff: noqa
@@ -170,7 +172,7 @@ FINGERPRINT = {fingerprint!r}
 
 '''
 
-ROW_COMMENT = """# The same rules as recipes of NumPy calls for batch's compiled rows (codegen_steps.py):
+ROW_COMMENT = """# The same rules as recipes of NumPy calls for batch's compiled rows (rules/codegen_steps.py):
 # (steps, result). Step K, (function, operand, ...), writes buffer 'tK'; an operand is
 # an input 'a0', 'a1', the node's value 'out', an earlier 'tK' or a float.
 """
@@ -192,7 +194,7 @@ def _threads(rule, recipes: list) -> bool:
 
 
 def generate_numpy() -> str:
-    """The full text of ``_derived_numpy.py``."""
+    """The full text of ``rules/generated/derived_numpy.py``."""
     printer = ArrayPrinter()
     forward, partials, row_forward, row_partials, bound = [], [], [], [], []
     for rule in _scalar_rows():

@@ -1,12 +1,12 @@
-"""The rules of ``_derived.py`` on NumPy arrays, for ``batch``. Generated: do not edit.
+"""The rules of ``rules/generated/derived.py`` on NumPy arrays, for ``batch``. Generated: do not edit.
 
-Regenerate with ``python -m backprop_cli.codegen``. Imported only by ``batch``, so
+Regenerate with ``python -m backprop_cli.rules.codegen``. Imported only by ``batch``, so
 that ``grad`` never pays for NumPy.
 """
 # ruff: noqa
 import numpy
 
-from ._numpyfns import sigmoid, softplus
+from ..numpyfns import sigmoid, softplus
 
 FINGERPRINT = '19e9bef3a35d2350'
 
@@ -55,7 +55,7 @@ PARTIALS = {
     'abs': (lambda ARG0, OUT: numpy.sign(ARG0),),
 }
 
-# The same rules as recipes of NumPy calls for batch's compiled rows (codegen_steps.py):
+# The same rules as recipes of NumPy calls for batch's compiled rows (rules/codegen_steps.py):
 # (steps, result). Step K, (function, operand, ...), writes buffer 'tK'; an operand is
 # an input 'a0', 'a1', the node's value 'out', an earlier 'tK' or a float.
 ROW_FORWARD = {

@@ -9,7 +9,7 @@ gradient of ``x*y`` with respect to ``x`` is ``'a1'``).
 
 ``array_compiler`` strings the recipes of a whole graph together into one flat list
 of ufunc calls with ``out=`` buffers, so a chunk of rows is computed without
-allocating a single temporary. Build time only: ``codegen.py`` imports this.
+allocating a single temporary. Build time only: ``rules/codegen.py`` imports this.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from . import sympy_defs
 OUT = sp.Symbol("OUT", real=True)
 
 _NUMPY = NumPyPrinter({"fully_qualified_modules": True, "strict": True})
-HELPERS = tuple(fn.__name__ for fn in sympy_defs.HELPERS)  # from _numpyfns; every other name is numpy's
+HELPERS = tuple(fn.__name__ for fn in sympy_defs.HELPERS)  # from numpyfns; every other name is numpy's
 
 # Arithmetic that is bound by memory bandwidth: a program of these alone runs on one
 # thread in batch (a second one only adds contention); any other step (exp, power,
@@ -43,7 +43,7 @@ def numpy_function(func) -> str:
         name = ""
     ufunc = getattr(np, name, None)
     if not isinstance(ufunc, np.ufunc):  # batch calls every step with out=: only ufuncs take it
-        raise NotImplementedError(f"no NumPy ufunc for {func}: give it a helper in _numpyfns and sympy_defs.HELPERS")
+        raise NotImplementedError(f"no NumPy ufunc for {func}: give it a helper in numpyfns and sympy_defs.HELPERS")
     return ufunc.__name__
 
 
@@ -155,10 +155,10 @@ _SAMPLES = (-2.5, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.5)
 
 
 def _same_numbers(original: sp.Expr, rewritten: sp.Expr, forward: sp.Expr, arity: int) -> bool:
-    from . import _numpyfns
+    from . import numpyfns
 
     symbols = sympy_defs.arg_symbols(arity)
-    helpers = {name: getattr(_numpyfns, name) for name in HELPERS}
+    helpers = {name: getattr(numpyfns, name) for name in HELPERS}
     modules = [{**helpers, "Heaviside": lambda x, h=0.5: np.heaviside(x, h)}, "numpy"]
     grid = np.array(np.meshgrid(*[_SAMPLES] * arity)).reshape(arity, -1)
     with np.errstate(all="ignore"):

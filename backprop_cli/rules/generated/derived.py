@@ -1,12 +1,12 @@
-"""Rules derived by SymPy 1.14.0 from ``rules.py``. Generated: do not edit.
+"""Rules derived by SymPy 1.14.0 from ``rules/table.py``. Generated: do not edit.
 
-Regenerate with ``python -m backprop_cli.codegen``. FORWARD takes the inputs as
+Regenerate with ``python -m backprop_cli.rules.codegen``. FORWARD takes the inputs as
 ARG0, ARG1, ...; PARTIALS the inputs and then the node's value OUT; SYMBOLIC
 holds the partials as text templates, in the inputs only.
 """
 # ruff: noqa
 from math import cos, exp, log, sin, sqrt, tan, tanh
-from ._mathfns import heaviside, maximum, minimum, mpow, sigmoid, sign, softplus
+from ..mathfns import heaviside, maximum, minimum, mpow, sigmoid, sign, softplus
 
 FINGERPRINT = '19e9bef3a35d2350'  # of the table rows these rules come from (codegen.fingerprint)
 

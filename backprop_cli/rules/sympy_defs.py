@@ -1,7 +1,7 @@
 """SymPy side of the operator table: the namespace ``S`` that ``Operator.define`` uses.
 
-Imported only where SymPy is needed: by ``codegen.py`` (which writes
-``_derived.py``), by the tests that keep ``_derived.py`` honest, and at run time
+Imported only where SymPy is needed: by ``rules/codegen.py`` (which writes
+``rules/generated/derived.py``), by the tests that keep ``rules/generated/derived.py`` honest, and at run time
 when a node needs a derivative the generated table lacks (constant inputs,
 repeated inputs, max/min with many arguments). SymPy only ever sees expressions
 built here, never text a user typed.
@@ -13,7 +13,7 @@ from functools import cache
 
 import sympy as sp
 
-from .rules import RULES
+from .table import RULES
 
 
 class sigmoid(sp.Function):  # noqa: N801 - printed name must match the language
@@ -45,7 +45,7 @@ class softplus(sp.Function):  # noqa: N801
 
 HELPERS = (sigmoid, softplus)
 """Functions SymPy does not know: the generated code calls a helper of the same name
-in ``_mathfns`` and ``_numpyfns`` (``codegen`` checks that it exists)."""
+in ``mathfns`` and ``numpyfns`` (``codegen`` checks that it exists)."""
 
 
 class _Namespace:

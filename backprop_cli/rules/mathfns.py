@@ -1,6 +1,6 @@
-"""The helper functions that the generated rules in ``_derived.py`` call.
+"""The helper functions that the generated rules in ``rules/generated/derived.py`` call.
 
-``_derived.py`` imports SymPy's functions from ``math`` (exp, asinh, ...) and the
+``rules/generated/derived.py`` imports SymPy's functions from ``math`` (exp, asinh, ...) and the
 helpers below by name; ``codegen`` refuses to write a call to a name that exists in
 neither. Each name also has an IEEE version on NumPy float64 (``ieee_namespace``),
 used only when ``math`` raises (overflow, log(0), division by zero), so that such a

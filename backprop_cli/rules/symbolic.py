@@ -1,7 +1,7 @@
 """Local gradients as text, in each node's own input names.
 
 For the common case (every input a distinct variable or node) the template that
-SymPy derived ahead of time (``_derived.SYMBOLIC``) is filled in with the input
+SymPy derived ahead of time (``derived.SYMBOLIC``) is filled in with the input
 names: for ``f = s0*z``, ∂f/∂s0 = ``z`` and ∂f/∂z = ``s0``. A node with constant
 inputs (``x**2``) or a repeated input (``x*x``) asks SymPy at run time, once per
 distinct shape of node, so that it shows ``2*x`` and not ``x**(2 - 1)*2``. A max or
@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ._derived import SYMBOLIC
-from .rules import RULES
+from .generated.derived import SYMBOLIC
+from .table import RULES
 
 _PLACEHOLDER = re.compile(r"ARG(\d+)")
 

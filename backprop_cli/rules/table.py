@@ -9,8 +9,8 @@ that exists only on arrays, its vector–Jacobian products (``vjp``). The parser
 lexer, ``backprop ops``, code generation and the engines all read this table.
 
 Local gradients are not written here: SymPy derives them from ``define``, and
-``python -m backprop_cli.codegen`` writes them into ``_derived.py`` (on ``math``) and
-``_derived_numpy.py`` (on NumPy), so that the hot path never imports SymPy. Adding a
+``python -m backprop_cli.rules.codegen`` writes them into ``rules/generated/derived.py`` (on ``math``) and
+``rules/generated/derived_numpy.py`` (on NumPy), so that the hot path never imports SymPy. Adding a
 function SymPy knows is one row here plus that command (docs/reference.md, "Adding
 an operator").
 

@@ -1,5 +1,5 @@
-"""The SymPy printers that write the generated rules (``codegen.py``): on ``math``
-for ``_derived.py``, on NumPy for ``_derived_numpy.py``. Build time only.
+"""The SymPy printers that write the generated rules (``rules/codegen.py``): on ``math``
+for ``rules/generated/derived.py``, on NumPy for ``rules/generated/derived_numpy.py``. Build time only.
 
 Both print our own functions (``sympy_defs.HELPERS``) by their names, and Max, Min and
 Heaviside as nan-propagating helpers instead of Python branches.
@@ -34,7 +34,7 @@ class MathPrinter(_HelperCalls, PythonCodePrinter):
             return super()._print_Pow(expr, rational=rational)
         return f"mpow({self._print(expr.base)}, {self._print(expr.exp)})"
 
-    # nan-propagating helpers (``_mathfns``) instead of Python's max, min and branches
+    # nan-propagating helpers (``mathfns``) instead of Python's max, min and branches
     def _print_Max(self, expr):  # noqa: N802
         return f"maximum({', '.join(self._print(a) for a in expr.args)})"
 
