@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import array_steps, kinks
-from .graph import Graph
+from .language.graph import Graph
 from .rules.generated.derived_numpy import ROW_FORWARD, ROW_PARTIALS
 from .rules.table import RULES
 

@@ -28,7 +28,7 @@ from .array_compiler import Compiler, Negated
 from .array_rows import RowProgram, default_threads, evaluate_rows
 from .array_steps import unbroadcast
 from .errors import ExpressionError, UsageError
-from .graph import Graph
+from .language.graph import Graph
 
 __all__ = ["ArrayEvaluation", "RowProgram", "default_threads", "evaluate", "evaluate_rows", "unbroadcast"]
 

@@ -15,7 +15,7 @@ import os
 import numpy as np
 
 from .array_compiler import Compiler, Negated, Register
-from .graph import Graph
+from .language.graph import Graph
 from .rules.generated.derived_numpy import COMPUTE_BOUND
 
 SPAN_ROWS = (4096, 65536)  # rows per pass, at least and at most

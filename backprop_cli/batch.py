@@ -15,8 +15,8 @@ from . import batch_fast, batch_input_copy, batch_io, batch_layout, batch_output
 from .array_engine import RowProgram
 from .checks import parse_tolerance
 from .errors import UsageError
-from .graph import Graph, stage
 from .inputs.bindings import read_expression
+from .language.graph import Graph, stage
 from .rules.table import VECTOR_RULES
 
 

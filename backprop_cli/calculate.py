@@ -16,8 +16,8 @@ from .checks import failed_expectations, finite_difference_check, parse_expectat
 from .engine import Evaluation, evaluate
 from .errors import CheckFailed, ExpressionError, NonFiniteError, UsageError
 from .finite import first_non_finite
-from .graph import stage
 from .inputs import bindings as binding_args
+from .language.graph import stage
 from .output_formats import FORMATS, array_formats, explain_formats
 from .report import GradReport, variable_reports
 from .terminal import OutputClosed, write_lines

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from types import FunctionType
 
 from . import kinks
-from .graph import Graph
+from .language.graph import Graph
 from .rules import mathfns
 from .rules.generated.derived import FORWARD, PARTIALS
 from .rules.table import RULES

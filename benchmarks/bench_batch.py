@@ -25,7 +25,7 @@ import numpy as np
 
 from backprop_cli.array_engine import RowProgram
 from backprop_cli.batch_fast import CHUNK
-from backprop_cli.graph import stage
+from backprop_cli.language.graph import stage
 
 EXPRESSIONS = {
     "(x+y)*z": ("(x+y)*z", ["x", "y", "z"]),

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from backprop_cli import array_engine, mlp
-from backprop_cli.graph import stage
+from backprop_cli.language.graph import stage
 
 LOSS = "sum((sigmoid(X @ W1) @ W2 - Y)**2)"
 N, D, H, C = 64, 1000, 100, 10

@@ -10,7 +10,7 @@ import pytest
 
 from backprop_cli.array_engine import evaluate_rows
 from backprop_cli.engine import evaluate
-from backprop_cli.graph import stage
+from backprop_cli.language.graph import stage
 
 HEADLINE = "(x+y)*z"
 

@@ -23,7 +23,7 @@ import pytest
 from backprop_cli import array_engine as vector_engine
 from backprop_cli import engine
 from backprop_cli.array_engine import RowProgram
-from backprop_cli.graph import stage
+from backprop_cli.language.graph import stage
 
 INF, NAN = math.inf, math.nan
 CONVENTIONS = ("pytorch", "jax", "sympy")

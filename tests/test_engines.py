@@ -18,7 +18,7 @@ import pytest
 
 from backprop_cli import array_engine, engine, finite, kinks
 from backprop_cli.array_engine import RowProgram
-from backprop_cli.graph import stage
+from backprop_cli.language.graph import stage
 from backprop_cli.rules.table import CONVENTIONS, RULES
 
 NAN = math.nan

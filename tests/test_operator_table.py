@@ -162,7 +162,7 @@ def test_the_ieee_fallback_has_every_name_the_scalar_rules_call():
 
 
 def test_the_parser_reads_symbols_and_binding_powers_from_the_table():
-    from backprop_cli.parser import parse
+    from backprop_cli.language.parser import parse
 
     ops = [item[1] for item in parse("-a ^ b ** c * d @ e - f") if item[0] == "op"]
     assert ops == ["pow", "pow", "neg", "mul", "matmul", "sub"]  # ** right-assoc, above unary minus

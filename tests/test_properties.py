@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from independent import BINARY, SYMPY_FUNCTIONS
 
 from backprop_cli.engine import evaluate, forward
-from backprop_cli.graph import stage
+from backprop_cli.language.graph import stage
 
 VARIABLES = ("x", "y", "z")
 SYMBOLS = {name: sp.Symbol(name, real=True) for name in VARIABLES}

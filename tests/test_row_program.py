@@ -17,7 +17,7 @@ import sympy as sp
 
 from backprop_cli.array_engine import RowProgram
 from backprop_cli.engine import evaluate
-from backprop_cli.graph import stage
+from backprop_cli.language.graph import stage
 from backprop_cli.rules import codegen_steps, sympy_defs
 
 EVERY_OPERATOR = (

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from backprop_cli import array_engine as vector_engine
 from backprop_cli import mlp
-from backprop_cli.graph import stage
+from backprop_cli.language.graph import stage
 
 W = "W=[[0.1,0.5],[-0.3,0.8]]"
 X = "x=[0.2,0.4]"

@@ -19,10 +19,11 @@ from __future__ import annotations
 import keyword
 from difflib import get_close_matches
 
-from . import lexer, limits
-from .errors import ExpressionError, UsageError
+from .. import limits
+from ..errors import ExpressionError, UsageError
+from ..rules.table import CONSTANTS, FUNCTIONS, RULES
+from . import lexer
 from .lexer import BAD, COMMA, LPAREN, NAME, NUM, OP, RPAREN
-from .rules.table import CONSTANTS, FUNCTIONS, RULES
 
 # Binding powers from the operator table (rules.Infix): higher binds tighter. Unary
 # minus sits between * and ** so that -x**2 is -(x**2) and 2**-x is 2**(-x).

@@ -13,11 +13,12 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from . import lexer, limits
-from .errors import ExpressionError, UsageError
+from .. import limits
+from ..errors import ExpressionError, UsageError
+from ..rules.table import RULES, VECTOR_RULES
+from . import lexer
 from .parser import parse
 from .program import Statement, split_program
-from .rules.table import RULES, VECTOR_RULES
 
 
 @dataclass(slots=True)

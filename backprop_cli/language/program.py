@@ -12,8 +12,8 @@ import keyword
 import re
 from dataclasses import dataclass
 
-from .errors import ExpressionError
-from .rules.table import CONSTANTS, FUNCTIONS
+from ..errors import ExpressionError
+from ..rules.table import CONSTANTS, FUNCTIONS
 
 _COMMENT = re.compile(r"#[^\n]*")
 _BREAKS = re.compile(r"[;\n()]")

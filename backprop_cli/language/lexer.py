@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .rules.table import RULES
+from ..rules.table import RULES
 
 BAD_OP_HINTS = {
     "//": "'//' (floor division) is not supported; use '/'",
