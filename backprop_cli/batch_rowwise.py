@@ -10,9 +10,9 @@ import math
 import numpy as np
 
 from . import batch_output
-from .array_engine import RowProgram
 from .batch_layout import Layout, clash_with
 from .batch_tally import Tally, count_non_finite, grade
+from .engine.arrays import RowProgram
 from .inputs.bindings import parse_number
 from .render_json import number
 

@@ -10,8 +10,8 @@ import numpy as np
 
 from .batch_layout import Layout
 from .checks import within
+from .engine.finite import non_finite_rows
 from .errors import BackpropError, CheckFailed, ExitCode, NonFiniteError, UsageError
-from .finite import non_finite_rows
 
 
 @dataclass

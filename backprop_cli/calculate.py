@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 
 from .checks import failed_expectations, finite_difference_check, parse_expectations, parse_tolerance
-from .engine import Evaluation, evaluate
+from .engine.finite import first_non_finite
+from .engine.scalar import Evaluation, evaluate
 from .errors import CheckFailed, ExpressionError, NonFiniteError, UsageError
-from .finite import first_non_finite
 from .inputs import bindings as binding_args
 from .language.graph import stage
 from .output_formats import FORMATS, array_formats, explain_formats
@@ -98,12 +98,13 @@ def _parse_wrt(text: str | None, variables: list[str]) -> list[str] | None:
 
 def _run_vector(request: GradRequest, source, graph, values, names, wrt, expectations, stdout, stderr) -> None:
     """SPEC §5b: arrays, shapes, vector–Jacobian products; the same report and formats."""
-    from . import array_engine, vector_mode
+    from . import vector_mode
+    from .engine import arrays
 
     if request.output_format not in array_formats():
         vector = ", ".join(array_formats())
         raise UsageError(f"--format {request.output_format} is for scalar expressions; vector mode writes {vector}")
-    result = array_engine.evaluate(graph, values, request.convention, wrt)
+    result = arrays.evaluate(graph, values, request.convention, wrt)
     checks = vector_mode.finite_difference_rows(result, values, names) if request.check else []
     _render(request, source, result, wrt, checks, stdout)
     failures = vector_mode.expectation_failures(result, expectations, request.tol)

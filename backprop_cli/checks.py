@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from difflib import get_close_matches
 
-from .engine import Evaluation, forward
+from .engine.scalar import Evaluation, forward
 from .errors import UsageError
 from .inputs.bindings import parse_value
 

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 
-from .engine import Evaluation
+from .engine.scalar import Evaluation
 from .errors import UsageError
 from .report import NodeRows
 from .terminal import write_lines
@@ -74,7 +74,7 @@ class GraphView:
 
     def jacobian(self, slot: int, index: int) -> str:
         """Vector mode: the Jacobian of node ``index`` with respect to input ``slot``, described."""
-        from .array_engine import jacobian_text
+        from .engine.arrays import jacobian_text
 
         node = self.graph.nodes[index]
         position = node.inputs.index(slot)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .engine import Evaluation
+from .engine.scalar import Evaluation
 from .report_shapes import Shape
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import array_engine
-from .array_engine import ArrayEvaluation as VectorEvaluation
-from .array_engine import shape_text
 from .checks import CHECK_ABSOLUTE, CHECK_RELATIVE, STEP, within_arrays
+from .engine import arrays
+from .engine.arrays import ArrayEvaluation as VectorEvaluation
+from .engine.arrays import shape_text
+from .engine.finite import first_non_finite_array
 from .errors import CheckFailed, NonFiniteError
-from .finite import first_non_finite_array
 from .report_arrays import compact
 
 CHECK_ELEMENTS = 12  # finite differences per variable: evenly spaced elements
@@ -47,7 +47,7 @@ def finite_difference_rows(result: VectorEvaluation, bindings: dict, names: list
             for sign in (1, -1):
                 moved = base.copy()
                 moved.flat[flat] += sign * h
-                values.append(array_engine.evaluate(graph, dict(bindings, **{name: moved}), result.convention).value)
+                values.append(arrays.evaluate(graph, dict(bindings, **{name: moved}), result.convention).value)
             numeric, analytic = (values[0] - values[1]) / (2 * h), float(analytic_grad[flat])
             scale = max(abs(numeric), abs(analytic))
             error = 0.0 if scale == 0 else abs(numeric - analytic) / scale

@@ -102,7 +102,7 @@ def big_bindings() -> dict[str, float]:
 
 
 def large(nodes: int, runs: int) -> None:
-    from backprop_cli.engine import Evaluation, _backward, forward
+    from backprop_cli.engine.scalar import Evaluation, _backward, forward
     from backprop_cli.language.graph import stage
     from backprop_cli.language.parser import parse
 

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from backprop_cli import array_engine, mlp
+from backprop_cli import mlp
+from backprop_cli.engine import arrays as array_engine
 from backprop_cli.language.graph import stage
 
 LOSS = "sum((sigmoid(X @ W1) @ W2 - Y)**2)"

@@ -8,8 +8,8 @@ import math
 import numpy as np
 import pytest
 
-from backprop_cli.array_engine import evaluate_rows
-from backprop_cli.engine import evaluate
+from backprop_cli.engine.arrays import evaluate_rows
+from backprop_cli.engine.scalar import evaluate
 from backprop_cli.language.graph import stage
 
 HEADLINE = "(x+y)*z"

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from backprop_cli.engine import evaluate
+from backprop_cli.engine.scalar import evaluate
 from backprop_cli.language import parser
 from backprop_cli.language.graph import stage
 

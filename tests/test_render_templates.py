@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from test_staging_meaning import points, programs
 
-from backprop_cli.engine import evaluate
+from backprop_cli.engine.scalar import evaluate
 from backprop_cli.language.graph import stage
 from backprop_cli.report_shapes import expression_text
 from backprop_cli.rules.symbolic import local_symbolic

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from backprop_cli.array_engine import RowProgram
-from backprop_cli.engine import evaluate
+from backprop_cli.engine.arrays import RowProgram
+from backprop_cli.engine.scalar import evaluate
 from backprop_cli.language.graph import stage
 from backprop_cli.rules import codegen_steps, sympy_defs
 

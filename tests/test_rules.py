@@ -160,7 +160,7 @@ def test_pow_of_a_negative_base_with_an_integer_exponent(cli):
 
 
 def test_math_domain_errors_fall_back_to_ieee_values():
-    from backprop_cli.engine import forward
+    from backprop_cli.engine.scalar import forward
     from backprop_cli.language.graph import stage
 
     graph = stage("exp(x) + log(y)")

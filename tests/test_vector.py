@@ -10,8 +10,8 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backprop_cli import array_engine as vector_engine
 from backprop_cli import mlp
+from backprop_cli.engine import arrays as vector_engine
 from backprop_cli.language.graph import stage
 
 W = "W=[[0.1,0.5],[-0.3,0.8]]"

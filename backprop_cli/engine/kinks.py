@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from .rules.table import RULES, Edge, Kink
+from ..rules.table import RULES, Edge, Kink
 
 # --- floats (the scalar engine) ---------------------------------------------
 

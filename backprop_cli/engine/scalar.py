@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from types import FunctionType
 
+from ..language.graph import Graph
+from ..rules import mathfns
+from ..rules.generated.derived import FORWARD, PARTIALS
+from ..rules.table import RULES
 from . import kinks
-from .language.graph import Graph
-from .rules import mathfns
-from .rules.generated.derived import FORWARD, PARTIALS
-from .rules.table import RULES
 
 _FORWARD = dict(FORWARD, max=mathfns.maximum, min=mathfns.minimum)  # nan wins, as in NumPy
 # op -> (partial functions or None for max/min, the rule if it has a kink or domain edges)

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..language.graph import Graph
+from ..rules.generated.derived_numpy import ROW_FORWARD, ROW_PARTIALS
+from ..rules.table import RULES
 from . import array_steps, kinks
-from .language.graph import Graph
-from .rules.generated.derived_numpy import ROW_FORWARD, ROW_PARTIALS
-from .rules.table import RULES
 
 
 class Register:

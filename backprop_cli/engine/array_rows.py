@@ -14,9 +14,9 @@ import os
 
 import numpy as np
 
+from ..language.graph import Graph
+from ..rules.generated.derived_numpy import COMPUTE_BOUND
 from .array_compiler import Compiler, Negated, Register
-from .language.graph import Graph
-from .rules.generated.derived_numpy import COMPUTE_BOUND
 
 SPAN_ROWS = (4096, 65536)  # rows per pass, at least and at most
 SPAN_BYTES = 8 << 20  # one thread's buffers stay within this much cache

@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import ExpressionError, UsageError
+from ..language.graph import Graph
 from .array_compiler import Compiler, Negated
 from .array_rows import RowProgram, default_threads, evaluate_rows
 from .array_steps import unbroadcast
-from .errors import ExpressionError, UsageError
-from .language.graph import Graph
 
 __all__ = ["ArrayEvaluation", "RowProgram", "default_threads", "evaluate", "evaluate_rows", "unbroadcast"]
 
