@@ -12,11 +12,11 @@ import sys
 from dataclasses import dataclass, replace
 
 from . import batch_fast, batch_input_copy, batch_io, batch_layout, batch_output, batch_rowwise, batch_tally
-from .checks import parse_tolerance
 from .engine.arrays import RowProgram
 from .errors import UsageError
 from .inputs.bindings import read_expression
 from .language.graph import Graph, stage
+from .report.checks import parse_tolerance
 from .rules.table import VECTOR_RULES
 
 

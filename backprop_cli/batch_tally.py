@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .batch_layout import Layout
-from .checks import within
 from .engine.finite import non_finite_rows
 from .errors import BackpropError, CheckFailed, ExitCode, NonFiniteError, UsageError
+from .report.checks import within
 
 
 @dataclass

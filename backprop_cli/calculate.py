@@ -12,14 +12,14 @@ import sys
 from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 
-from .checks import failed_expectations, finite_difference_check, parse_expectations, parse_tolerance
 from .engine.finite import first_non_finite
 from .engine.scalar import Evaluation, evaluate
 from .errors import CheckFailed, ExpressionError, NonFiniteError, UsageError
 from .inputs import bindings as binding_args
 from .language.graph import stage
 from .output_formats import FORMATS, array_formats, explain_formats
-from .report import GradReport, variable_reports
+from .report.checks import failed_expectations, finite_difference_check, parse_expectations, parse_tolerance
+from .report.rows import GradReport, variable_reports
 from .terminal import OutputClosed, write_lines
 
 

@@ -58,7 +58,7 @@ def _root(
 
 def _tolerance(text) -> float:
     """--tol of grad and batch: one validator (a finite number >= 0, the bindings' number rule)."""
-    from .checks import parse_tolerance
+    from .report.checks import parse_tolerance
 
     return parse_tolerance(text)
 

@@ -178,7 +178,7 @@ def test_an_expected_inf_matches_inf_as_in_grad(cli):
 
 
 def test_grading_uses_the_same_tolerance_rule_as_grad_expect():
-    from backprop_cli.checks import within, within_arrays
+    from backprop_cli.report.checks import within, within_arrays
 
     values = [0.0, 1.0, -1.0, 1.0000005, 1e-7, 1e6, 1e6 + 0.5, 1e6 + 2, math.inf, -math.inf, math.nan]
     pairs = [(got, expected) for got in values for expected in values]

@@ -20,7 +20,7 @@ from test_staging_meaning import points, programs
 
 from backprop_cli.engine.scalar import evaluate
 from backprop_cli.language.graph import stage
-from backprop_cli.report_shapes import expression_text
+from backprop_cli.report.shapes import expression_text
 from backprop_cli.rules.symbolic import local_symbolic
 
 SPECIAL = [

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .rules.symbolic import local_symbolic
-from .rules.table import RULES
+from ..rules.symbolic import local_symbolic
+from ..rules.table import RULES
 
 # The row of one node, as ``NodeRows.rows`` gives it: a flat tuple, so that a
 # renderer writes a node with one ``str.format`` call on a template made once per

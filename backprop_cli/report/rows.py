@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .engine.scalar import Evaluation
-from .report_shapes import Shape
+from ..engine.scalar import Evaluation
+from .shapes import Shape
 
 
 class NodeRows:
@@ -43,7 +43,7 @@ class NodeRows:
         labels_of = graph.labels if labels is None else labels
         stop = len(nodes) if stop is None else min(stop, len(nodes))
         if self.arrays:
-            from .report_arrays import array_rows
+            from .arrays import array_rows
 
             yield from array_rows(self, max(start, 0), stop, labels_of)
             return

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .engine.arrays import jacobian_text, shape_text
+from ..engine.arrays import jacobian_text, shape_text
 
 
 def number(value: float):

@@ -6,9 +6,9 @@ import math
 from dataclasses import dataclass
 from difflib import get_close_matches
 
-from .engine.scalar import Evaluation, forward
-from .errors import UsageError
-from .inputs.bindings import parse_value
+from ..engine.scalar import Evaluation, forward
+from ..errors import UsageError
+from ..inputs.bindings import parse_value
 
 # Central differences: h ~ cbrt(machine epsilon) balances truncation and rounding.
 STEP = 6e-6
