@@ -14,7 +14,7 @@ from .batch_layout import Layout, clash_with
 from .batch_tally import Tally, count_non_finite, grade
 from .engine.arrays import RowProgram
 from .inputs.bindings import parse_number
-from .render_json import number
+from .render.json_document import number
 
 ROW_CHUNK = 65536  # rows per chunk of the row-by-row engine (Python lists of cells: ~50 MB)
 

@@ -17,10 +17,10 @@ from .engine.scalar import Evaluation, evaluate
 from .errors import CheckFailed, ExpressionError, NonFiniteError, UsageError
 from .inputs import bindings as binding_args
 from .language.graph import stage
-from .output_formats import FORMATS, array_formats, explain_formats
+from .render.formats import FORMATS, array_formats, explain_formats
+from .render.terminal import OutputClosed, write_lines
 from .report.checks import failed_expectations, finite_difference_check, parse_expectations, parse_tolerance
 from .report.rows import GradReport, variable_reports
-from .terminal import OutputClosed, write_lines
 
 
 @dataclass
@@ -130,7 +130,7 @@ def _render(request: GradRequest, source: str, result: Evaluation, wrt, checks, 
     except BrokenPipeError:
         raise OutputClosed from None
     if request.render:
-        from .render_export import GraphView, render
+        from .render.graph_export import GraphView, render
 
         render(GraphView(result), request.render)
 
@@ -139,7 +139,7 @@ def _write_output(request: GradRequest, source: str, result: Evaluation, wrt, ch
     # Every format streams: node rows are made as they are written, so a
     # 200,000-node graph never sits in memory as reports or as one string.
     if request.quiet:
-        from .render_text import quiet_lines
+        from .render.text import quiet_lines
 
         variables = variable_reports(result, wrt)
         write_lines(stdout, quiet_lines(variables, wrt is not None and len(wrt) == 1) if variables else [])

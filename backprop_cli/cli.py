@@ -17,9 +17,9 @@ import typer
 
 from . import __version__
 from .errors import BackpropError, ExitCode
-from .output_formats import FORMATS, help_text
+from .render.formats import FORMATS, help_text
+from .render.terminal import OutputClosed, ascii_fallback, silence_stdout
 from .rules.table import CONVENTIONS
-from .terminal import OutputClosed, ascii_fallback, silence_stdout
 
 app = typer.Typer(
     name="backprop",
@@ -247,14 +247,14 @@ app.command("mlp-train", help="Alias of train.")(train)
 @app.command()
 def ops() -> None:
     """List the operators: syntax, local gradient (derived by SymPy), gate pattern, kinks."""
-    from .render_ops import print_ops
+    from .render.operators import print_ops
 
     print_ops()
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app, map every failure to its exit code."""
-    ascii_fallback()  # a stdout that cannot encode ∂ gets d (terminal.py)
+    ascii_fallback()  # a stdout that cannot encode ∂ gets d (render/terminal.py)
     try:
         code = app(args=argv, prog_name="backprop", standalone_mode=False)
     except (OutputClosed, BrokenPipeError):  # `backprop ... | head`: the reader has what it wanted

@@ -132,7 +132,7 @@ def test_random_programs_json_and_csv(cli, program_and_output, point):
 
 
 def test_json_escapes_what_a_strict_reader_needs_when_stdout_is_ascii(cli, monkeypatch):
-    monkeypatch.setattr("backprop_cli.render_json.can_encode", lambda stream: False)
+    monkeypatch.setattr("backprop_cli.render.json_document.can_encode", lambda stream: False)
     run = cli("grad", "max(x, y, z, w, v, u, t, s, r, p)", *[f"{n}=1" for n in "xyzwvutsrp"], "--json")
     assert run.out.isascii() and json.loads(run.out)["value"] == 1.0
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .rules.generated.derived import SYMBOLIC
-from .rules.table import CONVENTIONS, FUNCTIONS, RULES
+from ..rules.generated.derived import SYMBOLIC
+from ..rules.table import CONVENTIONS, FUNCTIONS, RULES
 
 _NAMES = ("a", "b", "c")
 _NOTE_COLUMN = 17  # where a kink's note starts, after its name
@@ -76,7 +76,7 @@ def print_ops() -> None:
     """Print the table and the convention notes to stdout."""
     from rich.table import Table
 
-    from .render_table import console
+    from .table import console
 
     table = Table(title="backprop operators (local gradients derived by SymPy)", title_justify="left")
     for header in ("op", "syntax", "local gradient", "pattern"):

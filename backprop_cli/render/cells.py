@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .report.rows import NodeRows
-from .report.shapes import KINK, NAME, USES, Shape
+from ..report.rows import NodeRows
+from ..report.shapes import KINK, NAME, USES, Shape
 
 
 class NodeCells:

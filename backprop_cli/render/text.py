@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .report.rows import GradReport, NodeRows, VariableReport, variable_reports
-from .report.shapes import NAME, USES
+from ..report.rows import GradReport, NodeRows, VariableReport, variable_reports
+from ..report.shapes import NAME, USES
 from .terminal import write_lines
 
 
@@ -24,7 +24,7 @@ def quiet_lines(variables: list[VariableReport], single: bool) -> list[str]:
 def _quiet(grad) -> str:
     if isinstance(grad, float):
         return repr(grad)
-    from .report.arrays import ArrayText
+    from ..report.arrays import ArrayText
 
     return repr(ArrayText(grad))
 

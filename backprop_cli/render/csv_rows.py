@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .report.rows import NodeRows
-from .report.shapes import KINK, LABELS, NAME, USES
+from ..report.rows import NodeRows
+from ..report.shapes import KINK, LABELS, NAME, USES
 from .terminal import write_lines
 
 CSV_COLUMNS = ["name", "op", "expr", "inputs", "value", "grad", "local", "downstream", "pattern", "kink"]

@@ -13,9 +13,9 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 
-from .engine.scalar import Evaluation
-from .errors import UsageError
-from .report.rows import NodeRows
+from ..engine.scalar import Evaluation
+from ..errors import UsageError
+from ..report.rows import NodeRows
 from .terminal import write_lines
 
 # A tree deeper than this keeps this many levels of guides and shows the level
@@ -43,7 +43,7 @@ class GraphView:
         self.output = graph.output_name
         self.arrays = self.reports.arrays  # vector mode: arrays shown short, with shapes and Jacobians
         if self.arrays:
-            from .report.arrays import ArrayText
+            from ..report.arrays import ArrayText
 
             zeros = [None if grad is not None else ArrayText(0.0 * value) for value, grad in zip(result.values, result.grads)]
             self.values = [ArrayText(value) for value in result.values]
@@ -74,7 +74,7 @@ class GraphView:
 
     def jacobian(self, slot: int, index: int) -> str:
         """Vector mode: the Jacobian of node ``index`` with respect to input ``slot``, described."""
-        from .engine.arrays import jacobian_text
+        from ..engine.arrays import jacobian_text
 
         node = self.graph.nodes[index]
         position = node.inputs.index(slot)

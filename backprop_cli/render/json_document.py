@@ -12,8 +12,8 @@ import re
 import sys
 from collections.abc import Iterator
 
-from .report.rows import GradReport, NodeRows, VariableReport
-from .report.shapes import KINK, LABELS, NAME, USES, Shape
+from ..report.rows import GradReport, NodeRows, VariableReport
+from ..report.shapes import KINK, LABELS, NAME, USES, Shape
 from .terminal import can_encode
 
 
@@ -132,7 +132,7 @@ def document(expression: str, value: float, variables: list[VariableReport], ext
 def _value(value):
     if isinstance(value, float):
         return number(value)
-    from .report.arrays import nested
+    from ..report.arrays import nested
 
     return nested(value)
 

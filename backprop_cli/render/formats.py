@@ -17,7 +17,7 @@ class OutputFormat:
 
     name: str
     summary: str
-    writer: str  # "module:function" in backprop_cli, called as function(report, stream)
+    writer: str  # "module:function" in backprop_cli.render, called as function(report, stream)
     arrays: bool = False  # vector mode (SPEC §5b) can write it
     explain_writer: str | None = None  # what --explain writes in this format (None: --explain is refused)
 
@@ -30,13 +30,13 @@ class OutputFormat:
 FORMATS: dict[str, OutputFormat] = {
     entry.name: entry
     for entry in [
-        OutputFormat("table", "a table of every node (default)", "render_table:write", True, "render_text:write_explain"),
-        OutputFormat("json", "one JSON object", "render_json:write", True),
-        OutputFormat("latex", "the chain rule in LaTeX", "render_text:write_latex", True, "render_text:write_latex"),
-        OutputFormat("tree", "the graph as an indented tree", "render_export:write_tree", True),
-        OutputFormat("dot", "the graph for Graphviz", "render_export:write_dot", True),
-        OutputFormat("mermaid", "the graph as a Mermaid flowchart", "render_export:write_mermaid", True),
-        OutputFormat("csv", "one CSV row per node", "render_csv:write_csv", True),
+        OutputFormat("table", "a table of every node (default)", "table:write", True, "text:write_explain"),
+        OutputFormat("json", "one JSON object", "json_document:write", True),
+        OutputFormat("latex", "the chain rule in LaTeX", "text:write_latex", True, "text:write_latex"),
+        OutputFormat("tree", "the graph as an indented tree", "graph_export:write_tree", True),
+        OutputFormat("dot", "the graph for Graphviz", "graph_export:write_dot", True),
+        OutputFormat("mermaid", "the graph as a Mermaid flowchart", "graph_export:write_mermaid", True),
+        OutputFormat("csv", "one CSV row per node", "csv_rows:write_csv", True),
     ]
 }
 

@@ -14,10 +14,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .render_cells import NodeCells, pattern_lines
-from .report.checks import CheckRow
-from .report.rows import NodeRows, VariableReport
-from .report.shapes import KINK, NAME, USES, Shape
+from ..report.checks import CheckRow
+from ..report.rows import NodeRows, VariableReport
+from ..report.shapes import KINK, NAME, USES, Shape
+from .cells import NodeCells, pattern_lines
 
 
 def console(file=None) -> Console:
@@ -214,7 +214,7 @@ ARRAY_VARIABLE_COLUMNS = ["variable", "shape", "value", "∂{output}/∂variable
 
 def write_arrays(report, stream) -> None:
     """Vector mode's tables (SPEC §5b): shapes, and per edge upstream · Jacobian → downstream."""
-    from .report.arrays import ArrayText
+    from ..report.arrays import ArrayText
 
     output = report.output
     nodes = Table(title=table_title(report.source, output, report.result.value), title_justify="left")
