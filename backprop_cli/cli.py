@@ -110,7 +110,7 @@ def grad(
 
     Bind variables after the expression: -x -2, --x=-2 or x=-2.
     """
-    from .calculate import GradRequest, run_grad
+    from .grad.command import GradRequest, run_grad
 
     run_grad(
         GradRequest(

@@ -7,8 +7,8 @@ from importlib import import_module
 
 import pytest
 
-from backprop_cli.calculate import GradRequest, run_grad
 from backprop_cli.cli import OutputFormat
+from backprop_cli.grad.command import GradRequest, run_grad
 from backprop_cli.render import formats
 
 
@@ -46,8 +46,8 @@ def test_vector_mode_refuses_a_format_registered_without_arrays(cli, monkeypatch
     assert formats.array_formats() == list(formats.FORMATS)  # every format today
     entry = formats.OutputFormat("scalars", "numbers only", "table:write", arrays=False)
     monkeypatch.setitem(formats.FORMATS, "scalars", entry)
-    from backprop_cli.calculate import GradRequest, run_grad
     from backprop_cli.errors import UsageError
+    from backprop_cli.grad.command import GradRequest, run_grad
 
     with pytest.raises(UsageError, match="--format scalars is for scalar expressions; vector mode writes table, json"):
         run_grad(GradRequest("sum(v*v)", ["v=[1,2]"], output_format="scalars"), stdout=io.StringIO())

@@ -98,7 +98,7 @@ def within(got, expected, tol: float):
     return (close & np.isfinite(expected)) | (np.isnan(expected) & np.isnan(got)) | (np.isinf(expected) & (got == expected))
 
 
-within_arrays = within  # the old name, still used by vector_mode.py
+within_arrays = within  # the old name, still used by grad/vector_checks.py
 
 
 def failed_expectations(result: Evaluation, expectations: list[Expectation], tol: float) -> list[str]:

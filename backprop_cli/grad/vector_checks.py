@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .engine import arrays
-from .engine.arrays import ArrayEvaluation as VectorEvaluation
-from .engine.arrays import shape_text
-from .engine.finite import first_non_finite_array
-from .errors import CheckFailed, NonFiniteError
-from .report.arrays import compact
-from .report.checks import CHECK_ABSOLUTE, CHECK_RELATIVE, STEP, within_arrays
+from ..engine import arrays
+from ..engine.arrays import ArrayEvaluation as VectorEvaluation
+from ..engine.arrays import shape_text
+from ..engine.finite import first_non_finite_array
+from ..errors import CheckFailed, NonFiniteError
+from ..report.arrays import compact
+from ..report.checks import CHECK_ABSOLUTE, CHECK_RELATIVE, STEP, within_arrays
 
 CHECK_ELEMENTS = 12  # finite differences per variable: evenly spaced elements
 

@@ -12,15 +12,15 @@ import sys
 from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 
-from .engine.finite import first_non_finite
-from .engine.scalar import Evaluation, evaluate
-from .errors import CheckFailed, ExpressionError, NonFiniteError, UsageError
-from .inputs import bindings as binding_args
-from .language.graph import stage
-from .render.formats import FORMATS, array_formats, explain_formats
-from .render.terminal import OutputClosed, write_lines
-from .report.checks import failed_expectations, finite_difference_check, parse_expectations, parse_tolerance
-from .report.rows import GradReport, variable_reports
+from ..engine.finite import first_non_finite
+from ..engine.scalar import Evaluation, evaluate
+from ..errors import CheckFailed, ExpressionError, NonFiniteError, UsageError
+from ..inputs import bindings as binding_args
+from ..language.graph import stage
+from ..render.formats import FORMATS, array_formats, explain_formats
+from ..render.terminal import OutputClosed, write_lines
+from ..report.checks import failed_expectations, finite_difference_check, parse_expectations, parse_tolerance
+from ..report.rows import GradReport, variable_reports
 
 
 @dataclass
@@ -98,20 +98,20 @@ def _parse_wrt(text: str | None, variables: list[str]) -> list[str] | None:
 
 def _run_vector(request: GradRequest, source, graph, values, names, wrt, expectations, stdout, stderr) -> None:
     """SPEC §5b: arrays, shapes, vector–Jacobian products; the same report and formats."""
-    from . import vector_mode
-    from .engine import arrays
+    from ..engine import arrays
+    from . import vector_checks
 
     if request.output_format not in array_formats():
         vector = ", ".join(array_formats())
         raise UsageError(f"--format {request.output_format} is for scalar expressions; vector mode writes {vector}")
     result = arrays.evaluate(graph, values, request.convention, wrt)
-    checks = vector_mode.finite_difference_rows(result, values, names) if request.check else []
+    checks = vector_checks.finite_difference_rows(result, values, names) if request.check else []
     _render(request, source, result, wrt, checks, stdout)
-    failures = vector_mode.expectation_failures(result, expectations, request.tol)
+    failures = vector_checks.expectation_failures(result, expectations, request.tol)
     failures += [
         f"∂f/∂{r['name']}: finite differences disagree (relative error {r['relative_error']:.2e})" for r in checks if not r["ok"]
     ]
-    vector_mode.raise_problems(result, failures, stderr)
+    vector_checks.raise_problems(result, failures, stderr)
 
 
 def _refuse_assigned_bindings(graph, given: dict) -> None:
@@ -130,7 +130,7 @@ def _render(request: GradRequest, source: str, result: Evaluation, wrt, checks, 
     except BrokenPipeError:
         raise OutputClosed from None
     if request.render:
-        from .render.graph_export import GraphView, render
+        from ..render.graph_export import GraphView, render
 
         render(GraphView(result), request.render)
 
@@ -139,7 +139,7 @@ def _write_output(request: GradRequest, source: str, result: Evaluation, wrt, ch
     # Every format streams: node rows are made as they are written, so a
     # 200,000-node graph never sits in memory as reports or as one string.
     if request.quiet:
-        from .render.text import quiet_lines
+        from ..render.text import quiet_lines
 
         variables = variable_reports(result, wrt)
         write_lines(stdout, quiet_lines(variables, wrt is not None and len(wrt) == 1) if variables else [])
