@@ -165,7 +165,7 @@ def batch(
     output_name: Annotated[str | None, typer.Option("--output-name", metavar="NAME", help="In a program: the output.")] = None,
 ) -> None:
     """Value and every gradient of EXPR for each row of a CSV or JSON Lines file."""
-    from .batch import BatchRequest, run_batch
+    from .batch.command import BatchRequest, run_batch
 
     run_batch(
         BatchRequest(

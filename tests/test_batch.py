@@ -22,11 +22,11 @@ def engine(csv_engine):
 
 
 def test_the_fast_engine_runs_clean_input_and_hands_back_bad_input(cli, engine, monkeypatch):
-    from backprop_cli import batch_fast
+    from backprop_cli.batch import polars_engine
 
     calls = []
-    real = batch_fast.run
-    monkeypatch.setattr(batch_fast, "run", lambda *args: calls.append(1) or real(*args))
+    real = polars_engine.run
+    monkeypatch.setattr(polars_engine, "run", lambda *args: calls.append(1) or real(*args))
     assert cli("batch", HEADLINE, "--input", "-", stdin="x,y,z\n1,2,3\n").code == 0
     assert calls == ([1] if engine == "polars" else [])
     run = cli("batch", HEADLINE, "--input", "-", "--skip-bad", stdin="x,y,z\n1,2,3\n1,b,3\n")

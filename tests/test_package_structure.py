@@ -155,7 +155,7 @@ def test_the_exit_code_table_lists_exactly_the_exit_codes():
 
 
 def test_batch_names_the_array_only_operators_from_the_table(tmp_path):
-    from backprop_cli.batch import BatchRequest, array_only_operators, run_batch
+    from backprop_cli.batch.command import BatchRequest, array_only_operators, run_batch
     from backprop_cli.errors import UsageError
     from backprop_cli.rules.table import RULES
 

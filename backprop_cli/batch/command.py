@@ -11,13 +11,16 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, replace
 
-from . import batch_fast, batch_input_copy, batch_io, batch_layout, batch_output, batch_rowwise, batch_tally
-from .engine.arrays import RowProgram
-from .errors import UsageError
-from .inputs.bindings import read_expression
-from .language.graph import Graph, stage
-from .report.checks import parse_tolerance
-from .rules.table import VECTOR_RULES
+from ..engine.arrays import RowProgram
+from ..errors import UsageError
+from ..inputs.bindings import read_expression
+from ..language.graph import Graph, stage
+from ..report.checks import parse_tolerance
+from ..rules.table import VECTOR_RULES
+from . import input_copy, polars_engine, rows_in, rowwise
+from . import layout as batch_layout
+from . import output as batch_output
+from . import tally as batch_tally
 
 
 @dataclass
@@ -59,10 +62,10 @@ def run_batch(request: BatchRequest, stdin=None, stdout=None, stderr=None) -> No
 
 def _run(graph: Graph, target, request: BatchRequest, stdin, stdout, stderr) -> batch_tally.Tally:
     """Read, compute and write every row; the output is put in place only if the run may write it."""
-    copy = batch_fast.available() and not request.json
-    with batch_input_copy.input_file(request.input, stdin, copy=copy) as path:
-        reader = batch_io.open_reader(path, stdin, request.input)
-        json_lines = isinstance(reader, batch_io.JsonLinesReader)
+    copy = polars_engine.available() and not request.json
+    with input_copy.input_file(request.input, stdin, copy=copy) as path:
+        reader = rows_in.open_reader(path, stdin, request.input)
+        json_lines = isinstance(reader, rows_in.JsonLinesReader)
         layout = batch_layout.Layout(graph, reader.header, request.expect_columns, json_lines, reader.header_lines + 1)
         spool = batch_output.Spool(target)
         try:
@@ -79,18 +82,18 @@ def _run(graph: Graph, target, request: BatchRequest, stdin, stdout, stderr) -> 
 
 def _run_engines(path, reader, program: RowProgram, layout, request, spool, stdin, stderr, fast: bool) -> batch_tally.Tally:
     """The polars engine for clean CSV when installed; the row-by-row engine otherwise or after it."""
-    if fast and path != "-" and not request.json and batch_fast.available():
+    if fast and path != "-" and not request.json and polars_engine.available():
         tally = batch_tally.Tally()
         try:
-            batch_fast.run(path, program, layout, request, spool.stream, tally)
+            polars_engine.run(path, program, layout, request, spool.stream, tally)
             return tally
-        except batch_fast.NotClean:
+        except polars_engine.NotClean:
             spool.reset()
-            reader = batch_io.open_reader(path, stdin, request.input)
+            reader = rows_in.open_reader(path, stdin, request.input)
     tally = batch_tally.Tally()
-    writer = batch_rowwise.writer_for(request, spool.stream, layout)
-    for chunk in reader.chunks(request.chunk_size or batch_rowwise.ROW_CHUNK):
-        batch_rowwise.process(chunk, program, layout, request, writer, tally, stderr)
+    writer = rowwise.writer_for(request, spool.stream, layout)
+    for chunk in reader.chunks(request.chunk_size or rowwise.ROW_CHUNK):
+        rowwise.process(chunk, program, layout, request, writer, tally, stderr)
     return tally
 
 

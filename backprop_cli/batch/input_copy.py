@@ -8,8 +8,9 @@ import os
 import stat
 from contextlib import contextmanager
 
-from . import batch_io, batch_output, limits
-from .errors import UsageError
+from .. import limits
+from ..errors import UsageError
+from . import output, rows_in
 
 
 @contextmanager
@@ -20,8 +21,8 @@ def input_file(path: str, stdin, copy: bool):
     if not copy or _is_regular_file(path):
         yield path
         return
-    folder = batch_output.temporary_folder()
-    temporary, handle = batch_output.temporary_file(folder, ".csv")
+    folder = output.temporary_folder()
+    temporary, handle = output.temporary_file(folder, ".csv")
     try:
         try:
             with open(handle, "wb") as spooled:
@@ -32,7 +33,7 @@ def input_file(path: str, stdin, copy: bool):
             raise UsageError(f"cannot copy the input to {folder}: {error.strerror}") from None
         yield temporary
     finally:
-        batch_output.remove_temporary(temporary)
+        output.remove_temporary(temporary)
 
 
 def _copy(path: str, stdin, spooled) -> None:
@@ -48,7 +49,7 @@ def _copy(path: str, stdin, spooled) -> None:
             last_break = block.rfind(b"\n")
             since_break = len(block) - last_break - 1 if last_break >= 0 else since_break + len(block)
             if since_break > limits.MAX_INPUT_BYTES:
-                raise UsageError(batch_io.too_long_message(path, None))
+                raise UsageError(rows_in.too_long_message(path, None))
             spooled.write(block)
             spooled.flush()
     finally:

@@ -34,7 +34,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from .errors import ExitCode, UsageError, signal_exit_code
+from ..errors import ExitCode, UsageError, signal_exit_code
 
 PREFIX = ".backprop-batch-"
 _TEMPORARY: set[str] = set()  # files to remove if a signal ends the run

@@ -3,9 +3,9 @@ is written (the input's columns, then ``f``, ``df/dx``, ... and ``pass``)."""
 
 from __future__ import annotations
 
-from .errors import UsageError
-from .inputs.files import repeated_key
-from .language.graph import Graph
+from ..errors import UsageError
+from ..inputs.files import repeated_key
+from ..language.graph import Graph
 
 EXPECTED_PREFIX = "expected_"
 

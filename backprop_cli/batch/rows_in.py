@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
 
-from . import limits
-from .errors import UsageError
-from .inputs.files import repeated_key
+from .. import limits
+from ..errors import UsageError
+from ..inputs.files import repeated_key
 
 FIELD_LIMIT = 1 << 24  # characters in one CSV field on the row-by-row engine; a longer one is a bad row
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")  # what errors="surrogateescape" makes of bytes that are not UTF-8

@@ -4,7 +4,7 @@ Python formats a float in about a microsecond, so a CSV writer in Python tops ou
 near 10^5 rows/s; polars reads and writes CSV in native code, streaming in
 chunks. This engine takes the clean common case — every variable cell a number,
 every row as wide as the header — and raises ``NotClean`` at the first thing it
-cannot explain by line, so that ``batch.py`` re-runs the input on the row-by-row
+cannot explain by line, so that ``batch/command.py`` re-runs the input on the row-by-row
 engine, which reports bad rows with their line numbers. Floats are written in
 polars' shortest round-trip form (``1e-5`` may read ``0.00001``, nan ``NaN``): the
 same numbers as the row-by-row engine's ``repr``. Polars' float parsing accepts a
@@ -57,7 +57,7 @@ def run(path: str, program, layout, request, stream, tally) -> None:
 
 def _chunk(pl, frame, parsed, program, layout, request, tally, lines):
     """The output frame of one chunk: its input columns, the results and ``pass``."""
-    from .batch_tally import count_non_finite, grade  # the same bookkeeping as the row-by-row engine
+    from .tally import count_non_finite, grade  # the same bookkeeping as the row-by-row engine
 
     numbers = _floats(pl, frame, parsed, layout.variables)
     rows = frame.height

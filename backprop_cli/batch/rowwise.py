@@ -9,12 +9,12 @@ import math
 
 import numpy as np
 
-from . import batch_output
-from .batch_layout import Layout, clash_with
-from .batch_tally import Tally, count_non_finite, grade
-from .engine.arrays import RowProgram
-from .inputs.bindings import parse_number
-from .render.json_document import number
+from ..engine.arrays import RowProgram
+from ..inputs.bindings import parse_number
+from ..render.json_document import number
+from . import output
+from .layout import Layout, clash_with
+from .tally import Tally, count_non_finite, grade
 
 ROW_CHUNK = 65536  # rows per chunk of the row-by-row engine (Python lists of cells: ~50 MB)
 
@@ -26,7 +26,7 @@ class BadRow(Exception):
 def writer_for(request, stream, layout: Layout):
     if request.json:
         return _JsonWriter(stream, layout)
-    return batch_output.CsvWriter(stream, layout.output_header)
+    return output.CsvWriter(stream, layout.output_header)
 
 
 class _JsonWriter:

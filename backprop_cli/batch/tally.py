@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .batch_layout import Layout
-from .engine.finite import non_finite_rows
-from .errors import BackpropError, CheckFailed, ExitCode, NonFiniteError, UsageError
-from .report.checks import within
+from ..engine.finite import non_finite_rows
+from ..errors import BackpropError, CheckFailed, ExitCode, NonFiniteError, UsageError
+from ..report.checks import within
+from .layout import Layout
 
 
 @dataclass
