@@ -223,7 +223,7 @@ def train(
     ] = None,
 ) -> None:
     """Train the lectures' NumPy 2-layer network (defaults: exactly the lecture's)."""
-    from .train_command import TrainRequest, run_train
+    from .train.command import TrainRequest, run_train
 
     options = dict(
         hidden=hidden,

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import UsageError
-from .inputs.bindings import parse_number
+from ..errors import UsageError
+from ..inputs.bindings import parse_number
 
 # Defaults per dataset. `random` is the lecture's network exactly; the others are
 # chosen so that the documented result (README, docs/training.md) holds for seed 0.

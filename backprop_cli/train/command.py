@@ -1,7 +1,7 @@
 """``backprop train``: a request from the command line run end to end (load, prepare,
 check, train, save, report), and the ``--save``/``--load`` file of a run.
 
-``training.py`` does the training; ``render_train.py`` shows it; this module calls both.
+``train/training.py`` does the training; ``train/output.py`` shows it; this module calls both.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
-from . import mlp, render_train, saved_runs, training
-from .errors import UsageError
+from ..errors import UsageError
+from . import network, output, saved_runs, training
 
 
 @dataclass
@@ -36,17 +36,17 @@ def run_train(request: TrainRequest, stdout=None) -> None:
     config = training.resolve_config(request.options, loaded_config)
     config, data, weights = training.prepare(config, loaded_weights)
     report = training.gradient_check(config, data, weights) if request.gradcheck else None
-    with render_train.progress(config.steps) as callback:
+    with output.progress(config.steps) as callback:
         result = training.train(config, data, weights, callback)
     result.start_step, result.gradcheck = done, report
     if target is not None:
         save(target, result)
     if request.plot:
-        render_train.write_plot(request.plot, result)
+        output.write_plot(request.plot, result)
     if request.json:
-        stdout.write(json.dumps(render_train.json_document(result)) + "\n")
+        stdout.write(json.dumps(output.json_document(result)) + "\n")
     else:
-        stdout.write("\n".join(render_train.summary_lines(result)) + "\n")
+        stdout.write("\n".join(output.summary_lines(result)) + "\n")
     stdout.flush()
     training.check_gradcheck(report)
 
@@ -58,7 +58,7 @@ def save(path: str, result: training.TrainResult) -> None:
     result.saved = path
 
 
-def load(path: str) -> tuple[training.TrainConfig, mlp.Weights, int]:
+def load(path: str) -> tuple[training.TrainConfig, network.Weights, int]:
     """A run saved by ``save``: its configuration, weights and step count, every part checked."""
     meta, arrays = saved_runs.load(path, training.MAX_ELEMENTS)
     config, done = _config_from_meta(meta, f"cannot load {path}: meta")
@@ -72,7 +72,7 @@ def load(path: str) -> tuple[training.TrainConfig, mlp.Weights, int]:
         training.validate_config(config)
     except UsageError as error:  # name the file: the user did not type this value
         raise UsageError(f"cannot load {path}: meta: {error.message}") from None
-    return config, mlp.Weights(**arrays), done
+    return config, network.Weights(**arrays), done
 
 
 def _config_from_meta(meta: object, where: str) -> tuple[training.TrainConfig, int]:

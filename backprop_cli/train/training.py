@@ -1,8 +1,8 @@
 """``backprop train``: settle the configuration, load data, train, check, save (SPEC §7).
 
-This module decides what happens in which order; the math is in ``mlp.py``,
-the data and each dataset's defaults in ``datasets.py``, the output in
-``render_train.py``; ``train_command.py`` runs a command-line request.
+This module decides what happens in which order; the math is in ``train/network.py``,
+the data and each dataset's defaults in ``train/datasets.py``, the output in
+``train/output.py``; ``train/command.py`` runs a command-line request.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from . import datasets, mlp
-from .errors import CheckFailed, NonFiniteError, UsageError
+from ..errors import CheckFailed, NonFiniteError, UsageError
+from . import datasets, network
 
 GRADCHECK_ENTRIES = 10  # per parameter
 GRADCHECK_STEP = 1e-5
@@ -58,7 +58,7 @@ class TrainResult:
 
     config: TrainConfig
     data: datasets.Dataset
-    weights: mlp.Weights
+    weights: network.Weights
     losses: list[float] = field(default_factory=list)
     seconds: float = 0.0
     start_step: int = 0
@@ -99,8 +99,8 @@ def validate_config(config: TrainConfig) -> None:
         (config.lr is None or (config.lr > 0 and math.isfinite(config.lr)), f"--lr must be positive, got {config.lr}"),
         (config.reg >= 0 and math.isfinite(config.reg), f"--reg must be zero or positive, got {config.reg:g}"),
         (config.batch_size is None or config.batch_size >= 1, f"--batch-size must be at least 1, got {config.batch_size}"),
-        (config.activation in mlp.ACTIVATIONS, f"--activation must be one of {', '.join(mlp.ACTIVATIONS)}"),
-        (config.loss in (*mlp.LOSSES, "auto"), f"--loss must be one of {', '.join(mlp.LOSSES)}"),
+        (config.activation in network.ACTIVATIONS, f"--activation must be one of {', '.join(network.ACTIVATIONS)}"),
+        (config.loss in (*network.LOSSES, "auto"), f"--loss must be one of {', '.join(network.LOSSES)}"),
         (config.dtype in ("float64", "float32"), "--dtype must be float64 or float32"),
     ]
     for ok, message in checks:
@@ -108,7 +108,9 @@ def validate_config(config: TrainConfig) -> None:
             raise UsageError(message)
 
 
-def prepare(config: TrainConfig, loaded_weights: mlp.Weights | None = None) -> tuple[TrainConfig, datasets.Dataset, mlp.Weights]:
+def prepare(
+    config: TrainConfig, loaded_weights: network.Weights | None = None
+) -> tuple[TrainConfig, datasets.Dataset, network.Weights]:
     """Load the data and draw (or take) the weights, in the lecture's draw order."""
     data = datasets.load(config.dataset, config.seed)
     _check_sizes(config, data)
@@ -123,13 +125,13 @@ def prepare(config: TrainConfig, loaded_weights: mlp.Weights | None = None) -> t
     if config.batch_size is not None and config.batch_size > len(data.x_train):
         raise UsageError(f"--batch-size {config.batch_size} is larger than the training set ({len(data.x_train)} rows)")
     lecture = config.dataset == "random"
-    weights = loaded_weights or mlp.init_weights(data.x_train.shape[1], config.hidden, data.outputs, not lecture, not lecture)
+    weights = loaded_weights or network.init_weights(data.x_train.shape[1], config.hidden, data.outputs, not lecture, not lecture)
     _check_shapes(config, data, weights)
     dtype = np.dtype(config.dtype)
     data = replace(data, x_train=data.x_train.astype(dtype), x_test=None if data.x_test is None else data.x_test.astype(dtype))
     if data.classes is None or config.loss == "l2":
         data = replace(data, y_train=data.y_train.astype(dtype))
-    weights = mlp.Weights(**{name: array.astype(dtype) for name, array in weights.named().items()})
+    weights = network.Weights(**{name: array.astype(dtype) for name, array in weights.named().items()})
     return config, data, weights
 
 
@@ -150,7 +152,7 @@ def _check_sizes(config: TrainConfig, data: datasets.Dataset) -> None:
             )
 
 
-def _check_shapes(config: TrainConfig, data: datasets.Dataset, weights: mlp.Weights) -> None:
+def _check_shapes(config: TrainConfig, data: datasets.Dataset, weights: network.Weights) -> None:
     expected = (data.x_train.shape[1], config.hidden, data.outputs)
     got = (weights.w1.shape[0], weights.w1.shape[1], weights.w2.shape[1])
     if expected != got:
@@ -159,7 +161,7 @@ def _check_shapes(config: TrainConfig, data: datasets.Dataset, weights: mlp.Weig
         )
 
 
-def train(config: TrainConfig, data: datasets.Dataset, weights: mlp.Weights, progress=None) -> TrainResult:
+def train(config: TrainConfig, data: datasets.Dataset, weights: network.Weights, progress=None) -> TrainResult:
     """Gradient descent for ``config.steps`` steps; raises NonFiniteError if the loss diverges."""
     result = TrainResult(config, data, weights, threads=blas_threads(config, data))
     step = _stepper(config, data, weights)
@@ -213,7 +215,7 @@ def _limit_blas(threads: int | None):
         yield
 
 
-def _stepper(config: TrainConfig, data: datasets.Dataset, weights: mlp.Weights):
+def _stepper(config: TrainConfig, data: datasets.Dataset, weights: network.Weights):
     """The fastest correct step function for this configuration."""
     lecture_like = (
         config.activation == "sigmoid"
@@ -223,7 +225,7 @@ def _stepper(config: TrainConfig, data: datasets.Dataset, weights: mlp.Weights):
         and config.batch_size is None
     )
     if lecture_like:
-        return mlp.LectureLoop(weights, data.x_train, data.y_train, config.lr).step
+        return network.LectureLoop(weights, data.x_train, data.y_train, config.lr).step
     exact = config.dtype == "float64"
     x, y, lr = data.x_train, data.y_train, config.lr
 
@@ -232,7 +234,7 @@ def _stepper(config: TrainConfig, data: datasets.Dataset, weights: mlp.Weights):
         if config.batch_size is not None:
             rows = np.random.choice(len(x), config.batch_size, replace=False)
             xb, yb = x[rows], y[rows]
-        loss, grads = mlp.loss_and_grads(weights, xb, yb, config.activation, config.loss, config.reg, exact)
+        loss, grads = network.loss_and_grads(weights, xb, yb, config.activation, config.loss, config.reg, exact)
         for name, array in weights.named().items():
             array -= lr * grads[name]
         return loss
@@ -240,20 +242,20 @@ def _stepper(config: TrainConfig, data: datasets.Dataset, weights: mlp.Weights):
     return step
 
 
-def accuracy(config: TrainConfig, data: datasets.Dataset, weights: mlp.Weights) -> dict:
+def accuracy(config: TrainConfig, data: datasets.Dataset, weights: network.Weights) -> dict:
     """Fraction right on the training and held-out sets, where there are labels."""
     if data.classes is None:
         return {}
     exact = config.dtype == "float64"
     labels = data.y_train if data.y_train.ndim == 1 else data.y_train.argmax(axis=1)
-    result = {"train": float((mlp.predict(weights, data.x_train, config.activation, exact).argmax(1) == labels).mean())}
+    result = {"train": float((network.predict(weights, data.x_train, config.activation, exact).argmax(1) == labels).mean())}
     if data.x_test is not None:
-        predicted = mlp.predict(weights, data.x_test, config.activation, exact).argmax(1)
+        predicted = network.predict(weights, data.x_test, config.activation, exact).argmax(1)
         result["held_out"] = float((predicted == data.y_test).mean())
     return result
 
 
-def gradient_check(config: TrainConfig, data: datasets.Dataset, weights: mlp.Weights) -> dict:
+def gradient_check(config: TrainConfig, data: datasets.Dataset, weights: network.Weights) -> dict:
     """CS231n's check: analytic gradient against central differences on a few entries.
 
     Computed in float64 on copies, on the whole training set. The relative error of
@@ -262,14 +264,14 @@ def gradient_check(config: TrainConfig, data: datasets.Dataset, weights: mlp.Wei
     comparing rounding noise with rounding noise.
     """
     params = {name: array.astype(np.float64) for name, array in weights.named().items()}
-    copy = mlp.Weights(**params)
+    copy = network.Weights(**params)
     x, y = data.x_train.astype(np.float64), data.y_train
     y = y.astype(np.float64) if y.dtype.kind == "f" else y
 
     def loss() -> float:
-        return mlp.loss_and_grads(copy, x, y, config.activation, config.loss, config.reg, True)[0]
+        return network.loss_and_grads(copy, x, y, config.activation, config.loss, config.reg, True)[0]
 
-    _, grads = mlp.loss_and_grads(copy, x, y, config.activation, config.loss, config.reg, True)
+    _, grads = network.loss_and_grads(copy, x, y, config.activation, config.loss, config.reg, True)
     picker = np.random.RandomState(config.seed)  # not the global generator: training draws from that
     worst: dict[str, float] = {}
     for name, array in params.items():

@@ -16,8 +16,8 @@ import zlib
 
 import numpy as np
 
-from .errors import UsageError
-from .inputs.files import UnsupportedNpy, npy_header
+from ..errors import UsageError
+from ..inputs.files import UnsupportedNpy, npy_header
 
 REQUIRED = ("meta", "losses", "w1", "w2")
 BIASES = ("b1", "b2")  # both or neither

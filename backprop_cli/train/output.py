@@ -8,7 +8,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import asdict
 
-from .errors import UsageError
+from ..errors import UsageError
 from .training import TrainResult
 
 _BLOCKS = " ▁▂▃▄▅▆▇█"
