@@ -1,6 +1,6 @@
 """The package's shape: imports only go one way (no cycles, function-level imports
-included), no private name crosses a module boundary, and the documented exit codes
-are exactly ``ExitCode``'s members."""
+included, and only down the layers of ``LAYERS``, sub-packages included), no private name
+crosses a module boundary, and the documented exit codes are exactly ``ExitCode``'s members."""
 
 from __future__ import annotations
 
@@ -123,6 +123,41 @@ def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def test_no_import_cycles():
     assert find_cycles(import_graph()) == []
+
+
+# The layers, bottom up: a module imports only from its own sub-package or a lower layer (the
+# ground floor's two modules may import each other's names; commands never import each other).
+LAYERS = [("errors", "limits"), ("inputs",), ("rules",), ("language",), ("engine",), ("report",), ("render",)]
+LAYERS += [("grad", "batch", "train"), ("cli",), ("__main__",)]
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    """Every import from a higher layer, or from a sibling sub-package of the same layer, as "a -> b"."""
+    floor = {name: level for level, names in enumerate(LAYERS) for name in names}
+    hits = []
+    for module, imported in sorted(graph.items()):
+        mine = module.split(".")[0]
+        if not mine:
+            continue
+        for other in sorted(imported):
+            theirs = other.split(".")[0]
+            if floor[theirs] > floor[mine] or (floor[theirs] == floor[mine] > 0 and theirs != mine):
+                hits.append(f"{module} -> {other}")
+    return hits
+
+
+def test_every_top_level_module_and_sub_package_has_a_layer():
+    floors = {name for names in LAYERS for name in names}
+    assert {name.split(".")[0] for name in package_modules() if name} == floors
+
+
+def test_imports_only_go_down_the_layers():
+    assert upward_imports(import_graph()) == []
+
+
+def test_the_layer_check_sees_an_upward_and_a_sideways_import():
+    graph = {"engine.scalar": {"rules.table", "report.rows"}, "batch.command": {"grad.command", "errors"}, "errors": {"limits"}}
+    assert upward_imports(graph) == ["batch.command -> grad.command", "engine.scalar -> report.rows"]
 
 
 def test_the_cycle_finder_finds_a_cycle():

@@ -34,7 +34,7 @@ class BatchRequest:
     expect_columns: bool = False
     tol: float = 1e-6
     skip_bad: bool = False
-    chunk_size: int | None = None  # None: ROW_CHUNK rows, or batch_fast.CHUNK on the polars engine
+    chunk_size: int | None = None  # None: ROW_CHUNK rows, or batch.polars_engine.CHUNK on the polars engine
     convention: str = "pytorch"
     fuse: tuple[str, ...] = ()
     output_name: str | None = None

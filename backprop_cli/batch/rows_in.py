@@ -4,8 +4,8 @@ Readers yield chunks of ``Row`` records (the line the record starts on, its cell
 object, or what is wrong with it) so that memory stays bounded whatever the input
 size. Input is read as UTF-8 (a byte-order mark is dropped); a record with bytes
 that are not UTF-8 is a bad row, not the end of the run. The output side (the
-temporary file renamed into place) is ``batch_output``; a pipe or standard input
-copied to a file for the polars engine, ``batch_input_copy``.
+temporary file renamed into place) is ``batch.output``; a pipe or standard input
+copied to a file for the polars engine, ``batch.input_copy``.
 """
 
 from __future__ import annotations

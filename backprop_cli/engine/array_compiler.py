@@ -7,7 +7,7 @@ register or a float. The same compiler serves both ways the array engine runs:
 - over rows (``batch``, ``array_rows``): every register becomes a buffer that
   later steps may reuse once it is no longer read, the ±1 of add, sub and neg
   costs no pass, a sign is carried until a value needs it;
-- over whole arrays (vector mode, ``array_engine``): every register is written
+- over whole arrays (vector mode, ``engine.arrays``): every register is written
   once, and the program also fits each gradient piece to its input's shape (undoing
   broadcasting), keeps the pieces for the report and checks for kinks. Only this
   way has the array operators of ``rules.VECTOR_RULES``.

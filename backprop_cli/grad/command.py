@@ -30,7 +30,7 @@ class GradRequest:
     expression: str
     binding_words: list[str] = field(default_factory=list)
     bindings_file: str | None = None
-    output_format: str = "table"  # a name in output_formats.FORMATS
+    output_format: str = "table"  # a name in render.formats.FORMATS
     quiet: bool = False
     wrt: str | None = None
     expect: list[str] = field(default_factory=list)

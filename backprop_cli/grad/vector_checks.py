@@ -1,8 +1,8 @@
 """``grad``'s checks in vector and matrix mode (SPEC §5b): ``--expect`` and ``--check`` on arrays.
 
-Called by ``calculate.run_grad`` when a binding is an array or the expression
+Called by ``grad.command.run_grad`` when a binding is an array or the expression
 uses ``@ sum mean dot norm``. The array engine evaluates; the output goes
-through the same report and formats as for numbers (``report_arrays``).
+through the same report and formats as for numbers (``report.arrays``).
 """
 
 from __future__ import annotations

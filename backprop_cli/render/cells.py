@@ -1,7 +1,7 @@
 """The table's cells of each node, made with one template per shape of node.
 
 Both layouts of the table use them: the Rich table of a small graph and the
-streamed lines of a big one (``render_table``).
+streamed lines of a big one (``render.table``).
 """
 
 from __future__ import annotations

@@ -88,5 +88,5 @@ def _csv_quote(text: str | None) -> str:
 
 
 def write_csv(report, stream) -> None:
-    """``--format csv`` (``output_formats``)."""
+    """``--format csv`` (``render.formats``)."""
     write_lines(stream, nodes_csv(report.nodes))

@@ -1,10 +1,10 @@
 """``grad --format tree|dot|mermaid`` and ``--render``: the graph for other tools.
 
 Each format is a complete document a user can paste into its tool: an indented
-tree, Graphviz dot, a Mermaid flowchart (CSV rows: ``render_csv``). ``--render`` runs
+tree, Graphviz dot, a Mermaid flowchart (CSV rows: ``render.csv_rows``). ``--render`` runs
 Graphviz on the dot text to draw the lectures' picture: the graph left to right,
 forward values above the edges (green), gradients below (red), each gate labelled
-with its pattern. (``--format latex`` is the chain rule: ``render_text``.)
+with its pattern. (``--format latex`` is the chain rule: ``render.text``.)
 """
 
 from __future__ import annotations
@@ -227,17 +227,17 @@ def mermaid(view: GraphView) -> Iterator[str]:
 
 
 def write_tree(report, stream) -> None:
-    """``--format tree`` (``output_formats``)."""
+    """``--format tree`` (``render.formats``)."""
     write_lines(stream, tree(GraphView(report.result)))
 
 
 def write_dot(report, stream) -> None:
-    """``--format dot`` (``output_formats``)."""
+    """``--format dot`` (``render.formats``)."""
     write_lines(stream, dot(GraphView(report.result)))
 
 
 def write_mermaid(report, stream) -> None:
-    """``--format mermaid`` (``output_formats``)."""
+    """``--format mermaid`` (``render.formats``)."""
     write_lines(stream, mermaid(GraphView(report.result)))
 
 

@@ -175,7 +175,7 @@ def document_pieces(
 
 
 def write(report: GradReport, stream) -> None:
-    """``--json`` (``output_formats``): the document, streamed; ``check`` only with --check."""
+    """``--json`` (``render.formats``): the document, streamed; ``check`` only with --check."""
     extra = {"check": {_name(row): _check_object(row) for row in report.checks}} if report.checked else None
     result = report.result
     for piece in document_pieces(report.source.strip(), result.value, report.nodes, report.variables, extra):

@@ -190,7 +190,7 @@ def print_report(stream, expression: str, value: float, nodes, variables, output
 
 
 def write(report, stream) -> None:
-    """The default output of ``grad`` (``output_formats``): nodes, variables, any checks."""
+    """The default output of ``grad`` (``render.formats``): nodes, variables, any checks."""
     result = report.result
     if report.nodes.arrays:
         write_arrays(report, stream)

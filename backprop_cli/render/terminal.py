@@ -5,7 +5,7 @@ encode ∂, × or box lines. The tables and trees are for people, so their own
 symbols are written in ASCII instead (∂ as d, box lines as -, |, +) rather than
 failing; any other character that cannot be encoded still raises, and ``cli.main``
 turns that into one clear line (exit 2). ``--json`` escapes non-ASCII instead
-(``render_json``), so its data is never altered.
+(``render.json_document``), so its data is never altered.
 """
 
 from __future__ import annotations

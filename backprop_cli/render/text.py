@@ -30,7 +30,7 @@ def _quiet(grad) -> str:
 
 
 def write_explain(report: GradReport, stream) -> None:
-    """``--explain``: the chain rule, one line per edge (``output_formats``)."""
+    """``--explain``: the chain rule, one line per edge (``render.formats``)."""
     if report.nodes.arrays:
         write_lines(stream, array_explain_lines(report.nodes, report.output))
         return
@@ -51,7 +51,7 @@ def array_explain_lines(nodes: NodeRows, output: str) -> Iterator[str]:
 
 
 def write_latex(report: GradReport, stream) -> None:
-    """``--format latex``: the chain rule as a LaTeX align block (``output_formats``)."""
+    """``--format latex``: the chain rule as a LaTeX align block (``render.formats``)."""
     if report.nodes.arrays:
         write_lines(stream, array_latex_lines(report.nodes, report.output))
         return

@@ -246,7 +246,7 @@ TABLE = [
         "max", None, lambda S, *xs: S.Max(*xs), "router", kink=Kink("max tie", _tie(max), shown="max/min tie", note=_TIE_NOTE)
     ),
     Operator("min", None, lambda S, *xs: S.Min(*xs), "router", kink=Kink("min tie", _tie(min))),
-    # Only on arrays (SPEC §5b): array_engine implements them; g is the upstream gradient.
+    # Only on arrays (SPEC §5b): engine.arrays implements them; g is the upstream gradient.
     Operator("matmul", 2, None, "switcher", Infix(("@",), 20), vjp=("g·{1}ᵀ", "{0}ᵀ·g")),
     Operator("dot", 2, None, "switcher", vjp=("g·{1}", "g·{0}")),
     Operator("sum", 1, None, "distributor", vjp=("g·ones_like({0})",)),

@@ -2,7 +2,7 @@
 
 Every dataset draws from NumPy's legacy global generator, seeded by the caller,
 so that ``random`` draws x then y exactly as the lecture code does (the weights
-are drawn after it, in ``mlp.init_weights``).
+are drawn after it, in ``train.network.init_weights``).
 """
 
 from __future__ import annotations
