@@ -17,9 +17,9 @@ import typer
 
 from . import __version__
 from .errors import BackpropError, ExitCode
-from .output_formats import FORMATS, help_text
-from .rules import CONVENTIONS
-from .terminal import OutputClosed, ascii_fallback, silence_stdout
+from .render.formats import FORMATS, help_text
+from .render.terminal import OutputClosed, ascii_fallback, silence_stdout
+from .rules.table import CONVENTIONS
 
 app = typer.Typer(
     name="backprop",
@@ -58,7 +58,7 @@ def _root(
 
 def _tolerance(text) -> float:
     """--tol of grad and batch: one validator (a finite number >= 0, the bindings' number rule)."""
-    from .checks import parse_tolerance
+    from .report.checks import parse_tolerance
 
     return parse_tolerance(text)
 
@@ -110,7 +110,7 @@ def grad(
 
     Bind variables after the expression: -x -2, --x=-2 or x=-2.
     """
-    from .calculate import GradRequest, run_grad
+    from .grad.command import GradRequest, run_grad
 
     run_grad(
         GradRequest(
@@ -165,7 +165,7 @@ def batch(
     output_name: Annotated[str | None, typer.Option("--output-name", metavar="NAME", help="In a program: the output.")] = None,
 ) -> None:
     """Value and every gradient of EXPR for each row of a CSV or JSON Lines file."""
-    from .batch import BatchRequest, run_batch
+    from .batch.command import BatchRequest, run_batch
 
     run_batch(
         BatchRequest(
@@ -223,7 +223,7 @@ def train(
     ] = None,
 ) -> None:
     """Train the lectures' NumPy 2-layer network (defaults: exactly the lecture's)."""
-    from .train_command import TrainRequest, run_train
+    from .train.command import TrainRequest, run_train
 
     options = dict(
         hidden=hidden,
@@ -247,14 +247,14 @@ app.command("mlp-train", help="Alias of train.")(train)
 @app.command()
 def ops() -> None:
     """List the operators: syntax, local gradient (derived by SymPy), gate pattern, kinks."""
-    from .render_ops import print_ops
+    from .render.operators import print_ops
 
     print_ops()
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app, map every failure to its exit code."""
-    ascii_fallback()  # a stdout that cannot encode ∂ gets d (terminal.py)
+    ascii_fallback()  # a stdout that cannot encode ∂ gets d (render/terminal.py)
     try:
         code = app(args=argv, prog_name="backprop", standalone_mode=False)
     except (OutputClosed, BrokenPipeError):  # `backprop ... | head`: the reader has what it wanted

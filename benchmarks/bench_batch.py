@@ -23,9 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from backprop_cli.array_engine import RowProgram
-from backprop_cli.batch_fast import CHUNK
-from backprop_cli.graph import stage
+from backprop_cli.batch.polars_engine import CHUNK
+from backprop_cli.engine.arrays import RowProgram
+from backprop_cli.language.graph import stage
 
 EXPRESSIONS = {
     "(x+y)*z": ("(x+y)*z", ["x", "y", "z"]),

@@ -102,9 +102,9 @@ def big_bindings() -> dict[str, float]:
 
 
 def large(nodes: int, runs: int) -> None:
-    from backprop_cli.engine import Evaluation, _backward, forward
-    from backprop_cli.graph import stage
-    from backprop_cli.parser import parse
+    from backprop_cli.engine.scalar import Evaluation, _backward, forward
+    from backprop_cli.language.graph import stage
+    from backprop_cli.language.parser import parse
 
     source = big_expression(nodes)
     bindings = big_bindings()

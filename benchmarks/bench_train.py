@@ -29,7 +29,7 @@ import time
 
 import numpy as np
 
-from backprop_cli import training
+from backprop_cli.train import training
 
 N, D, H, C = 64, 1000, 100, 10
 FLOPS_PER_STEP = 2 * (N * D * H + N * H * C) + 2 * (N * H * C + N * C * H + N * D * H)  # 2 forward + 3 backward matmuls

@@ -21,8 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from backprop_cli import array_engine, mlp
-from backprop_cli.graph import stage
+from backprop_cli.engine import arrays as array_engine
+from backprop_cli.language.graph import stage
+from backprop_cli.train import network
 
 LOSS = "sum((sigmoid(X @ W1) @ W2 - Y)**2)"
 N, D, H, C = 64, 1000, 100, 10
@@ -50,7 +51,9 @@ def main() -> None:
     }
 
     def hand_written():
-        return mlp.loss_and_grads(mlp.Weights(arrays["W1"], arrays["W2"]), arrays["X"], arrays["Y"], "sigmoid", "l2", 0.0, False)
+        return network.loss_and_grads(
+            network.Weights(arrays["W1"], arrays["W2"]), arrays["X"], arrays["Y"], "sigmoid", "l2", 0.0, False
+        )
 
     def ours():
         return array_engine.evaluate(stage(LOSS), arrays, wrt=["W1", "W2"])  # parse and staging included; as --wrt W1,W2

@@ -8,9 +8,9 @@ import math
 import numpy as np
 import pytest
 
-from backprop_cli.array_engine import evaluate_rows
-from backprop_cli.engine import evaluate
-from backprop_cli.graph import stage
+from backprop_cli.engine.arrays import evaluate_rows
+from backprop_cli.engine.scalar import evaluate
+from backprop_cli.language.graph import stage
 
 HEADLINE = "(x+y)*z"
 
@@ -22,11 +22,11 @@ def engine(csv_engine):
 
 
 def test_the_fast_engine_runs_clean_input_and_hands_back_bad_input(cli, engine, monkeypatch):
-    from backprop_cli import batch_fast
+    from backprop_cli.batch import polars_engine
 
     calls = []
-    real = batch_fast.run
-    monkeypatch.setattr(batch_fast, "run", lambda *args: calls.append(1) or real(*args))
+    real = polars_engine.run
+    monkeypatch.setattr(polars_engine, "run", lambda *args: calls.append(1) or real(*args))
     assert cli("batch", HEADLINE, "--input", "-", stdin="x,y,z\n1,2,3\n").code == 0
     assert calls == ([1] if engine == "polars" else [])
     run = cli("batch", HEADLINE, "--input", "-", "--skip-bad", stdin="x,y,z\n1,2,3\n1,b,3\n")
@@ -180,7 +180,7 @@ def test_an_expected_inf_matches_inf_as_in_grad(cli):
 def test_grading_uses_the_same_tolerance_rule_as_grad_expect():
     import numpy as np
 
-    from backprop_cli.checks import within
+    from backprop_cli.report.checks import within
 
     values = [0.0, 1.0, -1.0, 1.0000005, 1e-7, 1e6, 1e6 + 0.5, 1e6 + 2, math.inf, -math.inf, math.nan]
     pairs = [(got, expected) for got in values for expected in values]

@@ -21,9 +21,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backprop_cli import batch_fast, batch_io, batch_output
-from backprop_cli.bindings import parse_number, parse_value
+from backprop_cli.batch import output as batch_output
+from backprop_cli.batch import polars_engine, rows_in
 from backprop_cli.errors import UsageError
+from backprop_cli.inputs.bindings import parse_number, parse_value
 
 HEADLINE = "(x+y)*z"
 ROWS = "x,y,z\n-2,5,-4\n1,2,3\n"
@@ -335,7 +336,7 @@ def test_a_quote_closed_in_the_wrong_place_is_a_bad_row_and_good_multiline_field
 
 
 def test_a_field_over_the_limit_is_a_bad_row(cli, monkeypatch):
-    monkeypatch.setattr(batch_io, "FIELD_LIMIT", 1000)
+    monkeypatch.setattr(rows_in, "FIELD_LIMIT", 1000)
     rows = "x,y,note\n1,2," + "a" * 1001 + '\n1,2,"' + "b" * 999 + "\n3,4,c\n"
     run = cli("batch", "x*y", "--input", "-", "--skip-bad", stdin=rows)
     assert run.out.splitlines()[1:] == ["3,4,c,12.0,4.0,3.0"]
@@ -477,7 +478,7 @@ def test_polars_accepts_no_text_that_grad_refuses(text):
     """The polars engine relies on its float parsing accepting a subset of grad's rule."""
     pl = pytest.importorskip("polars")
     value = pl.Series([text]).cast(pl.Float64, strict=False)[0]
-    stripped = pl.Series([text]).str.strip_chars(batch_fast.ASCII_SPACE).cast(pl.Float64, strict=False)[0]
+    stripped = pl.Series([text]).str.strip_chars(polars_engine.ASCII_SPACE).cast(pl.Float64, strict=False)[0]
     for parsed in (value, stripped):
         if parsed is not None:
             assert parse_number(text) == pytest.approx(parsed, nan_ok=True)

@@ -20,10 +20,10 @@ import math
 import numpy as np
 import pytest
 
-from backprop_cli import array_engine as vector_engine
-from backprop_cli import engine
-from backprop_cli.array_engine import RowProgram
-from backprop_cli.graph import stage
+from backprop_cli.engine import arrays as vector_engine
+from backprop_cli.engine import scalar
+from backprop_cli.engine.arrays import RowProgram
+from backprop_cli.language.graph import stage
 
 INF, NAN = math.inf, math.nan
 CONVENTIONS = ("pytorch", "jax", "sympy")
@@ -103,7 +103,7 @@ KINK_EDGES = [
 
 def _grad(expr: str, bindings: dict, convention: str) -> tuple[list[float], list[str]]:
     graph = stage(expr)
-    result = engine.evaluate(graph, {k: float(v) for k, v in bindings.items()}, convention)
+    result = scalar.evaluate(graph, {k: float(v) for k, v in bindings.items()}, convention)
     return [result.gradient(name) for name in graph.variables], list(result.kinks.values())
 
 

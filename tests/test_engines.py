@@ -16,10 +16,12 @@ import sys
 import numpy as np
 import pytest
 
-from backprop_cli import array_engine, engine, finite, kinks
-from backprop_cli.array_engine import RowProgram
-from backprop_cli.graph import stage
-from backprop_cli.rules import CONVENTIONS, RULES
+from backprop_cli.engine import arrays as array_engine
+from backprop_cli.engine import finite, kinks
+from backprop_cli.engine import scalar as engine
+from backprop_cli.engine.arrays import RowProgram
+from backprop_cli.language.graph import stage
+from backprop_cli.rules.table import CONVENTIONS, RULES
 
 NAN = math.nan
 
@@ -128,6 +130,7 @@ def test_non_finite_scans():
 
 
 def test_the_scalar_engine_and_its_conventions_load_without_numpy():
-    code = "import sys, backprop_cli.engine, backprop_cli.kinks, backprop_cli.finite; print('numpy' in sys.modules)"
+    modules = "backprop_cli.engine.scalar, backprop_cli.engine.kinks, backprop_cli.engine.finite"
+    code = f"import sys, {modules}; print('numpy' in sys.modules)"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout == "False\n"

@@ -7,8 +7,8 @@ import math
 import pytest
 
 from backprop_cli.errors import ExpressionError
-from backprop_cli.graph import stage
-from backprop_cli.parser import parse
+from backprop_cli.language.graph import stage
+from backprop_cli.language.parser import parse
 
 
 def ops_and_inputs(source: str, **fuse):

@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from backprop_cli import parser
-from backprop_cli.engine import evaluate
-from backprop_cli.graph import stage
+from backprop_cli.engine.scalar import evaluate
+from backprop_cli.language import parser
+from backprop_cli.language.graph import stage
 
 DEPTH = 10_000
 
@@ -69,7 +69,8 @@ def test_beyond_the_size_limit_the_error_is_clean(cli, monkeypatch):
 
 
 def test_beyond_the_operator_limit_the_error_is_clean_and_comes_before_parsing(cli, monkeypatch):
-    from backprop_cli import graph, limits
+    from backprop_cli import limits
+    from backprop_cli.language import graph
 
     monkeypatch.setattr(limits, "MAX_OPERATORS", 10)
     monkeypatch.setattr(graph, "parse", None)  # refused from a count alone: parsing would raise TypeError

@@ -12,10 +12,11 @@ import json
 import numpy as np
 import pytest
 
-from backprop_cli import array_engine as vector_engine
-from backprop_cli import engine, symbolic
-from backprop_cli.array_engine import RowProgram
-from backprop_cli.graph import stage
+from backprop_cli.engine import arrays as vector_engine
+from backprop_cli.engine import scalar as engine
+from backprop_cli.engine.arrays import RowProgram
+from backprop_cli.language.graph import stage
+from backprop_cli.rules import symbolic
 
 N = 2000
 NAMES = [f"x{i}" for i in range(N)]

@@ -1,7 +1,7 @@
 """One row per operator: a row added to a copy of the table, plus regenerating, is all it takes.
 
 The fixture copies the package into a temporary directory, adds rows to the copy's
-``rules.py`` (nothing else is edited), runs ``python -m backprop_cli.codegen`` there
+``rules/table.py`` (nothing else is edited), runs ``python -m backprop_cli.rules.codegen`` there
 and then the copy's CLI: ``grad`` on scalars, vector mode and ``batch`` must all
 know the new functions. The numbers are checked against formulas written here.
 """
@@ -22,8 +22,9 @@ from pathlib import Path
 import pytest
 
 import backprop_cli
-from backprop_cli import _derived, _derived_numpy, _mathfns, codegen
-from backprop_cli.rules import RULES
+from backprop_cli.rules import codegen, mathfns
+from backprop_cli.rules.generated import derived, derived_numpy
+from backprop_cli.rules.table import RULES
 
 PACKAGE = Path(backprop_cli.__file__).parent
 NEW_ROWS = """TABLE = [
@@ -35,7 +36,7 @@ NEW_ROWS = """TABLE = [
 def _copy_with(tmp: Path, rows: str) -> dict:
     """The package copied under ``tmp`` with ``rows`` at the top of its table; the env to run it."""
     shutil.copytree(PACKAGE, tmp / "backprop_cli", ignore=shutil.ignore_patterns("__pycache__"))
-    rules = tmp / "backprop_cli" / "rules.py"
+    rules = tmp / "backprop_cli" / "rules/table.py"
     text = rules.read_text()
     assert text.count("TABLE = [\n") == 1
     rules.write_text(text.replace("TABLE = [\n", rows))
@@ -53,7 +54,7 @@ def extended(tmp_path_factory):
     """The env of a package copy whose table has softsign and asinh, regenerated."""
     tmp = tmp_path_factory.mktemp("table")
     env = _copy_with(tmp, NEW_ROWS)
-    generated = _run(env, "-m", "backprop_cli.codegen")
+    generated = _run(env, "-m", "backprop_cli.rules.codegen")
     assert generated.returncode == 0, generated.stderr
     assert str(tmp) in generated.stdout  # the copy was regenerated, not the installed package
     return env
@@ -117,33 +118,33 @@ def test_a_new_row_works_in_batch(extended, engine):
 def test_a_new_row_is_listed_and_threaded_as_its_recipe_says(extended):
     ops = _run(extended, "-m", "backprop_cli", "ops")
     assert "asinh(a) | arsinh(a)" in ops.stdout and "softsign(a)" in ops.stdout
-    flags = _run(extended, "-c", "from backprop_cli._derived_numpy import COMPUTE_BOUND as C; print(sorted(C))")
+    flags = _run(extended, "-c", "from backprop_cli.rules.generated.derived_numpy import COMPUTE_BOUND as C; print(sorted(C))")
     bound = ast.literal_eval(flags.stdout)
     assert "asinh" in bound and "softsign" not in bound  # arcsinh is CPU work; abs, add, divide are not
 
 
 def test_codegen_refuses_a_function_without_a_numpy_counterpart(tmp_path):
     env = _copy_with(tmp_path, 'TABLE = [\n    Operator("erf", 1, lambda S, a: S.erf(a)),\n')
-    run = _run(env, "-m", "backprop_cli.codegen")
+    run = _run(env, "-m", "backprop_cli.rules.codegen")
     assert run.returncode == 1
-    assert run.stderr == "codegen: error: erf has no NumPy version for the IEEE fallback: add one to _mathfns.ieee_namespace\n"
-    assert "'erf'" not in (tmp_path / "backprop_cli" / "_derived.py").read_text()  # nothing half-written
+    assert run.stderr == "codegen: error: erf has no NumPy version for the IEEE fallback: add one to mathfns.ieee_namespace\n"
+    assert "'erf'" not in (tmp_path / "backprop_cli" / "rules/generated/derived.py").read_text()  # nothing half-written
 
 
 def test_codegen_checks_every_name_the_generated_code_calls(monkeypatch):
-    with pytest.raises(codegen.CodegenError, match=r"call softsign\(\), which neither math nor _mathfns has"):
+    with pytest.raises(codegen.CodegenError, match=r"call softsign\(\), which neither math nor mathfns has"):
         codegen.math_imports({"exp", "softsign"})
-    monkeypatch.setattr(_mathfns, "softsign", lambda x: x / (1 + abs(x)), raising=False)
+    monkeypatch.setattr(mathfns, "softsign", lambda x: x / (1 + abs(x)), raising=False)
     with pytest.raises(codegen.CodegenError, match="softsign has no NumPy version for the IEEE fallback"):
         codegen.math_imports({"exp", "softsign"})
-    assert codegen.math_imports({"exp", "sigmoid"}) == "from math import exp\nfrom ._mathfns import sigmoid"
-    with pytest.raises(codegen.CodegenError, match=r"call softsign\(\), which _numpyfns lacks"):
+    assert codegen.math_imports({"exp", "sigmoid"}) == "from math import exp\nfrom ..mathfns import sigmoid"
+    with pytest.raises(codegen.CodegenError, match=r"call softsign\(\), which numpyfns lacks"):
         codegen.numpy_imports({"numpy.exp", "softsign"})
     with pytest.raises(codegen.CodegenError, match="numpy.nosuch, which NumPy does not have"):
         codegen.numpy_imports({"numpy.nosuch"})
 
 
-@pytest.mark.parametrize("module", [_derived, _derived_numpy])
+@pytest.mark.parametrize("module", [derived, derived_numpy])
 def test_every_name_the_generated_files_call_exists(module):
     text = Path(module.__file__).read_text()
     called = codegen.called_names(text)
@@ -155,13 +156,13 @@ def test_every_name_the_generated_files_call_exists(module):
 
 
 def test_the_ieee_fallback_has_every_name_the_scalar_rules_call():
-    called = codegen.called_names(Path(_derived.__file__).read_text())
+    called = codegen.called_names(Path(derived.__file__).read_text())
     functions = {name for name in called if not isinstance(getattr(math, name, None), float)}  # not pi
-    assert sorted(_mathfns.ieee_namespace(functions)) == sorted(functions)
+    assert sorted(mathfns.ieee_namespace(functions)) == sorted(functions)
 
 
 def test_the_parser_reads_symbols_and_binding_powers_from_the_table():
-    from backprop_cli.parser import parse
+    from backprop_cli.language.parser import parse
 
     ops = [item[1] for item in parse("-a ^ b ** c * d @ e - f") if item[0] == "op"]
     assert ops == ["pow", "pow", "neg", "mul", "matmul", "sub"]  # ** right-assoc, above unary minus

@@ -1,6 +1,6 @@
 """The package's shape: imports only go one way (no cycles, function-level imports
-included), no private name crosses a module boundary, and the documented exit codes
-are exactly ``ExitCode``'s members."""
+included, and only down the layers of ``LAYERS``, sub-packages included), no private name
+crosses a module boundary, and the documented exit codes are exactly ``ExitCode``'s members."""
 
 from __future__ import annotations
 
@@ -16,56 +16,78 @@ PACKAGE = Path(__file__).resolve().parent.parent / "backprop_cli"
 REFERENCE = PACKAGE.parent / "docs" / "reference.md"
 
 
-def _resolve(module: str, node: ast.ImportFrom) -> str | None:
-    """The backprop_cli module a ``from`` import names, or None when it is outside."""
+def package_modules() -> dict[str, Path]:
+    """Every module of the package by dotted name under ``backprop_cli`` (a sub-package is its ``__init__``)."""
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def _whereabouts(path: Path) -> tuple[str, list[str]]:
+    """A file's dotted module name and the package its relative imports start from."""
+    if not path.is_relative_to(PACKAGE):
+        return path.stem, []
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        return ".".join(parts[:-1]), parts[:-1]
+    return ".".join(parts), parts[:-1]
+
+
+def _resolve(package: list[str], node: ast.ImportFrom) -> str | None:
+    """The backprop_cli module (dotted, "" for the package) a ``from`` import names, or None when it is outside."""
     if node.level == 0:
         if not (node.module or "").startswith("backprop_cli"):
             return None
         return (node.module or "").removeprefix("backprop_cli").lstrip(".")
-    return node.module or ""
+    base = package[: len(package) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
 
 
 def module_imports(path: Path) -> tuple[set[str], list[str]]:
     """The backprop_cli modules ``path`` imports anywhere in it, and its imports of private names."""
-    modules = {p.stem for p in PACKAGE.glob("*.py")}
-    me = path.stem
-    found, private = set(), []
+    modules = set(package_modules())
+    me, package = _whereabouts(path)
+    found, private, bound = set(), [], {}
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
-            base = _resolve(me, node)
+            base = _resolve(package, node)
             if base is None:
                 continue
             for alias in node.names:
-                if base == "" and alias.name in modules:  # from . import batch_io
-                    found.add(alias.name)
-                elif base:
-                    found.add(base.split(".")[0])
-                    if alias.name.startswith("_") and alias.name not in modules:
+                full = f"{base}.{alias.name}".lstrip(".")
+                if full in modules:  # from . import rows_in, from ..engine import arrays
+                    found.add(full)
+                    bound[alias.asname or alias.name] = full
+                else:
+                    found.add(base)
+                    if alias.name.startswith("_") and not alias.name.startswith("__"):
                         private.append(f"{me}: from .{base} import {alias.name}")
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.startswith("backprop_cli."):
-                    found.add(alias.name.split(".")[1])
+                    found.add(alias.name.removeprefix("backprop_cli."))
     found.discard(me)
     found.discard("")
-    private += _private_attributes(tree, me, found)
+    private += _private_attributes(tree, me, bound)
     return found, private
 
 
-def _private_attributes(tree: ast.AST, me: str, imported: set[str]) -> list[str]:
+def _private_attributes(tree: ast.AST, me: str, bound: dict[str, str]) -> list[str]:
     """``module._name`` where ``module`` is another backprop_cli module this one imports."""
     hits = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            if node.value.id in imported and node.attr.startswith("_") and not node.attr.startswith("__"):
+            if node.value.id in bound and node.attr.startswith("_") and not node.attr.startswith("__"):
                 hits.append(f"{me}: {node.value.id}.{node.attr}")
     return hits
 
 
 def import_graph() -> dict[str, set[str]]:
     """Every backprop_cli module and the backprop_cli modules it imports."""
-    return {path.stem: module_imports(path)[0] for path in sorted(PACKAGE.glob("*.py"))}
+    return {name: module_imports(path)[0] for name, path in package_modules().items()}
 
 
 def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -103,13 +125,48 @@ def test_no_import_cycles():
     assert find_cycles(import_graph()) == []
 
 
+# The layers, bottom up: a module imports only from its own sub-package or a lower layer (the
+# ground floor's two modules may import each other's names; commands never import each other).
+LAYERS = [("errors", "limits"), ("inputs",), ("rules",), ("language",), ("engine",), ("report",), ("render",)]
+LAYERS += [("grad", "batch", "train"), ("cli",), ("__main__",)]
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    """Every import from a higher layer, or from a sibling sub-package of the same layer, as "a -> b"."""
+    floor = {name: level for level, names in enumerate(LAYERS) for name in names}
+    hits = []
+    for module, imported in sorted(graph.items()):
+        mine = module.split(".")[0]
+        if not mine:
+            continue
+        for other in sorted(imported):
+            theirs = other.split(".")[0]
+            if floor[theirs] > floor[mine] or (floor[theirs] == floor[mine] > 0 and theirs != mine):
+                hits.append(f"{module} -> {other}")
+    return hits
+
+
+def test_every_top_level_module_and_sub_package_has_a_layer():
+    floors = {name for names in LAYERS for name in names}
+    assert {name.split(".")[0] for name in package_modules() if name} == floors
+
+
+def test_imports_only_go_down_the_layers():
+    assert upward_imports(import_graph()) == []
+
+
+def test_the_layer_check_sees_an_upward_and_a_sideways_import():
+    graph = {"engine.scalar": {"rules.table", "report.rows"}, "batch.command": {"grad.command", "errors"}, "errors": {"limits"}}
+    assert upward_imports(graph) == ["batch.command -> grad.command", "engine.scalar -> report.rows"]
+
+
 def test_the_cycle_finder_finds_a_cycle():
     assert find_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert find_cycles({"a": {"b"}, "b": set()}) == []
 
 
 def test_no_private_name_crosses_a_module():
-    private = [hit for path in sorted(PACKAGE.glob("*.py")) for hit in module_imports(path)[1]]
+    private = [hit for path in package_modules().values() for hit in module_imports(path)[1]]
     assert private == []
 
 
@@ -133,9 +190,9 @@ def test_the_exit_code_table_lists_exactly_the_exit_codes():
 
 
 def test_batch_names_the_array_only_operators_from_the_table(tmp_path):
-    from backprop_cli.batch import BatchRequest, array_only_operators, run_batch
+    from backprop_cli.batch.command import BatchRequest, array_only_operators, run_batch
     from backprop_cli.errors import UsageError
-    from backprop_cli.rules import RULES
+    from backprop_cli.rules.table import RULES
 
     rows = tmp_path / "rows.csv"
     rows.write_text("x\n1\n")

@@ -27,7 +27,7 @@ def test_newlines_comments_and_a_file_program(cli):
 
 
 def test_inner_nodes_keep_generated_names_and_the_named_node_is_the_last():
-    from backprop_cli.graph import stage
+    from backprop_cli.language.graph import stage
 
     graph = stage("z = 2*x + 2 + x; y = z * z")
     assert [(n.name, n.op) for n in graph.nodes] == [("s0", "mul"), ("s1", "add"), ("z", "add"), ("y", "mul")]

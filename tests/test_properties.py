@@ -17,8 +17,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from independent import BINARY, SYMPY_FUNCTIONS
 
-from backprop_cli.engine import evaluate, forward
-from backprop_cli.graph import stage
+from backprop_cli.engine.scalar import evaluate, forward
+from backprop_cli.language.graph import stage
 
 VARIABLES = ("x", "y", "z")
 SYMBOLS = {name: sp.Symbol(name, real=True) for name in VARIABLES}
@@ -124,7 +124,7 @@ def test_batch_rows_agree_with_grad_row_by_row(text, columns, convention):
     """
     import numpy as np
 
-    from backprop_cli.array_engine import RowProgram
+    from backprop_cli.engine.arrays import RowProgram
 
     graph = stage(text)
     arrays = {name: np.array(columns[name]) for name in graph.variables}

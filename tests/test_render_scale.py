@@ -87,7 +87,7 @@ def test_table_of_a_200k_graph_is_streamed_one_line_per_node(cli, deep):
 
 
 def test_tree_200k_deep_keeps_its_indentation_bounded(cli, deep):
-    from backprop_cli.render_export import TREE_INDENT_LEVELS
+    from backprop_cli.render.graph_export import TREE_INDENT_LEVELS
 
     run = cli("grad", deep, "x=0.5", "--format", "tree")
     assert run.code == 0, run.err
@@ -160,7 +160,7 @@ def test_an_ascii_stdout_gets_the_same_json_and_quiet_numbers(cli):
 
 
 def test_json_escapes_non_ascii_for_an_ascii_stdout():
-    from backprop_cli.render_json import dumps
+    from backprop_cli.render.json_document import dumps
 
     assert dumps({"text": "∂σ"}, ensure_ascii=True) == '{"text": "\\u2202\\u03c3"}'
     assert dumps({"text": "∂σ"}, ensure_ascii=False) == '{"text": "∂σ"}'
@@ -168,7 +168,8 @@ def test_json_escapes_non_ascii_for_an_ascii_stdout():
 
 def test_a_character_with_no_ascii_form_is_one_clear_error(monkeypatch):
     from backprop_cli import cli as cli_module
-    from backprop_cli import render_text, terminal
+    from backprop_cli.render import terminal
+    from backprop_cli.render import text as render_text
 
     out, err = io.TextIOWrapper(io.BytesIO(), encoding="ascii"), io.StringIO()
     monkeypatch.setattr(sys, "stdout", out)

@@ -18,10 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from test_staging_meaning import points, programs
 
-from backprop_cli.engine import evaluate
-from backprop_cli.graph import stage
-from backprop_cli.report_shapes import expression_text
-from backprop_cli.symbolic import local_symbolic
+from backprop_cli.engine.scalar import evaluate
+from backprop_cli.language.graph import stage
+from backprop_cli.report.shapes import expression_text
+from backprop_cli.rules.symbolic import local_symbolic
 
 SPECIAL = [
     # kinks (a note on the node), non-finite numbers, repeated inputs, constants, n-ary
@@ -132,7 +132,7 @@ def test_random_programs_json_and_csv(cli, program_and_output, point):
 
 
 def test_json_escapes_what_a_strict_reader_needs_when_stdout_is_ascii(cli, monkeypatch):
-    monkeypatch.setattr("backprop_cli.render_json.can_encode", lambda stream: False)
+    monkeypatch.setattr("backprop_cli.render.json_document.can_encode", lambda stream: False)
     run = cli("grad", "max(x, y, z, w, v, u, t, s, r, p)", *[f"{n}=1" for n in "xyzwvutsrp"], "--json")
     assert run.out.isascii() and json.loads(run.out)["value"] == 1.0
 

@@ -1,8 +1,8 @@
 """batch's compiled rows (``array_engine.RowProgram``) against the scalar engine.
 
-The scalar engine (``engine.evaluate``) evaluates the lambdas of ``_derived.py``
+The scalar engine (``engine.evaluate``) evaluates the lambdas of ``rules/generated/derived.py``
 on ``math`` one row at a time; the row program strings together the NumPy
-recipes of ``_derived_numpy.py``, reuses buffers and runs spans on threads. Both
+recipes of ``rules/generated/derived_numpy.py``, reuses buffers and runs spans on threads. Both
 come from the same SymPy derivation by different roads, so agreement row by row
 checks the recipes, the buffer reuse, the spans and the threads.
 """
@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from backprop_cli import codegen_steps, sympy_defs
-from backprop_cli.array_engine import RowProgram
-from backprop_cli.engine import evaluate
-from backprop_cli.graph import stage
+from backprop_cli.engine.arrays import RowProgram
+from backprop_cli.engine.scalar import evaluate
+from backprop_cli.language.graph import stage
+from backprop_cli.rules import codegen_steps, sympy_defs
 
 EVERY_OPERATOR = (
     "1/(1+exp(-(w0*x0+w1*x1+w2))) + relu(x0) + max(w0, x1, 0.5) + min(x0, w1) + abs(w1) + leaky_relu(w2)"

@@ -8,8 +8,10 @@ import re
 import pytest
 import sympy as sp
 
-from backprop_cli import _derived, _derived_numpy, codegen, sympy_defs
-from backprop_cli.rules import RULES
+from backprop_cli.rules import codegen, sympy_defs
+from backprop_cli.rules.generated import derived as _derived
+from backprop_cli.rules.generated import derived_numpy
+from backprop_cli.rules.table import RULES
 
 # Points away from every kink and inside every domain (log, sqrt need x > 0).
 POINTS = [(0.7, 0.3), (1.9, -0.4), (0.05, 2.5)]
@@ -18,12 +20,12 @@ POINTS = [(0.7, 0.3), (1.9, -0.4), (0.05, 2.5)]
 def test_generated_files_come_from_this_table():
     """A row added or changed without regenerating fails here, whichever SymPy is installed."""
     fingerprint = codegen.fingerprint()
-    assert _derived.FINGERPRINT == fingerprint, "run: python -m backprop_cli.codegen"
-    assert _derived_numpy.FINGERPRINT == fingerprint, "run: python -m backprop_cli.codegen"
+    assert _derived.FINGERPRINT == fingerprint, "run: python -m backprop_cli.rules.codegen"
+    assert derived_numpy.FINGERPRINT == fingerprint, "run: python -m backprop_cli.rules.codegen"
 
 
 def test_generated_files_are_what_codegen_writes_with_the_recorded_sympy():
-    """Byte for byte, under the SymPy release that wrote them (named in _derived.py's first line).
+    """Byte for byte, under the SymPy release that wrote them (named in rules/generated/derived.py's first line).
 
     Another release may print the same rules differently (term order, say): the files are
     then held to the table by the fingerprint above and to SymPy by the numbers below, so a
@@ -32,8 +34,8 @@ def test_generated_files_are_what_codegen_writes_with_the_recorded_sympy():
     recorded = re.search(r"derived by SymPy (\S+) from", codegen.TARGET.read_text()).group(1)
     if recorded != sp.__version__:
         pytest.skip(f"generated with SymPy {recorded}, installed {sp.__version__}")
-    assert codegen.TARGET.read_text() == codegen.generate(), "run: python -m backprop_cli.codegen"
-    assert codegen.NUMPY_TARGET.read_text() == codegen.generate_numpy(), "run: python -m backprop_cli.codegen"
+    assert codegen.TARGET.read_text() == codegen.generate(), "run: python -m backprop_cli.rules.codegen"
+    assert codegen.NUMPY_TARGET.read_text() == codegen.generate_numpy(), "run: python -m backprop_cli.rules.codegen"
 
 
 def test_custom_sympy_functions_match_their_textbook_formulas():
@@ -59,7 +61,7 @@ def test_numeric_rules_equal_sympy_at_sample_points(op):
     for point in POINTS:
         args = point[:arity]
         subs = dict(zip(symbols, args))
-        for rules in (_derived, _derived_numpy):  # on math and on NumPy
+        for rules in (_derived, derived_numpy):  # on math and on NumPy
             assert rules.FORWARD[op](*args) == pytest.approx(float(expression.evalf(subs=subs)), rel=1e-12, abs=1e-12)
             value = rules.FORWARD[op](*args)  # the rules take the node's value last
             for i, s in enumerate(symbols):
@@ -81,7 +83,7 @@ def test_symbolic_templates_equal_sympy_at_sample_points(key):
 
 
 def test_stable_sigmoid_and_softplus_at_extremes():
-    from backprop_cli._mathfns import sigmoid, softplus
+    from backprop_cli.rules.mathfns import sigmoid, softplus
 
     assert sigmoid(-1000.0) == 0.0 and sigmoid(1000.0) == 1.0
     assert softplus(1000.0) == 1000.0 and softplus(-1000.0) == 0.0
@@ -158,8 +160,8 @@ def test_pow_of_a_negative_base_with_an_integer_exponent(cli):
 
 
 def test_math_domain_errors_fall_back_to_ieee_values():
-    from backprop_cli.engine import forward
-    from backprop_cli.graph import stage
+    from backprop_cli.engine.scalar import forward
+    from backprop_cli.language.graph import stage
 
     graph = stage("exp(x) + log(y)")
     values = forward(graph, {"x": 1000.0, "y": 0.0})

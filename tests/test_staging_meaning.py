@@ -20,9 +20,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from independent import VARIABLES, float_meaning, sympy_meaning
 
-from backprop_cli.array_engine import RowProgram
-from backprop_cli.engine import evaluate
-from backprop_cli.graph import stage
+from backprop_cli.engine.arrays import RowProgram
+from backprop_cli.engine.scalar import evaluate
+from backprop_cli.language.graph import stage
 
 # ---------------------------------------------------------------------------
 # Random programs: named constants, aliases, re-assignment, minus before names.

@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from backprop_cli import symbolic
-from backprop_cli.rules import RULES
+from backprop_cli.rules import symbolic
+from backprop_cli.rules.table import RULES
 
 
 @pytest.mark.parametrize("op", [op for op, row in RULES.items() if row.plain_constants])
@@ -38,8 +38,8 @@ def test_variables_fill_the_generated_template():
 
 def test_repeated_input_texts_derived_ahead_of_time_are_what_sympy_gives_at_run_time():
     """x + x and x * x take their text from _derived.SYMBOLIC (no SymPy import); it must be _derive's."""
-    from backprop_cli._derived import SYMBOLIC
-    from backprop_cli.symbolic import _derive
+    from backprop_cli.rules.generated.derived import SYMBOLIC
+    from backprop_cli.rules.symbolic import _derive
 
     repeated = {key: texts for key, texts in SYMBOLIC.items() if key[1] == (0, 0)}
     assert {op for op, _ in repeated} >= {"add", "sub", "mul", "div", "pow"}

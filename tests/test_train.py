@@ -8,8 +8,8 @@ import sys
 import numpy as np
 import pytest
 
-from backprop_cli import mlp, training
 from backprop_cli.errors import CheckFailed
+from backprop_cli.train import network, training
 
 
 def lecture_loop(seed: int, steps: int) -> list[float]:
@@ -62,7 +62,7 @@ def test_other_seed_and_the_readable_path_agree_with_the_lecture():
     config, data, weights = training.prepare(config)
     losses = []
     for _ in range(50):
-        loss, grads = mlp.loss_and_grads(weights, data.x_train, data.y_train, "sigmoid", "l2", 0.0, True)
+        loss, grads = network.loss_and_grads(weights, data.x_train, data.y_train, "sigmoid", "l2", 0.0, True)
         losses.append(loss)
         weights.w1 -= 1e-4 * grads["w1"]
         weights.w2 -= 1e-4 * grads["w2"]
@@ -89,7 +89,7 @@ def test_summary_text(cli):
 
 
 def test_loss_chart_switches_to_log_scale():
-    from backprop_cli.render_train import loss_chart
+    from backprop_cli.train.output import loss_chart
 
     chart = loss_chart([1000.0, 100.0, 10.0, 1.0], width=4, height=3)
     assert chart == [
@@ -114,8 +114,8 @@ def test_literal_sigmoid_overflows_in_float32_which_is_why_it_is_not_used():
     z = np.array([-100.0], dtype=np.float32)
     with np.errstate(over="ignore"):
         assert np.exp(-z)[0] == np.inf
-    assert mlp.stable_sigmoid(z)[0] == pytest.approx(0.0, abs=1e-30)
-    assert mlp.stable_sigmoid(np.array([0.3]))[0] == pytest.approx(1 / (1 + np.exp(-0.3)), rel=1e-15)
+    assert network.stable_sigmoid(z)[0] == pytest.approx(0.0, abs=1e-30)
+    assert network.stable_sigmoid(np.array([0.3]))[0] == pytest.approx(1 / (1 + np.exp(-0.3)), rel=1e-15)
 
 
 def test_xor_is_solved():
@@ -154,8 +154,8 @@ def test_gradient_check_passes(options):
 
 
 def test_gradient_check_catches_a_wrong_backward_pass(cli, monkeypatch):
-    original = mlp.activation_backward
-    monkeypatch.setattr(mlp, "activation_backward", lambda g, z, h, a: 1.01 * original(g, z, h, a))
+    original = network.activation_backward
+    monkeypatch.setattr(network, "activation_backward", lambda g, z, h, a: 1.01 * original(g, z, h, a))
     run_ = cli("train", "--dataset", "xor", "--steps", "1", "--gradcheck")
     assert run_.code == 1
     assert run_.err.startswith("backprop: error: gradient check failed: max relative error")
@@ -294,7 +294,7 @@ def test_check_failed_type():
 def test_progress_bar_only_on_a_terminal():
     import io
 
-    from backprop_cli.render_train import progress
+    from backprop_cli.train.output import progress
 
     class Terminal(io.StringIO):
         def isatty(self):

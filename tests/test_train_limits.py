@@ -13,7 +13,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from backprop_cli import datasets, mlp, saved_runs, training
+from backprop_cli.train import datasets, network, saved_runs, training
 
 # --------------------------------------------------------------------------- item 12: sizes
 
@@ -24,7 +24,7 @@ def _refuse_allocation(monkeypatch):
     def never(*args):
         raise AssertionError("weights were drawn before the size check")
 
-    monkeypatch.setattr(mlp, "init_weights", never)
+    monkeypatch.setattr(network, "init_weights", never)
 
 
 @pytest.mark.parametrize(

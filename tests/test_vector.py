@@ -10,9 +10,9 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backprop_cli import array_engine as vector_engine
-from backprop_cli import mlp
-from backprop_cli.graph import stage
+from backprop_cli.engine import arrays as vector_engine
+from backprop_cli.language.graph import stage
+from backprop_cli.train import network
 
 W = "W=[[0.1,0.5],[-0.3,0.8]]"
 X = "x=[0.2,0.4]"
@@ -44,7 +44,7 @@ def test_two_layer_loss_agrees_with_the_hand_written_backward_pass(cli, tmp_path
     path = tmp_path / "net.npz"
     np.savez(path, X=x, Y=y, W1=w1, W2=w2)
     data = cli("grad", "sum((sigmoid(X @ W1) @ W2 - Y)**2)", "--bindings", str(path), "--json").json()
-    loss, grads = mlp.loss_and_grads(mlp.Weights(w1.copy(), w2.copy()), x, y, "sigmoid", "l2", 0.0, True)
+    loss, grads = network.loss_and_grads(network.Weights(w1.copy(), w2.copy()), x, y, "sigmoid", "l2", 0.0, True)
     assert data["value"] == pytest.approx(loss, rel=1e-12)
     assert np.allclose(data["gradients"]["W1"], grads["w1"], rtol=1e-10, atol=1e-12)
     assert np.allclose(data["gradients"]["W2"], grads["w2"], rtol=1e-10, atol=1e-12)

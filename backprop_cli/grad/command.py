@@ -1,0 +1,158 @@
+"""``backprop grad``: read, stage, evaluate, render and check (SPEC §1-§6).
+
+This module decides what happens in which order; every step lives in its own
+module. Output goes to stdout first, then any failed check or non-finite value
+is raised, so a user sees the table that explains the failure.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+from dataclasses import dataclass, field, replace
+from difflib import get_close_matches
+
+from ..engine.finite import first_non_finite, first_non_finite_array
+from ..engine.scalar import Evaluation, evaluate
+from ..errors import ExpressionError, UsageError
+from ..inputs import bindings as binding_args
+from ..language.graph import stage
+from ..render.formats import FORMATS, array_formats, explain_formats
+from ..render.terminal import OutputClosed, write_lines
+from ..report.checks import failed_expectations, finite_difference_check, parse_expectations, parse_tolerance, raise_problems
+from ..report.rows import GradReport, variable_reports
+
+
+@dataclass
+class GradRequest:
+    """Everything the ``grad`` command line asked for."""
+
+    expression: str
+    binding_words: list[str] = field(default_factory=list)
+    bindings_file: str | None = None
+    output_format: str = "table"  # a name in render.formats.FORMATS
+    quiet: bool = False
+    wrt: str | None = None
+    expect: list[str] = field(default_factory=list)
+    tol: float = 1e-6
+    check: bool = False
+    explain: bool = False
+    fuse: tuple[str, ...] = ()
+    convention: str = "pytorch"
+    output_name: str | None = None
+    render: str | None = None  # also draw the graph to this .svg/.png
+
+
+def run_grad(request: GradRequest, stdin=None, stdout=None, stderr=None) -> None:
+    """Run one ``grad`` request; raises BackpropError subclasses for the exit code."""
+    stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
+    # A graph is millions of small acyclic objects: the cyclic collector would
+    # rescan them again and again (a third of the time on 200,000 nodes) and
+    # find nothing. One short-lived process per call, so it stays off.
+    gc.disable()
+    _check_combinations(request)
+    source = binding_args.read_expression(request.expression, stdin)
+    graph = stage(source, request.fuse, request.output_name)
+    variables = list(graph.variables)
+    given = binding_args.load_bindings_file(request.bindings_file) if request.bindings_file else {}
+    given.update(binding_args.parse_binding_args(request.binding_words))
+    _refuse_assigned_bindings(graph, given)
+    values = binding_args.resolve(variables, given)
+    wrt = _parse_wrt(request.wrt, variables)
+    expectations = parse_expectations(request.expect, variables)
+    request = replace(request, tol=parse_tolerance(request.tol))  # the Python API bypasses the command line
+
+    arrays = any(binding_args.is_array(v) for v in values.values()) or graph.needs_arrays()  # SPEC §5b
+    result = _evaluate(request, graph, values, wrt, expectations, arrays)
+    checks = finite_difference_check(result, values, wrt or variables) if request.check else []
+    _render(request, source, result, wrt, checks, stdout)
+    _report_problems(request, result, expectations, checks, stderr)
+
+
+def _evaluate(request: GradRequest, graph, values: dict, wrt, expectations, arrays: bool):
+    """The scalar engine on numbers; the array engine in vector mode (arrays, shapes, vector–Jacobian products)."""
+    if not arrays:
+        if any(binding_args.is_array(e.expected) for e in expectations):
+            raise UsageError("--expect: an array value needs vector mode (an array binding)")
+        return evaluate(graph, values, request.convention)
+    if request.output_format not in array_formats():
+        vector = ", ".join(array_formats())
+        raise UsageError(f"--format {request.output_format} is for scalar expressions; vector mode writes {vector}")
+    from ..engine.arrays import evaluate as evaluate_arrays
+
+    return evaluate_arrays(graph, values, request.convention, wrt)
+
+
+def _check_combinations(request: GradRequest) -> None:
+    if request.quiet and request.output_format != "table":
+        raise UsageError("--quiet prints bare numbers: it cannot be combined with --json or --format")
+    if request.explain and request.output_format not in explain_formats():
+        raise UsageError(f"--explain prints the chain rule as text (or --format latex), not {request.output_format}")
+    if request.explain and request.quiet:
+        raise UsageError("--explain and --quiet cannot be combined")
+
+
+def _parse_wrt(text: str | None, variables: list[str]) -> list[str] | None:
+    if text is None:
+        return None
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise UsageError("--wrt needs variable names, e.g. --wrt x,y")
+    for name in names:
+        if name not in variables:
+            close = get_close_matches(name, variables, n=1, cutoff=0.5)
+            hint = f"did you mean {close[0]}?" if close else f"its variables are {', '.join(variables) or 'none'}"
+            raise UsageError(f"--wrt {name}: not a variable of the expression; {hint}")
+    return list(dict.fromkeys(names))
+
+
+def _refuse_assigned_bindings(graph, given: dict) -> None:
+    """A name the program assigns is not an input: binding it is a mistake, not an override."""
+    for name in given:
+        if name in graph.assigned:
+            message = f"{name} is assigned by the program, so it cannot be bound"
+            raise ExpressionError(message, graph.source, graph.assigned[name])
+
+
+def _render(request: GradRequest, source: str, result: Evaluation, wrt, checks, stdout) -> None:
+    """Write the chosen output (and ``--render``'s picture); a reader that stops reading
+    (``| head``) ends the run quietly."""
+    try:
+        _write_output(request, source, result, wrt, checks, stdout)
+    except BrokenPipeError:
+        raise OutputClosed from None
+    if request.render:
+        from ..render.graph_export import GraphView, render
+
+        render(GraphView(result), request.render)
+
+
+def _write_output(request: GradRequest, source: str, result: Evaluation, wrt, checks, stdout) -> None:
+    # Every format streams: node rows are made as they are written, so a
+    # 200,000-node graph never sits in memory as reports or as one string.
+    if request.quiet:
+        from ..render.text import quiet_lines
+
+        variables = variable_reports(result, wrt)
+        write_lines(stdout, quiet_lines(variables, wrt is not None and len(wrt) == 1) if variables else [])
+        return
+    report = GradReport(source, result, wrt, checks, checked=request.check)
+    FORMATS[request.output_format].write(report, stdout, explain=request.explain)
+
+
+def _report_problems(request: GradRequest, result, expectations, checks, stderr) -> None:
+    failures = failed_expectations(result, expectations, request.tol)
+    if request.check:
+        failures += _check_messages(result, checks, request.quiet, stderr)
+    arrays = hasattr(result, "downstream")
+    raise_problems(failures, (first_non_finite_array if arrays else first_non_finite)(result), stderr)
+
+
+def _check_messages(result, checks, quiet: bool, stderr) -> list[str]:
+    for index, kink in sorted(result.kinks.items()):
+        name = result.graph.nodes[index].name
+        stderr.write(f"backprop: warning: node {name} is at a kink ({kink}): a finite difference is meaningless there\n")
+    if quiet:
+        for row in checks:
+            stderr.write(row.summary() + "\n")
+    return [row.failure() for row in checks if not row.ok]

@@ -1,0 +1,175 @@
+"""Variable bindings from the command line and from ``--bindings FILE`` (SPEC §1).
+
+Accepted forms: ``-x -2``, ``--x -2``, ``--x=-2``, ``-x=-2``, ``x=-2``; a single
+dash before a multi-letter name is one variable (``-w0 2``), and a value that
+starts with a minus sign is always a value.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from difflib import get_close_matches
+
+from ..errors import UsageError
+from .files import load_npz, read_text_file, read_text_stream, repeated_key
+
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_WITH_VALUE = re.compile(rf"--?({_NAME})=(.*)", re.DOTALL)
+_FLAG = re.compile(rf"--?({_NAME})")
+_ASSIGNMENT = re.compile(rf"({_NAME})=(.*)", re.DOTALL)
+# ASCII only: \d, \s and float() would also take other scripts' digits ("١٢" as 12) and spaces
+_NUMBER = re.compile(r"\s*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)\s*", re.IGNORECASE | re.ASCII)
+
+
+def parse_number(text: str) -> float | None:
+    """The number ``text`` spells by grad's rule (``_NUMBER``: ``-2``, ``.5``, ``1e-3``, ``inf``, ``nan``;
+    not ``1_000``), or None. ``batch`` reads its cells with it: one number rule everywhere."""
+    return float(text) if _NUMBER.fullmatch(text) else None
+
+
+def parse_binding_args(args: list[str]) -> dict[str, float]:
+    """Turn the command line's binding words into ``{name: value}``."""
+    bindings: dict[str, float] = {}
+    words = iter(args)
+    for word in words:
+        match = _WITH_VALUE.fullmatch(word) or _ASSIGNMENT.fullmatch(word)
+        if match:
+            name, text = match.groups()
+        elif _FLAG.fullmatch(word):
+            name = _FLAG.fullmatch(word).group(1)
+            text = next(words, None)
+            if text is None:
+                raise UsageError(f"{word} needs a value, e.g. {word} 2")
+        else:
+            raise UsageError(f"unexpected argument {word!r}: bind variables as -x 2, --x=2 or x=2 (the expression comes first)")
+        if name in bindings:
+            raise UsageError(f"variable {name} is bound twice")
+        bindings[name] = parse_value(name, text)
+    return bindings
+
+
+def parse_value(name: str, text):
+    """A binding's value: a float, or for an array (vector mode) nested lists of floats."""
+    if isinstance(text, bool):
+        raise UsageError(f"value of {name} is not a number: {text!r}")
+    if isinstance(text, int):
+        return _int_to_float(text)
+    if isinstance(text, float):
+        return text
+    number = parse_number(text) if isinstance(text, str) else None
+    if number is not None:
+        return number
+    if isinstance(text, str) and text.lstrip().startswith("["):
+        text = _json_array(name, text)
+    if isinstance(text, list):
+        return _array(name, text)
+    raise UsageError(f"value of {name} is not a number: {text!r}{_digits_hint(text)}")
+
+
+def _json_array(name: str, text: str) -> list:
+    try:
+        return json.loads(text, parse_int=_json_integer)  # JSON, never Python: no code runs
+    except json.JSONDecodeError as error:
+        raise UsageError(f"value of {name} is not a valid array: {error.msg} (write it like [[0.1, 0.5], [-0.3, 0.8]])") from None
+
+
+def _json_integer(text: str):
+    """A JSON integer; a long one is read as a float (±inf past 1e308, as the number 1e400 is),
+    because Python's int() refuses over 4,300 digits and a float of a huge int overflows."""
+    return int(text) if len(text) < 300 else float(text)
+
+
+def _int_to_float(number: int) -> float:
+    """An integer too large for a float is ±inf, as the literal 1e400 is."""
+    try:
+        return float(number)
+    except OverflowError:
+        return math.copysign(math.inf, number)
+
+
+def _digits_hint(text) -> str:
+    if isinstance(text, str) and any(ch.isdigit() and not ch.isascii() for ch in text):
+        return " (write numbers with the digits 0-9)"
+    return ""
+
+
+def _array(name: str, rows: list) -> list:
+    """Nested lists of numbers, rectangular; checked here so NumPy sees only clean data."""
+    shape: list[int] = []
+    level = rows
+    while isinstance(level, list):
+        shape.append(len(level))
+        level = level[0] if level else None
+    flat = [rows]
+    for depth, size in enumerate(shape):
+        next_level = []
+        for item in flat:
+            if not isinstance(item, list) or len(item) != size:
+                raise UsageError(f"value of {name} is not a rectangular array (at depth {depth + 1})")
+            next_level.extend(item)
+        flat = next_level
+    for item in flat:
+        if isinstance(item, bool) or not isinstance(item, (int, float)):
+            raise UsageError(f"value of {name} has a non-number element: {item!r}")
+    if not shape or 0 in shape:
+        raise UsageError(f"value of {name} is an empty array")
+    return rows
+
+
+def is_array(value) -> bool:
+    """True for a vector-mode value (nested lists, or a NumPy array from a .npz file)."""
+    return not isinstance(value, float)
+
+
+def load_bindings_file(path: str) -> dict:
+    """Read a JSON object ``{"x": -2, "W": [[...]]}``, or the arrays of a NumPy ``.npz`` file."""
+    if path.endswith(".npz"):
+        return load_npz(path)
+    text = read_text_file(path, f"bindings file {path}")
+    try:
+        data = json.loads(text, parse_int=_json_integer, object_pairs_hook=_refuse_duplicates)
+    except json.JSONDecodeError as error:
+        raise UsageError(f"bindings file {path} is not valid JSON: {error.msg} (line {error.lineno})") from None
+    if not isinstance(data, dict):
+        raise UsageError(f'bindings file {path} must hold a JSON object like {{"x": -2}}')
+    return {str(name): parse_value(str(name), value) for name, value in data.items()}
+
+
+def _refuse_duplicates(pairs: list[tuple]) -> dict:
+    twice = repeated_key(key for key, _ in pairs)
+    if twice is not None:
+        raise UsageError(f"variable {twice} is bound twice in the bindings file")
+    return dict(pairs)
+
+
+def resolve(variables: list[str], given: dict) -> dict:
+    """Check the bindings against the expression's variables: none missing, none unknown."""
+    for name in given:
+        if name not in variables:
+            raise UsageError(_unknown_message(name, variables))
+    missing = [name for name in variables if name not in given]
+    if missing:
+        how = " ".join(f"-{name} VALUE" for name in missing)
+        noun = "variable" if len(missing) == 1 else "variables"
+        raise UsageError(f"no value for {noun} {', '.join(missing)}: pass {how} (or {missing[0]}=VALUE)")
+    return given
+
+
+def _unknown_message(name: str, variables: list[str]) -> str:
+    if not variables:
+        return f"{name} is bound but the expression has no variables"
+    close = get_close_matches(name, variables, n=1, cutoff=0.5)
+    hint = f"did you mean {close[0]}?" if close else f"its variables are {', '.join(variables)}"
+    return f"{name} is bound but is not a variable of the expression; {hint}"
+
+
+def read_expression(argument: str, stdin) -> str:
+    """EXPR as given, ``@PATH`` read from a file, or ``-`` read from standard input."""
+    if argument == "-":
+        return read_text_stream(stdin, "standard input")
+    if argument.startswith("@"):
+        path = argument[1:]
+        return read_text_file(path, f"expression file {path}")
+    return argument

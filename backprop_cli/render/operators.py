@@ -1,0 +1,90 @@
+"""``backprop ops``: the operator table with its SymPy-derived local gradients."""
+
+from __future__ import annotations
+
+from ..rules.generated.derived import SYMBOLIC
+from ..rules.table import CONVENTIONS, FUNCTIONS, RULES
+
+_NAMES = ("a", "b", "c")
+_NOTE_COLUMN = 17  # where a kink's note starts, after its name
+
+CONVENTION_NOTES_AFTER = [
+    "Domain edges, every convention: ∂(a**b)/∂b = 0 at a = 0 < b; ∂(a**0)/∂a = 0;",
+    "  the others are listed in docs/reference.md, 'Domain edges'.",
+    "Unary minus is its own gate (neg, *-1); a minus written directly before a number is part of it.",
+    "A variable used twice or more is a fan-out: pattern 'adder', its gradients add.",
+]
+
+
+def convention_notes() -> list[str]:
+    """The lines under the table: each row's kink (``Kink.shown``/``note``), then the general notes."""
+    lines = ["Kinks (marked 'kink' in the table and JSON; choose with --convention):"]
+    for row in RULES.values():
+        kink = row.kink
+        if kink is None or kink.shown is None:
+            continue
+        first, *more = kink.note.split("\n")
+        lines.append(f"  {kink.shown}:" + " " * max(1, _NOTE_COLUMN - len(kink.shown) - 1) + first)
+        lines += [" " * (2 + _NOTE_COLUMN) + line for line in more]
+    return lines + CONVENTION_NOTES_AFTER
+
+
+def _syntax(op: str) -> str:
+    row = RULES[op]
+    if row.infix is not None:
+        written = [f"{s}a" if row.arity == 1 else f"a {s} b" for s in row.infix.spellings]
+        return ", ".join(written)
+    names = [name for name, spec in FUNCTIONS.items() if spec.op == op]
+    spec = FUNCTIONS[names[0]]
+    if spec.max_args is None:
+        args = "a, b, ..."
+    elif spec.defaults:
+        args = f"a[, b={spec.defaults[0]}]"
+    else:
+        args = ", ".join(_NAMES[: spec.max_args])
+    return " | ".join(f"{name}({args})" for name in names)
+
+
+def _local(op: str) -> str:
+    arity = RULES[op].arity or 2
+    templates = SYMBOLIC[(op, arity)]
+    parts = []
+    for index, template in enumerate(templates):
+        text = template
+        for i in range(arity):
+            text = text.replace(f"ARG{i}", _NAMES[i])
+        parts.append(f"∂/∂{_NAMES[index]} = {text}")
+    return "; ".join(parts)
+
+
+def rows() -> list[tuple[str, str, str, str]]:
+    """(op, syntax, local gradients, pattern) for every row, in table order."""
+    result = []
+    for op, rule in RULES.items():
+        pattern = rule.pattern or ""
+        if rule.vjp is not None:  # only on arrays: vector–Jacobian products, g the upstream gradient
+            local = "; ".join(f"∂/∂{_NAMES[i]}: {t.format(*_NAMES)}" for i, t in enumerate(rule.vjp))
+            result.append((op, _syntax(op) + " (arrays)", local, pattern))
+            continue
+        if op == "mul":
+            pattern = "switcher (scaler with a constant)"
+        result.append((op, _syntax(op), _local(op), pattern))
+    return result
+
+
+def print_ops() -> None:
+    """Print the table and the convention notes to stdout."""
+    from rich.table import Table
+
+    from .table import console
+
+    table = Table(title="backprop operators (local gradients derived by SymPy)", title_justify="left")
+    for header in ("op", "syntax", "local gradient", "pattern"):
+        table.add_column(header)
+    for row in rows():
+        table.add_row(*row)
+    out = console()
+    out.print(table)
+    out.print("Constants: pi. Conventions: " + ", ".join(CONVENTIONS) + " (default pytorch).")
+    for line in convention_notes():
+        out.print(line)

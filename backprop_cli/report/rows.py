@@ -1,0 +1,176 @@
+"""The per-node and per-variable facts every renderer shows, computed once.
+
+Renderers (table, JSON, explain) only format these rows; the numbers and texts
+are decided here, so every output agrees with every other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ..engine.scalar import Evaluation
+from .shapes import Shape
+
+
+class NodeRows:
+    """The rows of one evaluation's nodes, made as they are read.
+
+    Renderers stream these: a 200,000-node graph is shown without holding a row
+    per node. What depends only on a node's shape (its op, which inputs are
+    constants, which repeat) is worked out once per shape (``Shape``).
+    """
+
+    def __init__(self, result: Evaluation) -> None:
+        self.result = result
+        self.graph = result.graph
+        self.uses = result.graph.slot_uses()
+        self.shapes: dict[tuple, Shape] = {}
+        # Vector mode (SPEC §5b): values are arrays, and each edge has a vector–Jacobian product.
+        self.arrays = hasattr(result, "downstream")
+
+    def __len__(self) -> int:
+        return len(self.graph.nodes)
+
+    def rows(self, start: int = 0, stop: int | None = None, labels: list[str] | None = None) -> Iterator[tuple]:
+        """``(shape, row)`` for nodes ``start`` .. ``stop - 1`` in evaluation order.
+
+        ``labels`` replaces the graph's slot labels in the rows (a renderer passes
+        its escaped or typeset names).
+        """
+        result, graph = self.result, self.graph
+        nodes, uses, shape_of = graph.nodes, self.uses, self.shape
+        labels_of = graph.labels if labels is None else labels
+        stop = len(nodes) if stop is None else min(stop, len(nodes))
+        if self.arrays:
+            from .arrays import array_rows
+
+            yield from array_rows(self, max(start, 0), stop, labels_of)
+            return
+        values, grads, partials, kinks = result.values, result.grads, result.partials, result.kinks
+        # Hot loop: runs once per node. One and two distinct inputs (nearly every
+        # node) are written out, without list building; 0.0 + shows -0.0 as 0.0.
+        for index in range(max(start, 0), stop):
+            node = nodes[index]
+            inputs, slot = node.inputs, node.slot
+            shape = shape_of(node.op, inputs)
+            upstream, partial = float(grads[slot]), partials[index]
+            kind = shape.kind
+            if kind == 2:
+                a, b = inputs
+                pa, pb = 0.0 + partial[0], 0.0 + partial[1]
+                yield shape, (
+                    labels_of[slot], uses.get(slot, 0), kinks.get(index), labels_of[a], labels_of[b],
+                    float(values[slot]), upstream, pa, pb, upstream * pa, upstream * pb,
+                )  # fmt: skip
+            elif kind == 1:
+                pa = 0.0 + partial[0]
+                yield shape, (
+                    labels_of[slot], uses.get(slot, 0), kinks.get(index), labels_of[inputs[0]],
+                    float(values[slot]), upstream, pa, upstream * pa,
+                )  # fmt: skip
+            else:
+                local = [0.0 + p for p in partial] if shape.simple else shape.totals(partial)
+                yield shape, (
+                    labels_of[slot], uses.get(slot, 0), kinks.get(index), *[labels_of[s] for s in inputs],
+                    float(values[slot]), upstream, *local, *[upstream * p for p in local],
+                )  # fmt: skip
+
+    def reversed_rows(self, labels: list[str] | None = None, block: int = 1024) -> Iterator[tuple]:
+        """``rows`` from the last node to the first (made forwards a block at a time)."""
+        for stop in range(len(self), 0, -block):
+            yield from reversed(list(self.rows(stop - block, stop, labels)))
+
+    def uses_by_name(self) -> dict[str, int]:
+        """How many node inputs read each node, by name."""
+        uses = self.uses
+        return {node.name: uses.get(node.slot, 0) for node in self.graph.nodes}
+
+    def pattern(self, index: int) -> str | None:
+        """Node ``index``'s pattern (SPEC §4): adder when used twice or more, else its gate's."""
+        node = self.graph.nodes[index]
+        return self.shape(node.op, node.inputs).pattern(self.uses.get(node.slot, 0))
+
+    def describe(self, index: int) -> tuple[str, str | None]:
+        """Node ``index`` as written in its input names (``x + y``, ``exp(s4)``), and its pattern."""
+        node, labels = self.graph.nodes[index], self.graph.labels
+        shape = self.shape(node.op, node.inputs)
+        return shape.expr_format.format(*[labels[s] for s in node.inputs]), shape.pattern(self.uses.get(node.slot, 0))
+
+    def shape(self, op: str, inputs: tuple[int, ...]) -> Shape:
+        """The shape of a node: its op, and per input a constant's literal or a first-use index."""
+        graph = self.graph
+        constants = graph.constants
+        if len(inputs) == 2:  # most nodes; the key is built without a loop (see the general case below)
+            a, b = inputs
+            constant_a, constant_b = a in constants, b in constants
+            if not (constant_a or constant_b):
+                key = (op, 2) if a != b else (op, (0, 0))
+            else:
+                labels = graph.labels
+                key = (op, (labels[a] if constant_a else 0, labels[b] if constant_b else int(not constant_a)))
+        elif len(inputs) == 1 and inputs[0] not in constants:
+            key = (op, 1)
+        elif len(set(inputs)) == len(inputs) and not any(s in constants for s in inputs):
+            key = (op, len(inputs))
+        else:
+            labels, first = graph.labels, {}
+            key = (op, tuple(labels[s] if s in constants else first.setdefault(s, len(first)) for s in inputs))
+        shape = self.shapes.get(key)
+        if shape is None:
+            pattern = key[1] if isinstance(key[1], tuple) else tuple(range(key[1]))
+            shape = self.shapes[key] = Shape(op, pattern, self.arrays)
+        return shape
+
+
+@dataclass
+class VariableReport:
+    """A leaf the user bound: its value, ∂f/∂it, and how many times it is used."""
+
+    name: str
+    value: float  # an array in vector mode
+    grad: float
+    uses: int
+
+    @property
+    def pattern(self) -> str | None:
+        """Fan-out: a variable used twice or more is a copy gate whose gradients add."""
+        return "adder" if self.uses >= 2 else None
+
+
+@dataclass
+class GradReport:
+    """What every output format writes: the expression, its evaluation and any checks."""
+
+    source: str
+    result: Evaluation
+    wrt: list[str] | None = None  # the variables asked for (None: all)
+    checks: list = field(default_factory=list)  # --check's rows
+    checked: bool = False  # --check was given (JSON then has a "check" object, even an empty one)
+
+    @property
+    def nodes(self) -> NodeRows:
+        """The nodes' rows, made as they are read."""
+        return NodeRows(self.result)
+
+    @property
+    def variables(self) -> list[VariableReport]:
+        """The variables asked for (``--wrt``), in first-use order."""
+        return variable_reports(self.result, self.wrt)
+
+    @property
+    def output(self) -> str:
+        """The output's name (f unless the program names it)."""
+        return self.result.graph.output_name
+
+
+def variable_reports(result: Evaluation, wrt: list[str] | None = None) -> list[VariableReport]:
+    """The variables in first-use order (only those in ``wrt`` when given)."""
+    graph = result.graph
+    names = wrt if wrt is not None else list(graph.variables)
+    arrays = hasattr(result, "downstream")  # vector mode: values and gradients stay arrays
+    number = (lambda x: x) if arrays else float
+    return [
+        VariableReport(name, number(result.values[graph.variables[name]]), number(result.gradient(name)), graph.uses[name])
+        for name in names
+    ]

@@ -1,0 +1,299 @@
+"""``backprop train``: settle the configuration, load data, train, check, save (SPEC §7).
+
+This module decides what happens in which order; the math is in ``train/network.py``,
+the data and each dataset's defaults in ``train/datasets.py``, the output in
+``train/output.py``; ``train/command.py`` runs a command-line request.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
+
+import numpy as np
+
+from ..errors import CheckFailed, NonFiniteError, UsageError
+from . import datasets, network
+
+GRADCHECK_ENTRIES = 10  # per parameter
+GRADCHECK_STEP = 1e-5
+GRADCHECK_LIMIT = 1e-6
+
+# Limits, checked before any data is drawn or any weight allocated (docs/training.md).
+MAX_HIDDEN = 10_000
+MAX_STEPS = 10_000_000  # the loss history is kept in memory
+MAX_SAVED_STEPS = 10**12  # steps_done of a --load file: runs resumed over and over stay far below
+MAX_ELEMENTS = 20_000_000  # numbers in any one array of a run (160 MB in float64), loaded ones included
+SEED_RANGE = (0, 2**32 - 1)  # what np.random.seed (the legacy generator, the lecture's) accepts
+
+# BLAS threads: below this many flops in a step's largest matrix product, thread start-up
+# and (with other processes busy) oversubscription cost more than the threads gain.
+THREADS_VARIABLE = "BACKPROP_THREADS"  # the same variable sets batch's threads
+BLAS_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+THREADED_FLOPS = 2e8  # 16x the lecture network's largest product (2·64·1000·100)
+
+
+@dataclass
+class TrainConfig:
+    """A complete training configuration (what ``--save`` stores)."""
+
+    dataset: str = "random"
+    hidden: int = 100
+    steps: int = 1000
+    lr: float | None = 1e-4  # None only until prepare() settles a CSV's default
+    seed: int = 0
+    batch_size: int | None = None  # None: the whole training set every step
+    activation: str = "sigmoid"
+    loss: str = "l2"
+    reg: float = 0.0
+    dtype: str = "float64"
+
+
+@dataclass
+class TrainResult:
+    """What a run produced, for the summary, the JSON and --save."""
+
+    config: TrainConfig
+    data: datasets.Dataset
+    weights: network.Weights
+    losses: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+    start_step: int = 0
+    gradcheck: dict | None = None
+    accuracy: dict = field(default_factory=dict)
+    threads: int | None = None  # BLAS threads set for the run (None: the library's default)
+    saved: str | None = None  # the file --save wrote
+
+    @property
+    def steps_per_second(self) -> float:
+        return len(self.losses) / self.seconds if self.seconds > 0 else 0.0
+
+
+def resolve_config(options: dict, loaded: TrainConfig | None = None) -> TrainConfig:
+    """Options given on the command line win; then a loaded run's; then the dataset's preset."""
+    if loaded is not None:
+        values = asdict(loaded)
+    else:
+        dataset = options.get("dataset") or "random"
+        preset = "csv" if dataset.lower().endswith(".csv") else dataset
+        if preset not in datasets.PRESETS:
+            raise UsageError(f"unknown dataset {dataset!r}: use {', '.join(datasets.NAMES)} or a path to a .csv file")
+        values = {**asdict(TrainConfig()), **datasets.PRESETS[preset], "dataset": dataset}
+    values.update({name: value for name, value in options.items() if value is not None})
+    config = TrainConfig(**values)
+    validate_config(config)
+    return config
+
+
+def validate_config(config: TrainConfig) -> None:
+    low, high = SEED_RANGE
+    checks = [
+        (config.hidden >= 1, f"--hidden must be at least 1, got {config.hidden}"),
+        (config.hidden <= MAX_HIDDEN, f"--hidden must be at most {MAX_HIDDEN}, got {config.hidden}"),
+        (config.steps >= 0, f"--steps must be zero or more, got {config.steps}"),
+        (config.steps <= MAX_STEPS, f"--steps must be at most {MAX_STEPS}, got {config.steps}"),
+        (low <= config.seed <= high, f"--seed must be between {low} and {high} (2**32 - 1, NumPy's limit), got {config.seed}"),
+        (config.lr is None or (config.lr > 0 and math.isfinite(config.lr)), f"--lr must be positive, got {config.lr}"),
+        (config.reg >= 0 and math.isfinite(config.reg), f"--reg must be zero or positive, got {config.reg:g}"),
+        (config.batch_size is None or config.batch_size >= 1, f"--batch-size must be at least 1, got {config.batch_size}"),
+        (config.activation in network.ACTIVATIONS, f"--activation must be one of {', '.join(network.ACTIVATIONS)}"),
+        (config.loss in (*network.LOSSES, "auto"), f"--loss must be one of {', '.join(network.LOSSES)}"),
+        (config.dtype in ("float64", "float32"), "--dtype must be float64 or float32"),
+    ]
+    for ok, message in checks:
+        if not ok:
+            raise UsageError(message)
+
+
+def prepare(
+    config: TrainConfig, loaded_weights: network.Weights | None = None
+) -> tuple[TrainConfig, datasets.Dataset, network.Weights]:
+    """Load the data and draw (or take) the weights, in the lecture's draw order."""
+    data = datasets.load(config.dataset, config.seed)
+    _check_sizes(config, data)
+    if config.loss == "auto":
+        config = replace(config, loss="softmax" if data.classes is not None else "l2")
+    if config.lr is None:
+        config = replace(config, lr=0.5 if config.loss == "softmax" else 0.5 / (len(data.x_train) * config.hidden))
+    if config.loss == "softmax" and data.classes is None:
+        raise UsageError(f"--loss softmax needs class labels; dataset {config.dataset} has real-valued targets (use --loss l2)")
+    if data.classes is not None and config.loss == "l2":
+        data = replace(data, y_train=np.eye(data.classes)[data.y_train])  # one-hot targets
+    if config.batch_size is not None and config.batch_size > len(data.x_train):
+        raise UsageError(f"--batch-size {config.batch_size} is larger than the training set ({len(data.x_train)} rows)")
+    lecture = config.dataset == "random"
+    weights = loaded_weights or network.init_weights(data.x_train.shape[1], config.hidden, data.outputs, not lecture, not lecture)
+    _check_shapes(config, data, weights)
+    dtype = np.dtype(config.dtype)
+    data = replace(data, x_train=data.x_train.astype(dtype), x_test=None if data.x_test is None else data.x_test.astype(dtype))
+    if data.classes is None or config.loss == "l2":
+        data = replace(data, y_train=data.y_train.astype(dtype))
+    weights = network.Weights(**{name: array.astype(dtype) for name, array in weights.named().items()})
+    return config, data, weights
+
+
+def _check_sizes(config: TrainConfig, data: datasets.Dataset) -> None:
+    """Refuse, before anything is allocated, a network whose arrays exceed MAX_ELEMENTS."""
+    rows, inputs, outputs, hidden = len(data.x_train), data.x_train.shape[1], data.outputs, config.hidden
+    arrays = [
+        ("w1", "inputs", inputs, hidden),
+        ("the hidden layer", "rows", rows, hidden),
+        ("the output layer", "rows", rows, outputs),
+        ("w2", "hidden", hidden, outputs),
+    ]
+    for name, what, first, second in arrays:
+        if first * second > MAX_ELEMENTS:
+            raise UsageError(
+                f"{name} would hold {first:,} {what} × {second:,} = {first * second:,} numbers, "
+                f"more than the limit of {MAX_ELEMENTS:,} (use a smaller --hidden or dataset)"
+            )
+
+
+def _check_shapes(config: TrainConfig, data: datasets.Dataset, weights: network.Weights) -> None:
+    expected = (data.x_train.shape[1], config.hidden, data.outputs)
+    got = (weights.w1.shape[0], weights.w1.shape[1], weights.w2.shape[1])
+    if expected != got:
+        raise UsageError(
+            f"loaded weights are {got[0]}→{got[1]}→{got[2]}, the data needs {expected[0]}→{expected[1]}→{expected[2]}"
+        )
+
+
+def train(config: TrainConfig, data: datasets.Dataset, weights: network.Weights, progress=None) -> TrainResult:
+    """Gradient descent for ``config.steps`` steps; raises NonFiniteError if the loss diverges."""
+    result = TrainResult(config, data, weights, threads=blas_threads(config, data))
+    step = _stepper(config, data, weights)
+    losses = result.losses
+    start = time.perf_counter()
+    # The lecture's literal sigmoid overflows exp() harmlessly (1/(1+inf) = 0), and a
+    # diverging run is reported below by its step: NumPy's warnings would only add noise.
+    with np.errstate(over="ignore", invalid="ignore"), _limit_blas(result.threads):
+        for index in range(config.steps):
+            loss = step()
+            losses.append(loss)
+            if not math.isfinite(loss):
+                raise NonFiniteError(f"training diverged: the loss became {loss} at step {index + 1} (try a smaller --lr)")
+            if progress is not None:
+                progress(index + 1, loss)
+    result.seconds = time.perf_counter() - start
+    result.accuracy = accuracy(config, data, weights)
+    return result
+
+
+def blas_threads(config: TrainConfig, data: datasets.Dataset) -> int | None:
+    """BLAS threads for this run; None leaves the BLAS library's own choice.
+
+    BACKPROP_THREADS wins; then a thread count the user gave the BLAS library
+    (OMP_NUM_THREADS, ...) is left alone; otherwise one thread unless the step's
+    largest matrix product reaches THREADED_FLOPS. One thread changes no bits here:
+    OpenBLAS splits a product by output blocks, never inside a sum.
+    """
+    given = os.environ.get(THREADS_VARIABLE, "").strip()
+    if given.isdigit() and int(given) > 0:
+        return int(given)
+    if any(os.environ.get(name) for name in BLAS_VARIABLES):
+        return None
+    rows = config.batch_size or len(data.x_train)
+    inputs, outputs = data.x_train.shape[1], data.outputs
+    largest = 2 * rows * config.hidden * max(inputs, outputs)  # x·w1 and its two backward products
+    return 1 if largest < THREADED_FLOPS else None
+
+
+@contextmanager
+def _limit_blas(threads: int | None):
+    if threads is None:
+        yield
+        return
+    try:
+        from threadpoolctl import threadpool_limits  # imported here: only train needs it
+    except ImportError:  # a dependency, but training still works without it
+        yield
+        return
+    with threadpool_limits(limits=threads, user_api="blas"):
+        yield
+
+
+def _stepper(config: TrainConfig, data: datasets.Dataset, weights: network.Weights):
+    """The fastest correct step function for this configuration."""
+    lecture_like = (
+        config.activation == "sigmoid"
+        and config.loss == "l2"
+        and weights.b1 is None
+        and not config.reg
+        and config.batch_size is None
+    )
+    if lecture_like:
+        return network.LectureLoop(weights, data.x_train, data.y_train, config.lr).step
+    exact = config.dtype == "float64"
+    x, y, lr = data.x_train, data.y_train, config.lr
+
+    def step() -> float:
+        xb, yb = x, y
+        if config.batch_size is not None:
+            rows = np.random.choice(len(x), config.batch_size, replace=False)
+            xb, yb = x[rows], y[rows]
+        loss, grads = network.loss_and_grads(weights, xb, yb, config.activation, config.loss, config.reg, exact)
+        for name, array in weights.named().items():
+            array -= lr * grads[name]
+        return loss
+
+    return step
+
+
+def accuracy(config: TrainConfig, data: datasets.Dataset, weights: network.Weights) -> dict:
+    """Fraction right on the training and held-out sets, where there are labels."""
+    if data.classes is None:
+        return {}
+    exact = config.dtype == "float64"
+    labels = data.y_train if data.y_train.ndim == 1 else data.y_train.argmax(axis=1)
+    result = {"train": float((network.predict(weights, data.x_train, config.activation, exact).argmax(1) == labels).mean())}
+    if data.x_test is not None:
+        predicted = network.predict(weights, data.x_test, config.activation, exact).argmax(1)
+        result["held_out"] = float((predicted == data.y_test).mean())
+    return result
+
+
+def gradient_check(config: TrainConfig, data: datasets.Dataset, weights: network.Weights) -> dict:
+    """CS231n's check: analytic gradient against central differences on a few entries.
+
+    Computed in float64 on copies, on the whole training set. The relative error of
+    an entry is |a - n| / max(|a|, |n|, 1e-3·max|gradient of that parameter|): the
+    floor keeps entries whose gradient is all but zero (saturated sigmoids) from
+    comparing rounding noise with rounding noise.
+    """
+    params = {name: array.astype(np.float64) for name, array in weights.named().items()}
+    copy = network.Weights(**params)
+    x, y = data.x_train.astype(np.float64), data.y_train
+    y = y.astype(np.float64) if y.dtype.kind == "f" else y
+
+    def loss() -> float:
+        return network.loss_and_grads(copy, x, y, config.activation, config.loss, config.reg, True)[0]
+
+    _, grads = network.loss_and_grads(copy, x, y, config.activation, config.loss, config.reg, True)
+    picker = np.random.RandomState(config.seed)  # not the global generator: training draws from that
+    worst: dict[str, float] = {}
+    for name, array in params.items():
+        floor = 1e-3 * float(np.abs(grads[name]).max())
+        errors = []
+        for _ in range(GRADCHECK_ENTRIES):
+            index = tuple(picker.randint(size) for size in array.shape)
+            saved = array[index]
+            array[index] = saved + GRADCHECK_STEP
+            plus = loss()
+            array[index] = saved - GRADCHECK_STEP
+            minus = loss()
+            array[index] = saved
+            numeric, analytic = (plus - minus) / (2 * GRADCHECK_STEP), grads[name][index]
+            scale = max(abs(analytic), abs(numeric), floor)
+            errors.append(0.0 if scale == 0 else abs(analytic - numeric) / scale)
+        worst[name] = float(max(errors))
+    top = max(worst.values())
+    return {"max_relative_error": top, "per_parameter": worst, "limit": GRADCHECK_LIMIT, "ok": bool(top <= GRADCHECK_LIMIT)}
+
+
+def check_gradcheck(report: dict | None) -> None:
+    """Exit code 1 when --gradcheck found a relative error above its limit."""
+    if report is not None and not report["ok"]:
+        raise CheckFailed(f"gradient check failed: max relative error {report['max_relative_error']:.2e} > {report['limit']:.0e}")
