@@ -63,6 +63,23 @@ def _tolerance(text) -> float:
     return parse_tolerance(text)
 
 
+# Options grad and batch share, written once.
+ConventionOption = Annotated[Convention, typer.Option("--convention", help="Gradient at kinks: pytorch, jax or sympy.")]
+FuseOption = Annotated[list[Fusion] | None, typer.Option("--fuse", help="Collapse 1/(1+exp(-t)) into one sigmoid gate.")]
+TOL_HELP = "Tolerance of {}: relative, with an absolute floor."
+ExpectOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--expect", help="NAME=VALUE to check (f = output value, x or df/dx = a gradient); repeatable. Exit 1 if one fails."
+    ),
+]
+OUTPUT_NAME_HELP = "In a program: differentiate NAME's newest value, not the last statement."
+RenderOption = Annotated[
+    str | None, typer.Option("--render", metavar="PATH.svg|PATH.png", help="Also draw the graph (needs Graphviz).")
+]
+BindingsOption = Annotated[str | None, typer.Option("--bindings", metavar="FILE", help='JSON object of values, e.g. {"x": -2}.')]
+
+
 @app.command(
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
     epilog='Example: backprop grad "(x+y)*z" -x -2 -y 5 -z -4',
@@ -77,34 +94,15 @@ def grad(
     ] = OutputFormat["table"],
     quiet: Annotated[bool, typer.Option("--quiet", help="Print only gradients: name<TAB>value per line.")] = False,
     wrt: Annotated[str | None, typer.Option("--wrt", help="Report only these variables, comma-separated.")] = None,
-    expect: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--expect", help="NAME=VALUE to check (f = output value, x or df/dx = a gradient); repeatable. Exit 1 if one fails."
-        ),
-    ] = None,
-    tol: Annotated[
-        float,
-        typer.Option("--tol", parser=_tolerance, metavar="TOL", help="Tolerance of --expect: relative, with an absolute floor."),
-    ] = 1e-6,
+    expect: ExpectOption = None,
+    tol: Annotated[float, typer.Option("--tol", parser=_tolerance, metavar="TOL", help=TOL_HELP.format("--expect"))] = 1e-6,
     check: Annotated[bool, typer.Option("--check", help="Compare every gradient with a central finite difference.")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Print the backward pass as chain-rule lines.")] = False,
-    fuse: Annotated[list[Fusion] | None, typer.Option("--fuse", help="Collapse 1/(1+exp(-t)) into one sigmoid gate.")] = None,
-    convention: Annotated[
-        Convention, typer.Option("--convention", help="Gradient at kinks: pytorch, jax or sympy.")
-    ] = Convention.pytorch,
-    output_name: Annotated[
-        str | None,
-        typer.Option(
-            "--output-name", metavar="NAME", help="In a program: differentiate NAME's newest value, not the last statement."
-        ),
-    ] = None,
-    render: Annotated[
-        str | None, typer.Option("--render", metavar="PATH.svg|PATH.png", help="Also draw the graph (needs Graphviz).")
-    ] = None,
-    bindings: Annotated[
-        str | None, typer.Option("--bindings", metavar="FILE", help='JSON object of values, e.g. {"x": -2}.')
-    ] = None,
+    fuse: FuseOption = None,
+    convention: ConventionOption = Convention.pytorch,
+    output_name: Annotated[str | None, typer.Option("--output-name", metavar="NAME", help=OUTPUT_NAME_HELP)] = None,
+    render: RenderOption = None,
+    bindings: BindingsOption = None,
 ) -> None:
     """Compute the value and every gradient of EXPR, node by node.
 
@@ -147,10 +145,7 @@ def batch(
         bool, typer.Option("--expect-columns", help="Grade against expected_f, expected_dx, ... columns: adds a pass column.")
     ] = False,
     tol: Annotated[
-        float,
-        typer.Option(
-            "--tol", parser=_tolerance, metavar="TOL", help="Tolerance of --expect-columns: relative, with an absolute floor."
-        ),
+        float, typer.Option("--tol", parser=_tolerance, metavar="TOL", help=TOL_HELP.format("--expect-columns"))
     ] = 1e-6,
     skip_bad: Annotated[
         bool, typer.Option("--skip-bad", help="Write the good rows, report each bad one, exit 2 at the end.")
@@ -158,10 +153,8 @@ def batch(
     chunk_size: Annotated[
         int | None, typer.Option("--chunk-size", help="Rows per chunk [default: 65536; 262144 on the polars engine].")
     ] = None,
-    convention: Annotated[
-        Convention, typer.Option("--convention", help="Gradient at kinks: pytorch, jax or sympy.")
-    ] = Convention.pytorch,
-    fuse: Annotated[list[Fusion] | None, typer.Option("--fuse", help="Collapse 1/(1+exp(-t)) into one sigmoid gate.")] = None,
+    convention: ConventionOption = Convention.pytorch,
+    fuse: FuseOption = None,
     output_name: Annotated[str | None, typer.Option("--output-name", metavar="NAME", help="In a program: the output.")] = None,
 ) -> None:
     """Value and every gradient of EXPR for each row of a CSV or JSON Lines file."""
