@@ -7,22 +7,16 @@ JSON has no inf or nan, so a non-finite number is written as the string
 from __future__ import annotations
 
 import json
-import math
 import re
 import sys
 from collections.abc import Iterator
 
+from ..report.numbers import json_number
 from ..report.rows import GradReport, NodeRows, VariableReport
 from ..report.shapes import KINK, LABELS, NAME, USES, Shape
 from .terminal import can_encode
 
-
-def number(value: float):
-    """A float as JSON allows it."""
-    value = float(value)
-    if value - value == 0.0:  # finite (inf - inf and nan - nan are nan)
-        return value
-    return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+number = json_number  # the one rule (report.numbers); batch writes its JSON Lines with it too
 
 
 # Text JSON writes as it is: printable ASCII without quotes or backslashes.

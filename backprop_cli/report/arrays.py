@@ -14,20 +14,14 @@ from collections.abc import Iterator
 import numpy as np
 
 from ..engine.arrays import jacobian_text, shape_text
-
-
-def number(value: float):
-    """A float as JSON allows it: inf and nan as strings (as ``--json`` writes them)."""
-    if value - value == 0.0:
-        return value
-    return "nan" if value != value else ("inf" if value > 0 else "-inf")
+from .numbers import json_number
 
 
 def nested(array) -> object:
     """An array for JSON: nested lists, non-finite numbers as strings."""
     array = np.asarray(array, dtype=float)
     if array.ndim == 0:
-        return number(float(array))
+        return json_number(float(array))
     return [nested(item) for item in array]
 
 

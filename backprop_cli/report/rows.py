@@ -81,11 +81,6 @@ class NodeRows:
         for stop in range(len(self), 0, -block):
             yield from reversed(list(self.rows(stop - block, stop, labels)))
 
-    def uses_by_name(self) -> dict[str, int]:
-        """How many node inputs read each node, by name."""
-        uses = self.uses
-        return {node.name: uses.get(node.slot, 0) for node in self.graph.nodes}
-
     def pattern(self, index: int) -> str | None:
         """Node ``index``'s pattern (SPEC §4): adder when used twice or more, else its gate's."""
         node = self.graph.nodes[index]
