@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
@@ -37,6 +38,7 @@ __all__ = ["ArrayEvaluation", "RowProgram", "default_threads", "evaluate", "eval
 class ArrayEvaluation:
     """Values, gradients and per-edge facts of one run over whole arrays."""
 
+    arrays: ClassVar[bool] = True  # vector mode: reports and checks read this, not the type
     graph: Graph
     convention: str
     values: list  # per slot: np.ndarray (0-d for scalars)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import FunctionType
+from typing import ClassVar
 
 from ..language.graph import Graph
 from ..rules import mathfns
@@ -29,6 +30,7 @@ _IEEE_CACHE: dict = {}
 class Evaluation:
     """Everything the renderers show: values, gradients and local gradients."""
 
+    arrays: ClassVar[bool] = False  # the array engine's evaluation says True (vector mode)
     graph: Graph
     convention: str
     values: list  # per slot

@@ -144,8 +144,7 @@ def _report_problems(request: GradRequest, result, expectations, checks, stderr)
     failures = failed_expectations(result, expectations, request.tol)
     if request.check:
         failures += _check_messages(result, checks, request.quiet, stderr)
-    arrays = hasattr(result, "downstream")
-    raise_problems(failures, (first_non_finite_array if arrays else first_non_finite)(result), stderr)
+    raise_problems(failures, (first_non_finite_array if result.arrays else first_non_finite)(result), stderr)
 
 
 def _check_messages(result, checks, quiet: bool, stderr) -> list[str]:

@@ -103,7 +103,7 @@ def failed_expectations(result: Evaluation, expectations: list[Expectation], tol
     messages = []
     for item in expectations:
         got = result.value if item.is_value else result.gradient(item.name)
-        if hasattr(result, "downstream"):  # vector mode: arrays
+        if result.arrays:  # vector mode
             message = _array_failure(item, got, tol)
             messages += [message] if message else []
         elif not within(float(got), item.expected, tol):
@@ -198,7 +198,7 @@ def central_difference(value_at, x: float) -> float:
 def finite_difference_check(result: Evaluation, bindings: dict, names: list[str]) -> list:
     """Central differences for every variable in ``names`` (2 forward passes each;
     in vector mode on up to CHECK_ELEMENTS elements of each)."""
-    if hasattr(result, "downstream"):
+    if result.arrays:
         return [_array_check(result, bindings, name) for name in names]
     graph = result.graph
     behind_kink = _ancestors_of_kinks(result)

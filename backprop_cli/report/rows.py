@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..engine.scalar import Evaluation
 from .shapes import Shape
@@ -27,7 +28,7 @@ class NodeRows:
         self.uses = result.graph.slot_uses()
         self.shapes: dict[tuple, Shape] = {}
         # Vector mode (SPEC §5b): values are arrays, and each edge has a vector–Jacobian product.
-        self.arrays = hasattr(result, "downstream")
+        self.arrays = result.arrays
 
     def __len__(self) -> int:
         return len(self.graph.nodes)
@@ -143,9 +144,9 @@ class GradReport:
     checks: list = field(default_factory=list)  # --check's rows
     checked: bool = False  # --check was given (JSON then has a "check" object, even an empty one)
 
-    @property
+    @cached_property
     def nodes(self) -> NodeRows:
-        """The nodes' rows, made as they are read."""
+        """The nodes' rows, made as they are read (made once: each counts every node's uses)."""
         return NodeRows(self.result)
 
     @property
@@ -163,8 +164,7 @@ def variable_reports(result: Evaluation, wrt: list[str] | None = None) -> list[V
     """The variables in first-use order (only those in ``wrt`` when given)."""
     graph = result.graph
     names = wrt if wrt is not None else list(graph.variables)
-    arrays = hasattr(result, "downstream")  # vector mode: values and gradients stay arrays
-    number = (lambda x: x) if arrays else float
+    number = (lambda x: x) if result.arrays else float  # vector mode: values and gradients stay arrays
     return [
         VariableReport(name, number(result.values[graph.variables[name]]), number(result.gradient(name)), graph.uses[name])
         for name in names
