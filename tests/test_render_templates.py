@@ -22,6 +22,7 @@ from backprop_cli.engine.scalar import evaluate
 from backprop_cli.language.graph import stage
 from backprop_cli.report.shapes import expression_text
 from backprop_cli.rules.symbolic import local_symbolic
+from backprop_cli.rules.table import RULES
 
 SPECIAL = [
     # kinks (a note on the node), non-finite numbers, repeated inputs, constants, n-ary
@@ -58,7 +59,9 @@ def reference_nodes(result) -> list[dict]:
                     value += partial
             local[name] = {"symbolic": text, "value": value}
             downstream[name] = upstream * value
-        pattern = graph.pattern(node)
+        # SPEC §4, read straight from the table: mul by a constant is a scaler
+        scaler = node.op == "mul" and any(constant)
+        pattern = "scaler" if scaler else RULES[node.op].pattern
         data = {
             "name": node.name,
             "op": node.op,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .. import limits
 from ..errors import ExpressionError, UsageError
-from ..rules.table import RULES, VECTOR_RULES
+from ..rules.table import VECTOR_RULES
 from . import lexer
 from .parser import parse
 from .program import Statement, split_program
@@ -50,17 +50,6 @@ class Graph:
     times_named: dict[str, int] = field(default_factory=dict)  # target -> nodes named after it so far
     assigned: dict[str, int] = field(default_factory=dict)  # assigned name -> position of its first assignment
     statements: list[tuple[int, Statement]] = field(default_factory=list)  # (first slot it creates, statement)
-
-    def is_constant(self, slot: int) -> bool:
-        """True for a constant leaf (it receives no gradient)."""
-        return slot in self.constants
-
-    def pattern(self, node: Node) -> str | None:
-        """The gate pattern of SPEC §4 (a node used twice or more is an adder: see report)."""
-        if node.op == "mul" and any(s in self.constants for s in node.inputs):
-            return "scaler"
-        rule = RULES.get(node.op) or VECTOR_RULES[node.op]
-        return rule.pattern
 
     def needs_arrays(self) -> bool:
         """True when the expression uses an operator that only exists on arrays (@, sum, ...)."""

@@ -24,10 +24,6 @@ from .terminal import write_lines
 TREE_INDENT_LEVELS = 40
 
 
-def _num(value: float) -> str:
-    return f"{value:.6g}"
-
-
 class GraphView:
     """The evaluation as the exporters walk it: by slot, with node texts made on demand.
 

@@ -112,7 +112,7 @@ class Shape:
 
 
 def _gate(op: str, key: tuple) -> str | None:
-    """SPEC §4: the gate's own pattern, as ``Graph.pattern`` gives it (mul by a constant is a scaler)."""
+    """SPEC §4: the gate's own pattern, from the operator table (mul by a constant is a scaler)."""
     if op == "mul" and any(isinstance(k, str) for k in key):
         return "scaler"
     return RULES[op].pattern
