@@ -34,22 +34,28 @@ class Run:
 @pytest.fixture
 def cli(monkeypatch):
     """Call ``backprop ARGS...`` in-process; returns exit code, stdout and stderr."""
-    from backprop_cli.cli import main
 
     def run(*args: str, stdin: str = "") -> Run:
-        out, err = io.StringIO(), io.StringIO()
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        monkeypatch.setattr(sys, "stdout", out)
-        monkeypatch.setattr(sys, "stderr", err)
-        monkeypatch.delenv("BACKPROP_TRACEBACK", raising=False)
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as stop:
-            code = stop.code if isinstance(stop.code, int) else 0
-        return Run(code, out.getvalue(), err.getvalue())
+        return invoke(monkeypatch, args, io.StringIO(stdin))
 
     return run
+
+
+def invoke(monkeypatch, args, stdin) -> Run:
+    """Run ``backprop ARGS...`` in-process with ``stdin`` as standard input, capturing the rest."""
+    from backprop_cli.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stdin", stdin)
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.delenv("BACKPROP_TRACEBACK", raising=False)
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 0
+    return Run(code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(params=["polars", "python"])

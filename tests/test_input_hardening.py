@@ -15,6 +15,7 @@ import zipfile
 
 import numpy as np
 import pytest
+from conftest import invoke
 
 from backprop_cli.errors import UsageError
 from backprop_cli.grad.command import GradRequest, run_grad
@@ -30,20 +31,10 @@ def error_line(message: str) -> str:
 @pytest.fixture
 def cli_bytes(monkeypatch):
     """Like ``cli``, but standard input is raw bytes behind a text wrapper, as a real process has."""
-    from backprop_cli.cli import main
 
     def run(*args: str, stdin: bytes = b""):
-        out, err = io.StringIO(), io.StringIO()
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="latin-1"))
-        monkeypatch.setattr(sys, "stdout", out)
-        monkeypatch.setattr(sys, "stderr", err)
-        monkeypatch.delenv("BACKPROP_TRACEBACK", raising=False)
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as stop:
-            code = stop.code
-        return code, out.getvalue(), err.getvalue()
+        result = invoke(monkeypatch, args, io.TextIOWrapper(io.BytesIO(stdin), encoding="latin-1"))
+        return result.code, result.out, result.err
 
     return run
 
