@@ -17,6 +17,7 @@ import typer
 
 from . import __version__
 from .errors import BackpropError, ExitCode
+from .i18n import LANGUAGES, N_, choose_language
 from .render.formats import FORMATS, help_text
 from .render.terminal import OutputClosed, ascii_fallback, silence_stdout
 from .rules.table import CONVENTIONS
@@ -35,6 +36,9 @@ OutputFormat = Enum("OutputFormat", {name: name for name in FORMATS}, type=str) 
 
 
 Convention = Enum("Convention", {name: name for name in CONVENTIONS}, type=str)  # from the operator table
+
+
+Language = Enum("Language", {name: name for name in LANGUAGES}, type=str)
 
 
 class Fusion(str, Enum):
@@ -77,6 +81,12 @@ OUTPUT_NAME_HELP = "In a program: differentiate NAME's newest value, not the las
 RenderOption = Annotated[
     str | None, typer.Option("--render", metavar="PATH.svg|PATH.png", help="Also draw the graph (needs Graphviz).")
 ]
+# --lang is read by main() before parsing (i18n.choose_language), so that help and
+# errors are already in that language; each command declares it for --help and so that
+# grad does not take it for a binding.
+LangOption = Annotated[
+    Language | None, typer.Option("--lang", help=N_("Language of what is shown: en or ko [default: from LANG/LC_ALL]."))
+]
 BindingsOption = Annotated[str | None, typer.Option("--bindings", metavar="FILE", help='JSON object of values, e.g. {"x": -2}.')]
 
 
@@ -103,6 +113,7 @@ def grad(
     output_name: Annotated[str | None, typer.Option("--output-name", metavar="NAME", help=OUTPUT_NAME_HELP)] = None,
     render: RenderOption = None,
     bindings: BindingsOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Compute the value and every gradient of EXPR, node by node.
 
@@ -156,6 +167,7 @@ def batch(
     convention: ConventionOption = Convention.pytorch,
     fuse: FuseOption = None,
     output_name: Annotated[str | None, typer.Option("--output-name", metavar="NAME", help="In a program: the output.")] = None,
+    lang: LangOption = None,
 ) -> None:
     """Value and every gradient of EXPR for each row of a CSV or JSON Lines file."""
     from .batch.command import BatchRequest, run_batch
@@ -214,6 +226,7 @@ def train(
     plot: Annotated[
         str | None, typer.Option("--plot", metavar="PATH.png", help="Write the loss curve (needs matplotlib).")
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Train the lectures' NumPy 2-layer network (defaults: exactly the lecture's)."""
     from .train.command import TrainRequest, run_train
@@ -238,7 +251,7 @@ app.command("mlp-train", help="Alias of train.")(train)
 
 
 @app.command()
-def ops() -> None:
+def ops(lang: LangOption = None) -> None:
     """List the operators: syntax, local gradient (derived by SymPy), gate pattern, kinks."""
     from .render.operators import print_ops
 
@@ -248,6 +261,7 @@ def ops() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app, map every failure to its exit code."""
     ascii_fallback()  # a stdout that cannot encode ∂ gets d (render/terminal.py)
+    choose_language(sys.argv[1:] if argv is None else argv)
     try:
         code = app(args=argv, prog_name="backprop", standalone_mode=False)
     except (OutputClosed, BrokenPipeError):  # `backprop ... | head`: the reader has what it wanted

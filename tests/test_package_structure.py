@@ -63,7 +63,7 @@ def module_imports(path: Path) -> tuple[set[str], list[str]]:
                     bound[alias.asname or alias.name] = full
                 else:
                     found.add(base)
-                    if alias.name.startswith("_") and not alias.name.startswith("__"):
+                    if alias.name.startswith("_") and not alias.name.startswith("__") and alias.name != "_":
                         private.append(f"{me}: from .{base} import {alias.name}")
         elif isinstance(node, ast.Import):
             for alias in node.names:
@@ -127,7 +127,7 @@ def test_no_import_cycles():
 
 # The layers, bottom up: a module imports only from its own sub-package or a lower layer (the
 # ground floor's two modules may import each other's names; commands never import each other).
-LAYERS = [("errors", "limits"), ("inputs",), ("rules",), ("language",), ("engine",), ("report",), ("render",)]
+LAYERS = [("errors", "limits", "i18n"), ("inputs",), ("rules",), ("language",), ("engine",), ("report",), ("render",)]
 LAYERS += [("grad", "batch", "train"), ("cli",), ("__main__",)]
 
 
