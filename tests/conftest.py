@@ -33,7 +33,14 @@ class Run:
 
 @pytest.fixture
 def cli(monkeypatch):
-    """Call ``backprop ARGS...`` in-process; returns exit code, stdout and stderr."""
+    """Call ``backprop ARGS...`` in-process; returns exit code, stdout and stderr.
+
+    The words are English whatever the machine's locale, unless a test sets one (after
+    taking this fixture) or passes --lang.
+    """
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
 
     def run(*args: str, stdin: str = "") -> Run:
         return invoke(monkeypatch, args, io.StringIO(stdin))

@@ -69,9 +69,11 @@ def test_fan_out_variable_is_one_slot_with_two_uses(cli):
     assert data["variables"][0] == {"name": "x", "value": 3.0, "grad": 5.0, "uses": 2}
 
 
-def test_repeated_input_of_one_node_is_summed_and_shown_by_sympy(cli):
+def test_repeated_input_of_one_node_is_two_edges_added_up_by_name(cli):
+    """x*x: the switcher hands each x the other one (x = 3); "local" keeps one key per name, the sum."""
     data = cli("grad", "x*x", "-x", "3", "--json").json()
-    assert data["nodes"][0]["local"] == {"x": {"symbolic": "2*x", "value": 6.0}}
+    assert [edge["local"] for edge in data["nodes"][0]["edges"]] == [{"symbolic": "x", "value": 3.0}] * 2
+    assert data["nodes"][0]["local"] == {"x": {"symbolic": "x + x", "value": 6.0}}
     assert data["gradients"] == {"x": 6.0}
 
 

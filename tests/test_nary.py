@@ -96,7 +96,10 @@ def test_one_variable_repeated_two_thousand_times(cli):
     data = run.json()
     assert data["value"] == 3.0
     assert data["gradients"]["x"] == 1.0  # 2000 shares of 1/2000, the last one making it whole
-    assert data["nodes"][0]["local"]["x"]["symbolic"] == "1"  # max(x, x, ...) is x
+    edges = data["nodes"][0]["edges"]
+    assert len(edges) == N and all(e["local"]["value"] == pytest.approx(1 / N, rel=1e-9) for e in edges)  # shares of the tie
+    assert data["nodes"][0]["local"]["x"]["value"] == 1.0  # max(x, x, ...) is x: the shares add up to 1
+    assert data["nodes"][0]["local"]["x"]["symbolic"] == f"{N}*(Heaviside(x - max of the {N - 1} other inputs))"
     assert data["nodes"][0]["kink"].startswith("max tie: pytorch gives 0.0005/0.0005/")
 
 

@@ -57,8 +57,9 @@ def test_json_of_a_200k_chain_is_complete_and_matches_quiet(cli, chain):
         "inputs": ["x", "x"],
         "value": 1.0,
         "grad": 1.0,
-        "local": {"x": {"symbolic": "2", "value": 2.0}},
+        "local": {"x": {"symbolic": "1 + 1", "value": 2.0}},  # x + x: two edges from x, added up
         "downstream": {"x": 2.0},
+        "edges": [{"input": "x", "local": {"symbolic": "1", "value": 1.0}, "downstream": 1.0}] * 2,
         "pattern": "distributor",
     }
     assert nodes[-1]["name"] == "f" and nodes[-1]["expr"] == "s199998 + x" and nodes[-1]["value"] == 100_000.5
@@ -71,19 +72,20 @@ def test_table_of_a_200k_graph_is_streamed_one_line_per_node(cli, deep):
     run = cli("grad", deep, "x=0.5")
     assert run.code == 0, run.err
     lines = run.out.splitlines()
-    assert lines[0].endswith(f"({NODES:,} nodes, one line each)")
-    assert lines[1].split() == ["node", "op", "expr", "value", "∂f/∂node", "local", "gradient", "downstream", "pattern"]
+    assert lines[0].endswith(f"({NODES:,} nodes, one line per edge)")  # sin has one edge: a line per node
+    header = ["node", "value", "upstream", "∂f/∂node", "input", "local", "∂node/∂input", "downstream", "pattern"]
+    assert lines[1].split() == header
     assert set(lines[2]) == {"─", " "}
     rows = lines[3 : 3 + NODES]
     values = _iterated_sin(0.5, NODES)
-    assert rows[0].split() == ["s0", "sin", "sin(x)", f"{values[0]:.6g}", rows[0].split()[4], "∂s0/∂x", "=", "cos(x)", "=",
-                               f"{math.cos(0.5):.6g}", "x:", rows[0].split()[11], "sin"]  # fmt: skip
-    assert rows[-1].split()[:5] == ["f", "sin", "sin(s199998)", f"{values[-1]:.6g}", "1"]
-    assert all(row.split()[1] == "sin" for row in rows)
+    first = rows[0].split()
+    assert first == ["s0", "=", "sin(x)", f"{values[0]:.6g}", first[4], "x", "cos(x)", "=", f"{math.cos(0.5):.6g}", first[9]]
+    assert rows[-1].split()[:6] == ["f", "=", "sin(s199998)", f"{values[-1]:.6g}", "1", "s199998"]
+    assert all(row.split()[2].startswith("sin(") for row in rows)
     # then the variables (a Rich table: one variable) with the gradient --quiet gives
     quiet = float(cli("grad", deep, "x=0.5", "--quiet").out.split("\t")[1])
     assert lines[3 + NODES] == "" and lines[4 + NODES].startswith("variables")
-    assert f"{quiet:.6g}" in run.out.splitlines()[-2]
+    assert f"{quiet:.6g}" in run.out.splitlines()[-1]
 
 
 def test_tree_200k_deep_keeps_its_indentation_bounded(cli, deep):
@@ -104,12 +106,12 @@ def test_tree_200k_deep_keeps_its_indentation_bounded(cli, deep):
 
 def test_explain_and_latex_of_a_200k_chain(cli, chain):
     lines = cli("grad", chain, "x=0.5", "--explain").out.splitlines()
-    # ∂f/∂f, then per node: the edge to the previous node (or x for s0) and the edge to x, then x's sum
-    assert len(lines) == 1 + 2 * NODES - 1 + 1
-    assert lines[1] == "∂f/∂s199998 = ∂f/∂f · ∂f/∂s199998 = (1) · (1) = 1   [distributor]"
-    assert lines[2] == "∂f/∂x += ∂f/∂f · ∂f/∂x = (1) · (1) = 1   [distributor]"
-    assert lines[-2] == "∂f/∂x += ∂f/∂s0 · ∂s0/∂x = (1) · (2) = 2   [distributor]"  # x + x: one line, local 2
-    assert lines[-1].startswith("∂f/∂x = (1) + (1)") and lines[-1].endswith(" + (2) = 200001   [adder]")
+    # ∂f/∂f, then per node its two edges (to the previous node and to x; s0 = x + x: both to x), then x's sum
+    assert len(lines) == 1 + 2 * NODES + 1
+    assert lines[1] == "∂f/∂s199998 = ∂f/∂f · ∂(s199998 + x)/∂s199998 = (1) · (1) = 1   [distributor]"
+    assert lines[2] == "∂f/∂x += ∂f/∂f · ∂(s199998 + x)/∂x = (1) · (1) = 1   [distributor]"
+    assert lines[-3:-1] == ["∂f/∂x += ∂f/∂s0 · ∂s0/∂x = (1) · (1) = 1   [distributor]"] * 2
+    assert lines[-1].startswith("∂f/∂x = (1) + (1)") and lines[-1].endswith(" + (1) = 200001   [adder]")
     latex = cli("grad", chain, "x=0.5", "--format", "latex").out.splitlines()
     assert len(latex) == len(lines) + 2 and latex[0] == r"\begin{align*}" and latex[-1] == r"\end{align*}"
 
@@ -129,7 +131,7 @@ def test_csv_dot_and_mermaid_of_a_200k_chain(cli, chain):
 
 def test_small_graphs_keep_the_rich_table(cli):
     out = cli(*HEADLINE).out
-    assert out.splitlines()[1].startswith("┏━━━━━━┳") and "nodes, one line each" not in out
+    assert set(out.splitlines()[3]) == {"─"} and "one line per edge" not in out
 
 
 def _ascii_run(*args: str) -> subprocess.CompletedProcess:
@@ -142,8 +144,9 @@ def test_an_ascii_stdout_gets_the_table_in_ascii():
     run = _ascii_run(*HEADLINE)
     assert (run.returncode, run.stderr) == (0, b"")
     text = run.stdout.decode("ascii")  # fails if a single byte is not ASCII
-    assert "| s0   | add | x + y  |     3 |       -4 | ds0/dx = 1      | x: -4      | distributor |" in text
-    assert "| node | op  | expr   | value | df/dnode |" in text
+    assert text.splitlines()[4].split() == ["s0", "=", "x", "+", "y", "3", "-4", "x", "1", "-4", "distributor"]
+    assert text.splitlines()[2].split() == ["node", "value", "df/dnode", "input", "dnode/dinput", "downstream", "pattern"]
+    assert set(text.splitlines()[3]) == {"-"}
     tree = _ascii_run(*HEADLINE, "--format", "tree")
     assert tree.returncode == 0 and tree.stdout.decode("ascii").splitlines()[1:3] == [
         "|-- s0 = x + y = 3   [distributor]   df/ds0 = -4",

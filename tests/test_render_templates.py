@@ -2,7 +2,7 @@
 
 The templates must write exactly what the plain way of writing a node writes: here
 each node's fields are worked out the obvious way, straight from the evaluation
-(values, gradients, each input's partials added up by name), and compared with what
+(values, gradients, one edge per input position, the edges of a repeated input added up by name), and compared with what
 ``--json`` and ``--format csv`` print; the JSON text must also be what ``json.dumps``
 writes, and the CSV what ``csv.writer`` writes.
 """
@@ -48,17 +48,26 @@ def reference_nodes(result) -> list[dict]:
     for index, node in enumerate(graph.nodes):
         labels = [graph.labels[s] for s in node.inputs]
         constant = [s in graph.constants for s in node.inputs]
-        names = list(dict.fromkeys(label for label, c in zip(labels, constant) if not c))
-        texts = local_symbolic(node.op, labels, constant)
         upstream = float(result.grads[node.slot])
+        # One edge per non-constant input position, its text in that position's own symbol
+        stand_ins = [label if c else f"ARGPOS{p}X" for p, (label, c) in enumerate(zip(labels, constant))]
+        texts = local_symbolic(node.op, stand_ins, constant)
+        edges = []
+        for p, text in zip([p for p, c in enumerate(constant) if not c], texts):
+            for q, label in enumerate(labels):
+                text = text.replace(f"ARGPOS{q}X", label)
+            partial = float(result.partials[index][p])
+            edges.append({"input": labels[p], "local": {"symbolic": text, "value": partial}, "downstream": upstream * partial})
         local, downstream = {}, {}
-        for name, text in zip(names, texts):
-            value = 0.0
-            for label, partial in zip(labels, result.partials[index]):
-                if label == name:
-                    value += partial
-            local[name] = {"symbolic": text, "value": value}
-            downstream[name] = upstream * value
+        for edge in edges:  # an input read twice: its edges added up under one key
+            name = edge["input"]
+            if name in local:
+                local[name]["symbolic"] += " + " + edge["local"]["symbolic"]
+                local[name]["value"] += edge["local"]["value"]
+                downstream[name] = edge["downstream"] + downstream[name]
+            else:
+                local[name] = dict(edge["local"])
+                downstream[name] = edge["downstream"]
         # SPEC §4, read straight from the table: mul by a constant is a scaler
         scaler = node.op == "mul" and any(constant)
         pattern = "scaler" if scaler else RULES[node.op].pattern
@@ -71,6 +80,7 @@ def reference_nodes(result) -> list[dict]:
             "grad": upstream,
             "local": local,
             "downstream": downstream,
+            "edges": edges,
             "pattern": "adder" if reads.get(node.slot, 0) >= 2 else pattern,
         }
         if index in result.kinks:
@@ -85,6 +95,8 @@ def as_json(value):
         return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
     if isinstance(value, dict):
         return {k: as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_json(v) for v in value]
     return value
 
 
@@ -108,8 +120,9 @@ def check_csv(cli, program: str, bindings: dict, output: str | None = None) -> N
     assert rewritten.getvalue() == run.out
     result = evaluate(stage(program, output_name=output), {k: float(v) for k, v in bindings.items()})
     for row, node in zip(rows[1:], reference_nodes(result), strict=True):
-        local = "; ".join(f"{k}: {v['symbolic']} = {v['value']!r}" for k, v in node["local"].items())
-        downstream = "; ".join(f"{k}={v!r}" for k, v in node["downstream"].items())
+        edges = node["edges"]  # one entry per edge: x*x has two from x
+        local = "; ".join(f"{e['input']}: {e['local']['symbolic']} = {e['local']['value']!r}" for e in edges)
+        downstream = "; ".join(f"{e['input']}={e['downstream']!r}" for e in edges)
         expected = [node["name"], node["op"], node["expr"], " ".join(node["inputs"]), repr(node["value"])]
         expected += [repr(node["grad"]), local, downstream, node["pattern"] or "", node.get("kink", "")]
         assert row == expected
@@ -140,20 +153,27 @@ def test_json_escapes_what_a_strict_reader_needs_when_stdout_is_ascii(cli, monke
     assert run.out.isascii() and json.loads(run.out)["value"] == 1.0
 
 
+def _rows(out: str) -> list[list[str]]:
+    return [line.split() for line in out.splitlines()]
+
+
 class TestTheTableLeavesOutANumberItsTextAlreadyIs:
     def test_a_constant_local_gradient_is_written_once(self, cli):
         run = cli("grad", "3*x + y", "x=2", "y=1")
-        assert "∂s0/∂x = 3 " in run.out + " " and "= 3 = 3" not in run.out
+        assert ["s0", "=", "3", "*", "x", "6", "1", "x", "3", "3", "scaler"] in _rows(run.out)
+        assert "= 3 = 3" not in run.out and "3 = 3" not in run.out
 
-    def test_a_constant_text_with_another_value_shows_the_value(self, cli):
-        # sympy's convention splits a tie of x with itself: the text is 1, the value 1.5
+    def test_at_a_kink_the_value_is_the_conventions_not_the_texts(self, cli):
+        # sympy's convention gives each of the three tied edges of x Heaviside(0) = 1/2
         run = cli("grad", "max(x, x, x)", "x=1", "--convention", "sympy")
-        assert "∂f/∂x = 1 = 1.5" in run.out
+        assert run.out.count("0.5 (kink)") == 3 and "kink: max tie: sympy gives 0.5/0.5/0.5" in run.out
+        assert ["x", "1", "1.5", "3", "adder"] in _rows(run.out)
 
     def test_a_variable_named_nan_whose_value_is_nan(self, cli):
         run = cli("grad", "nan*y", "nan=nan", "y=2")
-        assert "∂f/∂y = nan " in run.out + " " and "∂f/∂y = nan = nan" not in run.out
-        assert "∂f/∂nan = y = 2" in run.out
+        assert ["y", "nan", "nan"] in _rows(run.out)  # the local text nan is its value: not "nan = nan"
+        assert "nan = nan" not in run.out
+        assert ["f", "=", "nan", "*", "y", "nan", "1", "nan", "y", "=", "2", "2", "switcher"] in _rows(run.out)
 
 
 def test_explain_counts_a_fan_out_by_node_not_by_typeset_name(cli):
@@ -167,8 +187,9 @@ def test_explain_lines_of_a_repeated_input(cli):
     run = cli("grad", "x*x + x", "x=3", "--explain")
     assert run.out.splitlines() == [
         "∂f/∂f = 1",
-        "∂f/∂s0 = ∂f/∂f · ∂f/∂s0 = (1) · (1) = 1   [distributor]",
-        "∂f/∂x += ∂f/∂f · ∂f/∂x = (1) · (1) = 1   [distributor]",
-        "∂f/∂x += ∂f/∂s0 · ∂s0/∂x = (1) · (6) = 6   [switcher]",
-        "∂f/∂x = (1) + (6) = 7   [adder]",
+        "∂f/∂s0 = ∂f/∂f · ∂(s0 + x)/∂s0 = (1) · (1) = 1   [distributor]",
+        "∂f/∂x += ∂f/∂f · ∂(s0 + x)/∂x = (1) · (1) = 1   [distributor]",
+        "∂f/∂x += ∂f/∂s0 · ∂s0/∂x = (1) · (3) = 3   [switcher]",
+        "∂f/∂x += ∂f/∂s0 · ∂s0/∂x = (1) · (3) = 3   [switcher]",
+        "∂f/∂x = (1) + (3) + (3) = 7   [adder]",
     ]

@@ -59,4 +59,6 @@ def test_x_plus_x_needs_no_sympy(cli):
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stderr.strip() == "False"
-    assert '"symbolic": "2*x"' in run.stdout and '"value": 6.0' in run.stdout
+    # one edge per use of x, each the other input (3), and their sum under x's key
+    assert '"local": {"x": {"symbolic": "x + x", "value": 6.0}}' in run.stdout
+    assert run.stdout.count('{"input": "x", "local": {"symbolic": "x", "value": 3.0}, "downstream": 3.0}') == 2

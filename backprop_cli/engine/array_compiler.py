@@ -66,7 +66,7 @@ class Compiler:
         self.raw: list[tuple] = []  # (function, operands, out register)
         self.registers: list[Register] = []
         self.step_nodes: list[int] = []  # per forward step: its node's index (for shape errors)
-        self.pieces: list[tuple] = []  # vector mode: (node index, input slot, piece register)
+        self.pieces: list[tuple] = []  # vector mode: (node index, input position, piece register): one per edge
         self.checks: list[tuple] = []  # vector mode: (node index, kink text register)
         self._shares: dict[int, tuple] = {}  # max/min node slot -> (count, share, last edges)
         self.value = self._forward()
@@ -135,7 +135,7 @@ class Compiler:
                     contribution, made = self._times(upstream, local, made)
                 if self.arrays:
                     contribution = self.emit(array_steps.Fit(split(contribution)[1]), [split(contribution)[0], args[i]])
-                    self.pieces.append((index, slot, contribution))
+                    self.pieces.append((index, i, contribution))
                 self._accumulate(grads, owned, slot, contribution, made)
         return grads
 

@@ -43,7 +43,7 @@ class ArrayEvaluation:
     convention: str
     values: list  # per slot: np.ndarray (0-d for scalars)
     grads: list = field(default_factory=list)  # per slot: ∂f/∂slot, same shape as the value (None: constant)
-    downstream: list = field(default_factory=list)  # per node: {input slot: array}
+    downstream: list = field(default_factory=list)  # per node: {input position: array}, one per edge
     kinks: dict = field(default_factory=dict)  # node index -> description
 
     @property
@@ -140,8 +140,8 @@ def _evaluation(program: Compiler, slots: list) -> ArrayEvaluation:
             array = np.asarray(slots[grad.register.index if isinstance(grad, Negated) else grad.index], dtype=float)
             grads[slot] = -array if isinstance(grad, Negated) else array
     downstream: list = [{} for _ in graph.nodes]
-    for index, slot, piece in program.pieces:
-        downstream[index][slot] = downstream[index].get(slot, 0) + slots[piece.index]
+    for index, position, piece in program.pieces:
+        downstream[index][position] = slots[piece.index]
     kinks = {index: slots[check.index] for index, check in program.checks if slots[check.index] is not None}
     return ArrayEvaluation(graph, program.convention, values, grads, downstream, kinks)
 

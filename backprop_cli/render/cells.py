@@ -1,66 +1,76 @@
-"""The table's cells of each node, made with one template per shape of node.
+"""The table's cells, one row per edge, made with one template per shape of node.
 
-Both layouts of the table use them: the Rich table of a small graph and the
-streamed lines of a big one (``render.table``).
+The lectures' picture: a gate receives the upstream gradient ∂f/∂node and hands each
+input (each *edge*: ``x*x`` has two from x) the downstream gradient upstream × local.
+A node's first row carries the node (name, expression, value, upstream gradient)
+and its first edge; each further edge gets a row of its own, so a number is always
+on the line of the edge it belongs to. Both layouts of the table use these cells:
+the Rich table of a small graph and the streamed lines of a big one (``render.table``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..i18n import N_, _, ngettext
 from ..report.rows import NodeRows
 from ..report.shapes import KINK, NAME, USES, Shape
 
+# The gate patterns' names (SPEC §4), marked here for the catalogs: the table shows them translated.
+PATTERN_NAMES = (N_("distributor"), N_("switcher"), N_("router"), N_("scaler"), N_("adder"))
+
 
 class NodeCells:
-    """The table's cells of each node, from templates made once per shape of node.
+    """Per node, its rows of cells: ``[node = expression, value, upstream, input, local, downstream]``.
 
     A local gradient's number is left out where its text already is that number
-    (``∂s0/∂x = 1``, not ``∂s0/∂x = 1 = 1``). Several entries of a cell (one per
-    input) are joined by ``joiner``: a line break in the Rich table, "; " in the
-    streamed one.
+    (``1``, not ``1 = 1``). At a kink the local gradient is the value the convention
+    chose, marked as such: the formula does not hold there (``Heaviside(0)``).
+    Numbers have ``digits`` significant digits (``--digits``).
     """
 
-    def __init__(self, rows: NodeRows, joiner: str) -> None:
-        self.rows, self.joiner = rows, joiner
+    def __init__(self, rows: NodeRows, digits: int = 6) -> None:
+        self.rows = rows
+        self.number = f"{{:.{digits}g}}".format
         self.shapes: dict[Shape, tuple] = {}
+        self.kink_mark = _("(kink)")
         # A variable named inf or nan is the one name a number can be written as.
         self.numeric_names = not {"inf", "nan"}.isdisjoint(rows.graph.variables)
 
-    def between(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[Shape, tuple, list[str]]]:
-        """``(shape, row, cells)`` per node: node, op, expr, value, gradient, local, downstream."""
-        compiled, compile_shape, joiner, shows = self.shapes, self.compile, self.joiner, self.shows
+    def between(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[Shape, tuple, list[list[str]]]]:
+        """``(shape, row, rows of cells)`` per node; a node without edges has one row."""
+        compiled, compile_shape, number = self.shapes, self.compile, self.number
         for shape, row in self.rows.rows(start, stop):  # hot loop: once per node
-            expr, quick, local, items, downstream = compiled.get(shape) or compile_shape(shape)
-            slow = quick is None
-            if not slow:  # the usual case: each constant text has its own value (add's 1s)
-                for field, number in quick:
-                    if row[field] != number:
-                        slow = True
-                        break
-            if slow:
-                local = joiner.join([(shown if shows(row, check) else hidden).format(*row) for shown, hidden, check in items])
-            else:
-                local = local.format(*row)
-            value, grad = row[shape.value], row[shape.grad]
-            yield (
-                shape,
-                row,
-                [row[NAME], shape.op, expr.format(*row), f"{value:.6g}", f"{grad:.6g}", local, downstream.format(*row)],
-            )
+            expr, edges = compiled.get(shape) or compile_shape(shape)
+            node = [expr.format(*row), number(row[shape.value]), number(row[shape.grad])]
+            if not edges:
+                yield shape, row, [[*node, "", "", ""]]
+                continue
+            kink = row[KINK] is not None
+            cells = []
+            for label, local, down in edges:
+                cells.append(["", "", "", row[label], self.local_text(row, local, kink), number(row[down])])
+            cells[0][:3] = node
+            yield shape, row, cells
+
+    def local_text(self, row: tuple, local: tuple, kink: bool) -> str:
+        """An edge's local gradient: its formula and number, or the convention's value at a kink."""
+        template, field, check = local
+        value = row[field]
+        if kink:
+            return f"{self.number(value)} {self.kink_mark}"
+        if check is not None and not self.shows(row, check):
+            return template.format(*row)
+        return f"{template.format(*row)} = {self.number(value)}"
 
     def compile(self, shape: Shape) -> tuple:
-        """The shape's templates, and ``quick``: (field, number) per constant text, to tell
-        at a glance that each local gradient is the number its text says (None: never at a glance)."""
-        items = []
+        """The shape's expression template and, per edge, (label field, local, downstream field)."""
+        edges = []
         for j, text in enumerate(shape.locals):
-            hidden = f"∂{{{NAME}}}/∂{{{shape.input_label(j)}}} = {shape.text(text)}"
-            items.append((f"{hidden} = {{{shape.partial[j]}:.6g}}", hidden, self.check(shape, j, text)))
-        checks = [check for _, _, check in items if check]
-        quick = None if any(number is None for _, _, number in checks) else [(field, number) for field, _, number in checks]
-        local = self.joiner.join(hidden if check else shown for shown, hidden, check in items)
-        downstream = self.joiner.join(f"{{{shape.input_label(j)}}}: {{{field}:.6g}}" for j, field in enumerate(shape.downstream))
-        compiled = self.shapes[shape] = (shape.text(shape.expr), quick, local, items, downstream)
+            label, partial, down = shape.edges[j]
+            edges.append((label, (shape.text(text), partial, self.check(shape, j, text)), down))
+        name_and_expr = f"{{{NAME}}} = " + shape.text(shape.expr)
+        compiled = self.shapes[shape] = (name_and_expr, edges)
         return compiled
 
     def check(self, shape: Shape, j: int, text: str) -> tuple | None:
@@ -71,30 +81,38 @@ class NodeCells:
                 number = float(text)
             except ValueError:
                 return None
-            return (shape.partial[j], text, number) if f"{number:.6g}" == text else None
+            return (shape.partial[j], text, number) if self.number(number) == text else None
         label = template[1:-1]
         if self.numeric_names and label.isdigit() and template == f"{{{label}}}":
             return (shape.partial[j], int(label), None)  # the text is a variable named inf or nan
         return None
 
-    @staticmethod
-    def shows(row: tuple, check: tuple | None) -> bool:
+    def shows(self, row: tuple, check: tuple) -> bool:
         """Whether a local gradient's number is shown after its text."""
-        if check is None:
-            return True
         field, text, number = check
         value = row[field]
         if number is None:
-            return f"{value:.6g}" != row[text]
-        return value != number and f"{value:.6g}" != text
+            return self.number(value) != row[text]
+        return value != number and self.number(value) != text
 
 
 def pattern_lines(shape: Shape, row: tuple) -> list[str]:
-    """The pattern (or op), then fan-out and kink notes."""
+    """The gate pattern (SPEC §4; none for a gate without one), then fan-out and kink notes."""
     uses = row[USES]
-    lines = [shape.pattern(uses) or shape.op]
+    pattern = shape.pattern(uses)
+    lines = [_(pattern) if pattern else ""]
     if uses >= 2:
-        lines.append(f"used {uses}×; gate: {shape.gate or shape.op}")
+        gate = _(shape.gate) if shape.gate else _("no pattern")
+        lines.append(ngettext("used {count}×; gate: {gate}", "used {count}×; gate: {gate}", uses).format(count=uses, gate=gate))
     if row[KINK]:
-        lines.append(f"kink: {row[KINK]}")
-    return lines
+        lines.append(_("kink: {note}").format(note=kink_text(row[KINK])))
+    return [line for line in lines if line] or [""]
+
+
+def kink_text(note: str) -> str:
+    """A kink note (``relu at 0: jax gives 0``, as --json writes it) in the current language."""
+    label, _colon, rest = note.partition(": ")
+    convention, gives, value = rest.partition(" gives ")
+    if not gives:
+        return note
+    return _("{kink}: {convention} gives {value}").format(kink=_(label), convention=convention, value=value)

@@ -52,18 +52,42 @@ class NodeWriter:
         templates, template, arrays = self.templates, self.template, self.rows.arrays
         texts = []
         for shape, row in self.rows.rows(labels=self.labels):  # hot loop: once per node
-            key = (shape, row[USES] >= 2, row[KINK] is not None)
+            # An input read twice (x*x) has two edges but one key in "local" and "downstream".
+            repeated = row[LABELS] == row[LABELS + 1] if shape.kind == 2 else shape.kind == 0 and _repeats(shape, row)
+            key = (shape, row[USES] >= 2, row[KINK] is not None, repeated)
             text = templates.get(key) or template(*key)
             if arrays:  # arrays write their own JSON; the Jacobians' descriptions are text
                 row = self.array_row(shape, row)
             elif key[2] or not _finite(row[shape.value :]):  # a kink note, or inf/nan
                 row = self.unusual(row, shape.value)
+            if repeated:
+                row = (*row, *self.merged(shape, row))
             texts.append(text.format(*row))
             if len(texts) == block:
                 yield ", ".join(texts)
                 texts = []
         if texts:
             yield ", ".join(texts)
+
+    def merged(self, shape: Shape, row: tuple) -> tuple[str, str]:
+        """ "local" and "downstream" of a node with an input read twice: one key per input,
+        its edges' local gradients added (texts joined by +) and their downstreams added."""
+        local: dict[str, list] = {}
+        for (label, partial, down), text in zip(shape.edges, shape.locals):
+            entry = local.setdefault(row[label], [[], 0.0, None])
+            entry[0].append(shape.text(text, self.escape).format(*row))
+            if self.rows.arrays:  # the Jacobians of one input's edges have one size and kind: the first's
+                entry[1] = entry[1] or row[partial]
+                entry[2] = row[down] if entry[2] is None else type(row[down])(entry[2].array + row[down].array)
+            else:
+                entry[1] += row[partial]
+                entry[2] = row[down] + (entry[2] or 0.0)
+        if self.rows.arrays:
+            locals_ = [f'"{n}": {{"symbolic": "{_sum_text(t)}", "jacobian": "{j}"}}' for n, (t, j, _) in local.items()]
+        else:
+            locals_ = [f'"{n}": {{"symbolic": "{_sum_text(t)}", "value": {_json_repr(v)}}}' for n, (t, v, _) in local.items()]
+        downs = [f'"{n}": {_json_repr(d)}' for n, (_, _, d) in local.items()]
+        return ", ".join(locals_), ", ".join(downs)
 
     def array_row(self, shape: Shape, row: tuple) -> tuple:
         jacobians = slice(shape.grad + 1, shape.grad + 1 + len(shape.partial))
@@ -75,31 +99,58 @@ class NodeWriter:
         kink = row[KINK] and self.escape(row[KINK])
         return (*row[:KINK], kink, *row[KINK + 1 : first_number], *numbers)
 
-    def template(self, shape: Shape, used_twice: bool, kink: bool) -> str:
-        """The ``str.format`` template of one node object of this shape."""
+    def template(self, shape: Shape, used_twice: bool, kink: bool, repeated: bool = False) -> str:
+        """The ``str.format`` template of one node object of this shape.
+
+        ``repeated``: "local" and "downstream" are two extra fields after the row (``merged``).
+        """
         escape = self.escape
         inputs = ", ".join(f'"{{{LABELS + i}}}"' for i in range(shape.inputs))
-        local, downstream = [], []
+        local, downstream, edges = [], [], []
         for j, text in enumerate(shape.locals):
             name = f"{{{shape.input_label(j)}}}"
             symbolic = shape.text(text, escape)
             if self.rows.arrays:  # the Jacobian is described, not a number
-                local.append(f'"{name}": {{{{"symbolic": "{symbolic}", "jacobian": "{{{shape.partial[j]}}}"}}}}')
+                entry = f'{{{{"symbolic": "{symbolic}", "jacobian": "{{{shape.partial[j]}}}"}}}}'
             else:
-                local.append(f'"{name}": {{{{"symbolic": "{symbolic}", "value": {{{shape.partial[j]}!r}}}}}}')
+                entry = f'{{{{"symbolic": "{symbolic}", "value": {{{shape.partial[j]}!r}}}}}}'
+            local.append(f'"{name}": {entry}')
             downstream.append(f'"{name}": {{{shape.downstream[j]}!r}}')
+            edges.append(f'{{{{"input": "{name}", "local": {entry}, "downstream": {{{shape.downstream[j]}!r}}}}}}')
+        if repeated:
+            extra = shape.downstream[-1] + 1 if shape.downstream else shape.grad + 1
+            local, downstream = [f"{{{extra}}}"], [f"{{{extra + 1}}}"]
         pattern = shape.pattern(2 if used_twice else 0)
         pattern = "null" if pattern is None else f'"{escape(pattern)}"'
         array_shape = f'"shape": {{{shape.value}.shape_json}}, ' if self.rows.arrays else ""
         text = (
             f'{{{{"name": "{{{NAME}}}", "op": "{escape(shape.op)}", "expr": "{shape.text(shape.expr, escape)}", '
             f'"inputs": [{inputs}], {array_shape}"value": {{{shape.value}!r}}, "grad": {{{shape.grad}!r}}, '
-            f'"local": {{{{{", ".join(local)}}}}}, "downstream": {{{{{", ".join(downstream)}}}}}, "pattern": {pattern}'
-            + (f', "kink": "{{{KINK}}}"' if kink else "")
-            + "}}"
+            f'"local": {{{{{", ".join(local)}}}}}, "downstream": {{{{{", ".join(downstream)}}}}}, '
+            f'"edges": [{", ".join(edges)}], "pattern": {pattern}' + (f', "kink": "{{{KINK}}}"' if kink else "") + "}}"
         )
-        self.templates[(shape, used_twice, kink)] = text
+        self.templates[(shape, used_twice, kink, repeated)] = text
         return text
+
+
+def _repeats(shape: Shape, row: tuple) -> bool:
+    """Whether two edges of this node come from the same input (labels are unique per slot)."""
+    labels = [row[label] for label, _, _ in shape.edges]
+    return len(set(labels)) < len(labels)
+
+
+def _sum_text(texts: list[str]) -> str:
+    """The local gradients of one input's edges added: ``x + x``; k equal ones as ``k*(text)``."""
+    if len(texts) > 2 and len(set(texts)) == 1:
+        return f"{len(texts)}*({texts[0]})"
+    return " + ".join(texts)
+
+
+def _json_repr(value) -> str:
+    """A number as the templates write it: repr, or "inf"/"nan" as strings; arrays as their JSON."""
+    if isinstance(value, float):
+        return repr(value) if value - value == 0.0 else f'"{number(value)}"'
+    return repr(value)
 
 
 def _finite(numbers: tuple) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..i18n import N_, _
 from ..rules.generated.derived import SYMBOLIC
 from ..rules.table import CONVENTIONS, FUNCTIONS, RULES
 
@@ -9,24 +10,24 @@ _NAMES = ("a", "b", "c")
 _NOTE_COLUMN = 17  # where a kink's note starts, after its name
 
 CONVENTION_NOTES_AFTER = [
-    "Domain edges, every convention: ∂(a**b)/∂b = 0 at a = 0 < b; ∂(a**0)/∂a = 0;",
-    "  the others are listed in docs/reference.md, 'Domain edges'.",
-    "Unary minus is its own gate (neg, *-1); a minus written directly before a number is part of it.",
-    "A variable used twice or more is a fan-out: pattern 'adder', its gradients add.",
+    N_("Domain edges, every convention: ∂(a**b)/∂b = 0 at a = 0 < b; ∂(a**0)/∂a = 0;"),
+    N_("  the others are listed in docs/reference.md, 'Domain edges'."),
+    N_("Unary minus is its own gate (neg, *-1); a minus written directly before a number is part of it."),
+    N_("A variable used twice or more is a fan-out: pattern 'adder', its gradients add."),
 ]
 
 
 def convention_notes() -> list[str]:
     """The lines under the table: each row's kink (``Kink.shown``/``note``), then the general notes."""
-    lines = ["Kinks (marked 'kink' in the table and JSON; choose with --convention):"]
+    lines = [_("Kinks (marked 'kink' in the table and JSON; choose with --convention):")]
     for row in RULES.values():
         kink = row.kink
         if kink is None or kink.shown is None:
             continue
-        first, *more = kink.note.split("\n")
+        first, *more = _(kink.note).split("\n")
         lines.append(f"  {kink.shown}:" + " " * max(1, _NOTE_COLUMN - len(kink.shown) - 1) + first)
         lines += [" " * (2 + _NOTE_COLUMN) + line for line in more]
-    return lines + CONVENTION_NOTES_AFTER
+    return lines + [_(line) for line in CONVENTION_NOTES_AFTER]
 
 
 def _syntax(op: str) -> str:
@@ -61,13 +62,13 @@ def rows() -> list[tuple[str, str, str, str]]:
     """(op, syntax, local gradients, pattern) for every row, in table order."""
     result = []
     for op, rule in RULES.items():
-        pattern = rule.pattern or ""
+        pattern = _(rule.pattern) if rule.pattern else ""
         if rule.vjp is not None:  # only on arrays: vector–Jacobian products, g the upstream gradient
             local = "; ".join(f"∂/∂{_NAMES[i]}: {t.format(*_NAMES)}" for i, t in enumerate(rule.vjp))
-            result.append((op, _syntax(op) + " (arrays)", local, pattern))
+            result.append((op, _syntax(op) + " " + _("(arrays)"), local, pattern))
             continue
         if op == "mul":
-            pattern = "switcher (scaler with a constant)"
+            pattern = _("switcher (scaler with a constant)")
         result.append((op, _syntax(op), _local(op), pattern))
     return result
 
@@ -76,15 +77,15 @@ def print_ops() -> None:
     """Print the table and the convention notes to stdout."""
     from rich.table import Table
 
-    from .table import console
+    from .table_layout import console
 
-    table = Table(title="backprop operators (local gradients derived by SymPy)", title_justify="left")
-    for header in ("op", "syntax", "local gradient", "pattern"):
+    table = Table(title=_("backprop operators (local gradients derived by SymPy)"), title_justify="left")
+    for header in (_("op"), _("syntax"), _("local gradient"), _("pattern")):
         table.add_column(header)
     for row in rows():
         table.add_row(*row)
     out = console()
     out.print(table)
-    out.print("Constants: pi. Conventions: " + ", ".join(CONVENTIONS) + " (default pytorch).")
+    out.print(_("Constants: pi. Conventions: {conventions} (default pytorch).").format(conventions=", ".join(CONVENTIONS)))
     for line in convention_notes():
         out.print(line)

@@ -1,127 +1,97 @@
-"""The default output: a Rich table of every node, then the variables (SPEC §5).
+"""The default output: a table of every edge of every node, then the variables (SPEC §5).
 
-Rich is imported only here, so the scriptable outputs never pay for it. Plain
-text, without ANSI codes, when stdout is not a terminal or NO_COLOR is set.
+Rich is imported only by the table modules, so the scriptable outputs never pay for
+it. Plain text, without ANSI codes, when stdout is not a terminal or NO_COLOR is set.
+
+Three layouts, one set of cells (``render.cells``):
+- a Rich table, when it fits the terminal's width without cutting a number;
+- stacked blocks, one per node (``render.table_stacked``), when it does not
+  (a narrow terminal, a long local gradient); nothing is ever truncated;
+- streamed lines, for more than STREAM_ABOVE rows, written as they are made.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Iterable, Iterator
 
-from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
+from ..i18n import N_, _
 from ..report.checks import CheckRow
 from ..report.rows import NodeRows, VariableReport
-from ..report.shapes import KINK, NAME, USES, Shape
+from ..report.shapes import Shape
 from .cells import NodeCells, pattern_lines
+from .table_layout import Layout, console, headers, print_section, right_aligned, table_title
+from .table_stacked import print_stacked_nodes
+
+# The lectures' words: upstream gradient × local gradient = downstream gradient (the
+# table's caption). Each header is the word, then its symbol ({output} is the output's
+# name). The node column shows the node as written (s0 = x + y): its op and inputs.
+NODE_COLUMNS = [
+    (N_("node"), ""),
+    (N_("value"), ""),
+    (N_("upstream"), "∂{output}/∂node"),
+    (N_("input"), ""),
+    (N_("local"), "∂node/∂input"),
+    (N_("downstream"), ""),
+    (N_("pattern"), ""),
+]
+VARIABLE_COLUMNS = [
+    (N_("variable"), ""),
+    (N_("value"), ""),
+    (N_("gradient"), "∂{output}/∂variable"),
+    (N_("uses"), ""),
+    (N_("pattern"), ""),
+]
+CHECK_COLUMNS = [(N_("variable"), ""), (N_("analytic"), ""), (N_("numeric"), ""), (N_("relative error"), ""), (N_("result"), "")]
 
 
-def console(file=None) -> Console:
-    """A console that writes plain text to pipes and when NO_COLOR is set."""
-    file = file or sys.stdout
-    terminal = file.isatty()
-    plain = not terminal or "NO_COLOR" in os.environ
-    # In a pipe Rich would wrap at 80 columns; a file has no width, so give room.
-    width = None if terminal else int(os.environ.get("COLUMNS", 0)) or 160
-    return Console(file=file, color_system=None if plain else "auto", width=width, highlight=False)
-
-
-def _num(value: float) -> str:
-    return f"{value:.6g}"
-
-
-def table_title(expression: str, output: str, value: float) -> str:
-    """The expression on one line, then the output's value."""
-    shown = " ".join(expression.split())
-    if len(shown) > 100:  # a generated expression: the title is a reminder, not the text
-        shown = shown[:97] + "..."
-    return f"{shown}   {output} = {_num(value)}"
-
-
-NODE_COLUMNS = ["node", "op", "expr", "value", "∂{output}/∂node", "local gradient", "downstream", "pattern"]
-VARIABLE_COLUMNS = ["variable", "value", "∂{output}/∂variable", "uses", "pattern"]
-CHECK_COLUMNS = ["variable", "analytic", "numeric", "relative error", "result"]
-_RIGHT = {"value", "∂{output}/∂node", "∂{output}/∂variable", "uses"}
-
-
-def nodes_table(expression: str, value: float, nodes: NodeRows, output: str) -> Table:
-    """One row per node in evaluation order."""
-    table = Table(title=table_title(expression, output, value), title_justify="left")
-    for header in NODE_COLUMNS:
-        table.add_column(header.format(output=output), justify="right" if header in _RIGHT else "left")
-    for shape, row, cells in NodeCells(nodes, "\n").between():
-        table.add_row(Text(cells[0], style="bold"), *cells[1:], _pattern_cell(shape, row))
-    return table
+def node_rows(nodes: NodeRows, layout: Layout) -> list[list]:
+    """The node table's rows: one per edge; the node's own cells and its pattern on its first."""
+    rows = []
+    for shape, row, cells in NodeCells(nodes, layout.digits).between():
+        pattern = _pattern_cell(shape, row)
+        for i, edge in enumerate(cells):
+            rows.append([Text(edge[0], style="bold"), *edge[1:], pattern if i == 0 else ""])
+    return rows
 
 
 def _pattern_cell(shape: Shape, row: tuple) -> Text:
-    first, *notes = pattern_lines(shape, row)
-    cell = Text(first, style="bold cyan" if shape.pattern(row[USES]) else "dim")
-    for note in notes:
-        cell.append(f"\n{note}", style="bold red" if note.startswith("kink:") else "dim")
+    lines = pattern_lines(shape, row)
+    kink = _("kink: {note}").format(note="")
+    cell = Text(lines[0], style="bold cyan")
+    for note in lines[1:]:
+        cell.append(f"\n{note}" if cell.plain else note, style="bold red" if note.startswith(kink) else "dim")
     return cell
 
 
-def streamed_node_cells(nodes: NodeRows, start: int = 0, stop: int | None = None) -> Iterator[list[str]]:
-    """The nodes' rows for the streamed layout: one line each, several entries joined by "; "."""
-    for shape, row, cells in NodeCells(nodes, "; ").between(start, stop):
-        if row[USES] < 2 and row[KINK] is None:
-            cells.append(shape.gate or shape.op)
-        else:
-            cells.append("; ".join(pattern_lines(shape, row)))
-        yield cells
+def variable_rows(variables: list[VariableReport], layout: Layout) -> list[list]:
+    number = layout.number
+    return [
+        [
+            Text(v.name, style="bold"),
+            number(v.value),
+            Text(number(v.grad), style="bold green"),
+            str(v.uses),
+            _(v.pattern) if v.pattern else "",
+        ]
+        for v in variables
+    ]
 
 
-def variables_table(variables: list[VariableReport], output: str) -> Table:
-    """The leaves with their gradients; fan-out shows as the adder pattern."""
-    table = Table(title="variables", title_justify="left")
-    for header in VARIABLE_COLUMNS:
-        table.add_column(header.format(output=output), justify="right" if header in _RIGHT else "left")
-    for v in variables:
-        table.add_row(
-            Text(v.name, style="bold"), _num(v.value), Text(_num(v.grad), style="bold green"), str(v.uses), v.pattern or ""
-        )
-    return table
-
-
-def variable_cells(v: VariableReport) -> list[str]:
-    return [v.name, _num(v.value), _num(v.grad), str(v.uses), v.pattern or ""]
-
-
-def check_table(rows: list[CheckRow]) -> Table:
-    """``--check``: analytic against central finite difference, per variable."""
-    table = Table(title="finite-difference check", title_justify="left")
-    for header in CHECK_COLUMNS:
-        table.add_column(header)
-    for row in rows:
+def check_rows(checks: list[CheckRow]) -> list[list]:
+    rows = []
+    for row in checks:
         verdict, style = _verdict(row)
-        table.add_row(
-            row.name, f"{row.analytic:.10g}", f"{row.numeric:.10g}", f"{row.relative_error:.2e}", Text(verdict, style=style)
-        )
-    return table
+        analytic, numeric, error = f"{row.analytic:.10g}", f"{row.numeric:.10g}", f"{row.relative_error:.2e}"
+        rows.append([row.name, analytic, numeric, error, Text(verdict, style=style)])
+    return rows
 
 
 def _verdict(row: CheckRow) -> tuple[str, str]:
     if row.at_kink:
-        return "kink: not comparable", "yellow"
-    return ("ok", "green") if row.ok else ("FAIL", "bold red")
-
-
-def check_cells(row: CheckRow) -> list[str]:
-    return [row.name, f"{row.analytic:.10g}", f"{row.numeric:.10g}", f"{row.relative_error:.2e}", _verdict(row)[0]]
-
-
-def print_tables(*tables: Table, file=None) -> None:
-    """Print tables to stdout (or ``file``), separated by blank lines."""
-    out = console(file)
-    for index, table in enumerate(tables):
-        if index:
-            out.print()
-        out.print(table)
+        return _("kink: not comparable"), "yellow"
+    return (_("ok"), "green") if row.ok else (_("FAIL"), "bold red")
 
 
 # Above this many rows a table is streamed: Rich lays out a table as a whole
@@ -133,108 +103,79 @@ SAMPLE = 100
 MAX_WIDTH = 48
 
 
-def streamed_table(title: str, headers: list[str], right: set[int], rows: Iterable[list[str]], sample: list[list[str]]):
-    """A table as lines, written as its rows come: no box, columns two spaces apart.
+def streamed_node_cells(nodes: NodeRows, digits: int, start: int = 0, stop: int | None = None) -> Iterator[list[str]]:
+    """The nodes' rows for the streamed layout: one line per edge, the pattern and notes on the first."""
+    for shape, row, cells in NodeCells(nodes, digits).between(start, stop):
+        cells[0].append("; ".join(line for line in pattern_lines(shape, row) if line))
+        for edge in cells[1:]:
+            edge.append("")
+        yield from cells
 
-    The same columns as the Rich table; a cell with several entries (one per
-    input) joins them with "; ", so every row is one line.
-    """
-    widths = [min(MAX_WIDTH, max([len(header)] + [len(row[i]) for row in sample])) for i, header in enumerate(headers)]
-    last = len(headers) - 1
+
+def streamed_table(title: str, header_texts: list[str], right: set[int], rows: Iterable[list[str]], sample: list[list[str]]):
+    """A table as lines, written as its rows come: no box, columns two spaces apart."""
+    widths = [min(MAX_WIDTH, max([len(header)] + [len(row[i]) for row in sample])) for i, header in enumerate(header_texts)]
+    last = len(header_texts) - 1
     # One format call per row: "{0:<4}  {1:<3}  ...  {7}" (a wider cell keeps its whole text).
     row_format = "  ".join(
         f"{{{i}}}" if i == last else f"{{{i}:{'>' if i in right else '<'}{width}}}" for i, width in enumerate(widths)
     )
     yield title
-    yield row_format.format(*headers)
+    yield row_format.format(*header_texts)
     yield "  ".join("─" * width for width in widths)
     for row in rows:
         yield row_format.format(*row)
 
 
-def print_report(stream, expression: str, value: float, nodes, variables, output: str, checks: list[CheckRow]) -> None:
-    """The nodes, the variables and any checks; a table of over STREAM_ABOVE rows is streamed.
-
-    ``nodes`` is a ``NodeRows``: a big graph's rows are made as they are written.
-    """
+def _stream_nodes(stream, title: str, nodes: NodeRows, layout: Layout) -> None:
     from .terminal import write_lines
 
-    title = table_title(expression, output, value)
-    sections = [
-        (f"{title}   ({len(nodes):,} nodes, one line each)", NODE_COLUMNS, nodes, None),
-        ("variables", VARIABLE_COLUMNS, variables, variable_cells),
-        ("finite-difference check", CHECK_COLUMNS, checks, check_cells),
-    ]
-    rich_tables = [
-        lambda rows: nodes_table(expression, value, rows, output),
-        lambda rows: variables_table(rows, output),
-        check_table,
-    ]
-    for index, ((heading, columns, rows, cells), rich_table) in enumerate(zip(sections, rich_tables)):
-        if index == 2 and not checks:
-            break
-        if index:
-            stream.write("\n")
-        if len(rows) <= STREAM_ABOVE:
-            print_tables(rich_table(rows if cells is None else list(rows)), file=stream)
-            continue
-        headers = [c.format(output=output) for c in columns]
-        right = {i for i, c in enumerate(columns) if c in _RIGHT}
-        if cells is None:  # the nodes: only the first and last SAMPLE rows are made twice
-            count = len(rows)
-            sample = [*streamed_node_cells(rows, 0, SAMPLE), *streamed_node_cells(rows, max(SAMPLE, count - SAMPLE))]
-            lines = streamed_node_cells(rows)
-        else:
-            sample, lines = [cells(r) for r in [*rows[:SAMPLE], *rows[SAMPLE:][-SAMPLE:]]], map(cells, rows)
-        write_lines(stream, streamed_table(heading, headers, right, lines, sample))
+    count = len(nodes)
+    heading = _("{title}   ({count} nodes, one line per edge)").format(title=title, count=f"{count:,}")
+    # Only the first and last SAMPLE nodes are made twice.
+    sample = [*streamed_node_cells(nodes, layout.digits, 0, SAMPLE)]
+    sample += streamed_node_cells(nodes, layout.digits, max(SAMPLE, count - SAMPLE))
+    right = right_aligned(NODE_COLUMNS)
+    lines = streamed_node_cells(nodes, layout.digits)
+    write_lines(stream, streamed_table(heading, headers(NODE_COLUMNS, layout.output, " "), right, lines, sample))
 
 
-def write(report, stream) -> None:
+def _stream_rows(stream, title: str, columns, rows: list[list[str]], output: str) -> None:
+    from .terminal import write_lines
+
+    right = right_aligned(columns)
+    sample = [*rows[:SAMPLE], *rows[SAMPLE:][-SAMPLE:]]
+    plain = [[str(cell) for cell in row] for row in rows]
+    write_lines(stream, streamed_table(title, headers(columns, output, " "), right, plain, [[str(c) for c in r] for r in sample]))
+
+
+def print_report(stream, report, layout: Layout) -> None:
+    """The nodes, the variables and any checks; a table of over STREAM_ABOVE rows is streamed."""
+    value, nodes, output = report.result.value, report.nodes, layout.output
+    title = table_title(report.source, output, value, layout.digits)
+    out = console(stream, layout.width)
+    if len(nodes) > STREAM_ABOVE:
+        _stream_nodes(stream, title, nodes, layout)
+    else:
+        caption = _("downstream = upstream × local (the chain rule)")
+        print_section(out, title, NODE_COLUMNS, node_rows(nodes, layout), output, caption, print_stacked_nodes)
+    variables = variable_rows(report.variables, layout)
+    stream.write("\n")
+    if len(variables) > STREAM_ABOVE:
+        _stream_rows(stream, _("variables"), VARIABLE_COLUMNS, variables, output)
+    else:
+        print_section(out, _("variables"), VARIABLE_COLUMNS, variables, output)
+    if report.checks:
+        stream.write("\n")
+        print_section(out, _("finite-difference check"), CHECK_COLUMNS, check_rows(report.checks), output)
+
+
+def write(report, stream, layout: Layout | None = None) -> None:
     """The default output of ``grad`` (``render.formats``): nodes, variables, any checks."""
-    result = report.result
+    layout = layout or Layout(output=report.output, digits=report.digits)
     if report.nodes.arrays:
-        write_arrays(report, stream)
+        from .table_arrays import write_arrays
+
+        write_arrays(report, stream, layout)
         return
-    print_report(stream, report.source, result.value, report.nodes, report.variables, report.output, report.checks)
-
-
-ARRAY_NODE_COLUMNS = [
-    "node",
-    "op",
-    "expr",
-    "shape",
-    "value",
-    "∂{output}/∂node",
-    "local (vector–Jacobian product)",
-    "upstream · Jacobian → downstream",
-    "pattern",
-]
-ARRAY_VARIABLE_COLUMNS = ["variable", "shape", "value", "∂{output}/∂variable", "uses"]
-
-
-def write_arrays(report, stream) -> None:
-    """Vector mode's tables (SPEC §5b): shapes, and per edge upstream · Jacobian → downstream."""
-    from ..report.arrays import ArrayText
-
-    output = report.output
-    nodes = Table(title=table_title(report.source, output, report.result.value), title_justify="left")
-    for header in ARRAY_NODE_COLUMNS:
-        nodes.add_column(header.format(output=output))
-    for shape, row in report.nodes.rows():
-        value, grad = row[shape.value], row[shape.grad]
-        edges = shape.edge_texts(row)
-        pattern = (shape.pattern(row[USES]) or shape.op) + (f"\nkink: {row[KINK]}" if row[KINK] else "")
-        local = "\n".join(f"∂/∂{name}: {text}" for name, text, _, _ in edges)
-        shapes = "\n".join(f"{name}: {grad.shape} · {jacobian} → {down.shape}" for name, _, jacobian, down in edges)
-        nodes.add_row(
-            row[NAME], shape.op, shape.text(shape.expr).format(*row), value.shape, f"{value}", f"{grad}", local, shapes, pattern
-        )
-    variables = Table(title="variables", title_justify="left")
-    for header in ARRAY_VARIABLE_COLUMNS:
-        variables.add_column(header.format(output=output))
-    for v in report.variables:
-        value, grad = ArrayText(v.value), ArrayText(v.grad)
-        variables.add_row(v.name, value.shape, f"{value}", f"{grad}", str(v.uses))
-    print_tables(nodes, variables, file=stream)
-    for check in report.checks:
-        stream.write(check.summary() + "\n")
+    print_report(stream, report, layout)

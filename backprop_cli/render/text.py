@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..i18n import _
 from ..report.rows import GradReport, NodeRows, VariableReport, variable_reports
-from ..report.shapes import NAME, USES
+from ..report.shapes import KINK, LABELS, NAME, USES, expression_text
+from ..rules.table import RULES
+from .cells import kink_text
 from .terminal import write_lines
 
 
@@ -42,12 +45,11 @@ def array_explain_lines(nodes: NodeRows, output: str) -> Iterator[str]:
     yield f"∂{output}/∂{output} = 1"
     for shape, row in nodes.reversed_rows():
         grad, pattern = row[shape.grad], shape.pattern(row[USES])
-        tail = f"   [{pattern}]" if pattern else ""
+        tail = f"   [{_(pattern)}]" if pattern else ""
+        line = _("{gradient} += {local} with g = {upstream} {shape}: Jacobian {jacobian} → {down_shape} = {downstream}")
         for name, text, jacobian, down in shape.edge_texts(row):
-            yield (
-                f"∂{output}/∂{name} += {text} with g = ∂{output}/∂{row[NAME]} {grad.shape}: "
-                f"Jacobian {jacobian} → {down.shape} = {down}{tail}"
-            )
+            fields = dict(gradient=f"∂{output}/∂{name}", local=text, upstream=f"∂{output}/∂{row[NAME]}", shape=grad.shape)
+            yield line.format(**fields, jacobian=jacobian, down_shape=down.shape, downstream=down) + tail
 
 
 def write_latex(report: GradReport, stream) -> None:
@@ -66,8 +68,8 @@ def array_latex_lines(nodes: NodeRows, output: str) -> Iterator[str]:
     yield fmt.line(fmt.d(output, output), [], "1", None)
     for shape, row in nodes.reversed_rows():
         top, grad = row[NAME], row[shape.grad]
-        for name, _, jacobian, down in shape.edge_texts(row):
-            size, _, kind = jacobian.partition(" ")
+        for name, _text, jacobian, down in shape.edge_texts(row):
+            size, _space, kind = jacobian.partition(" ")
             size = size.replace("×", r" \times ")
             kind = kind.strip("()").replace("‖", "|")  # LaTeX's text mode has no ‖
             tail = rf" && \text{{{kind}}}" if kind else ""
@@ -87,14 +89,18 @@ def _num(value: float) -> str:
 
 
 def explain_lines(nodes: NodeRows, variables: list[VariableReport], output: str, latex: bool = False) -> Iterator[str]:
-    """The backward pass as the lectures write it, one line per edge, last node first."""
+    """The backward pass as the lectures write it, one line per edge, last node first.
+
+    ``∂f/∂x = ∂f/∂s0 · ∂s0/∂x``: upstream times local. The output node's own local
+    gradients are written with its expression (``∂(s0 * z)/∂s0``), so that no line has
+    the same symbol on both sides (``∂f/∂s0`` is the gradient; the local is the gate's).
+    """
     fmt = _LatexFormat() if latex else _TextFormat()
     graph = nodes.graph
     names = [fmt.name(label) for label in graph.labels]  # as shown, per slot
     uses = {slot: graph.uses[name] for name, slot in graph.variables.items()}
     uses.update((node.slot, nodes.uses.get(node.slot, 0)) for node in graph.nodes)
     pending: dict[int, list[float]] = {}  # contributions to a fan-out, until all have come
-    seen: dict[int, int] = {}  # how many of its uses have been accounted for
     templates: dict[str | None, tuple[str, str]] = {}  # per gate
     yield from fmt.begin()
     yield fmt.line(fmt.d(output, output), [], "1", None)
@@ -104,38 +110,61 @@ def explain_lines(nodes: NodeRows, variables: list[VariableReport], output: str,
     # The rows carry slots in place of labels: a fan-out is counted by slot.
     for shape, row in nodes.reversed_rows(labels=range(len(names))):  # hot loop: once per node
         top, grad = names[row[NAME]], row[shape.grad]
-        pair = templates.get(shape.gate) or _edge_templates(templates, fmt, output, shape.gate)
-        for label, partial, downstream, positions in shape.edges:
+        if row[NAME] == graph.output or row[KINK]:
+            pair = _special_templates(fmt, output, shape, row, names, row[NAME] == graph.output)
+        else:
+            pair = templates.get(shape.gate) or _edge_templates(templates, fmt, output, shape.gate)
+        for label, partial, downstream in shape.edges:
             slot, downstream = row[label], row[downstream]
             several = uses.get(slot, 1) >= 2
             name = names[slot]
             yield pair[several] % (name, top, top, name, grad, row[partial], downstream)
             if several:
-                pending.setdefault(slot, []).append(downstream)
-                # x*x reads x twice but explains it in one line: count positions, not lines.
-                seen[slot] = seen.get(slot, 0) + positions
-                if seen[slot] == uses[slot]:
-                    contributions = pending.pop(slot)
+                contributions = pending.setdefault(slot, [])
+                contributions.append(downstream)
+                if len(contributions) == uses[slot]:  # every edge from it has come: the adder sums them
+                    del pending[slot]
                     parts = " + ".join(f"({_num(p)})" for p in contributions)
                     label = graph.labels[slot]
-                    yield fmt.line(fmt.d(output, label), [], f"{parts} = {_num(sum(contributions))}", "adder")
+                    yield fmt.line(fmt.d(output, label), [], f"{parts} = {_num(sum(contributions))}", _("adder"))
     yield from fmt.end()
 
 
+def _special_templates(fmt, output: str, shape, row: tuple, names: list[str], is_output: bool) -> tuple[str, str]:
+    """The edge templates of the output node (its local written with its expression) or of a
+    node at a kink (the convention's choice named): made per node, as these are few."""
+    pattern = _(shape.gate) if shape.gate else None
+    if row[KINK]:
+        note = _("kink: {note}").format(note=kink_text(row[KINK]))
+        pattern = f"{pattern}; {note}" if pattern else note
+    local = None
+    if is_output:
+        labels = [names[s] for s in row[LABELS : LABELS + shape.inputs]]
+        local = fmt.gate(expression_text(shape.op, labels) if not fmt.latex else latex_expression(shape.op, labels))
+    return _edge_template(fmt, output, pattern, False, local), _edge_template(fmt, output, pattern, True, local)
+
+
 def _edge_templates(templates: dict, fmt, output: str, gate: str | None) -> tuple[str, str]:
-    """An edge's line, with = and with +=, as templates (``_edge_template``)."""
-    pair = templates[gate] = (_edge_template(fmt, output, gate, False), _edge_template(fmt, output, gate, True))
+    """An edge's line, with = and with +=, as templates (``_edge_template``); the gate's pattern named."""
+    shown = _(gate) if gate else None
+    pair = templates[gate] = (_edge_template(fmt, output, shown, False), _edge_template(fmt, output, shown, True))
     return pair
 
 
-def _edge_template(fmt, output: str, gate: str | None, accumulate: bool) -> str:
+def _edge_template(fmt, output: str, gate: str | None, accumulate: bool, local: str | None = None) -> str:
     """One edge's line as a printf-style template (no braces to escape, unlike str.format's:
-    LaTeX is mostly braces). Its fields: input, node, node, input, then three numbers."""
-    chain = [fmt.d(output, "\x02"), fmt.d("\x02", "\x01")]
+    LaTeX is mostly braces). Its fields: input, node, node, input, then three numbers.
+
+    ``local``: the local gradient's top written out (the output node's expression), in
+    place of the node's name; the node field is then dropped by ``%.0s``."""
+    local_factor = fmt.d("\x02", "\x01") if local is None else fmt.d_typeset("\x02\x06", "\x01")
+    chain = [fmt.d(output, "\x02"), local_factor]
     line = fmt.line(fmt.d(output, "\x01"), chain, f"(\x03) {fmt.dot} (\x04) = \x05", gate, accumulate)
     # printf fields are taken in order: both formats write input, node, node, input, numbers
     assert re.findall("[\x01-\x05]", line) == list("\x01\x02\x02\x01\x03\x04\x05"), line
     line = line.replace("%", "%%")
+    if local is not None:  # the node's name is still a field (the fields are in order), printed as nothing
+        line = line.replace("\x02\x06", "%.0s" + local.replace("%", "%%"))
     for mark, field in (("\x02", "%s"), ("\x01", "%s"), ("\x03", "%g"), ("\x04", "%g"), ("\x05", "%g")):
         line = line.replace(mark, field)
     return line
@@ -143,12 +172,19 @@ def _edge_template(fmt, output: str, gate: str | None, accumulate: bool) -> str:
 
 class _TextFormat:
     dot = "·"
+    latex = False
+
+    def gate(self, expression: str) -> str:
+        """The top of a local gradient written with the gate's expression: ∂(s0 * z)/∂s0."""
+        return f"({expression})"
 
     def name(self, name: str) -> str:
         return name
 
     def d(self, top: str, bottom: str) -> str:
         return f"∂{top}/∂{bottom}"
+
+    d_typeset = d
 
     def line(self, left, chain, values, pattern, accumulate=False) -> str:
         sign = "+=" if accumulate else "="
@@ -165,6 +201,10 @@ class _TextFormat:
 
 class _LatexFormat:
     dot = r"\cdot"
+    latex = True
+
+    def gate(self, expression: str) -> str:
+        return rf"\left({expression}\right)"
 
     def __init__(self) -> None:
         self.names: dict[str, str] = {}  # latex_name of each name, each worked out once
@@ -178,6 +218,10 @@ class _LatexFormat:
     def d(self, top: str, bottom: str) -> str:
         return rf"\frac{{\partial {self.name(top)}}}{{\partial {self.name(bottom)}}}"
 
+    def d_typeset(self, top: str, bottom: str) -> str:
+        """``d`` with ``top`` already LaTeX (a gate's expression)."""
+        return rf"\frac{{\partial {top}}}{{\partial {self.name(bottom)}}}"
+
     def line(self, left, chain, values, pattern, accumulate=False) -> str:
         sign = "\\mathrel{+}=" if accumulate else "="
         middle = f" &{sign} " + r" \cdot ".join(chain) + " =" if chain else f" &{sign}"
@@ -189,6 +233,21 @@ class _LatexFormat:
 
     def end(self) -> list[str]:
         return [r"\end{align*}"]
+
+
+_LATEX_SYMBOLS = {"*": r"\cdot", "@": r"\,", "/": "/"}
+
+
+def latex_expression(op: str, labels: list[str]) -> str:
+    """A gate's expression in LaTeX from its inputs' typeset names: ``s_{0} \\cdot z``, ``x^{2}``."""
+    symbol = RULES[op].symbol
+    if op == "pow":
+        return f"{labels[0]}^{{{labels[1]}}}"
+    if symbol is not None:
+        return f"{labels[0]} {_LATEX_SYMBOLS.get(symbol, symbol)} {labels[1]}"
+    if op == "neg":
+        return f"-{labels[0]}"
+    return rf"\operatorname{{{op}}}({', '.join(labels)})"
 
 
 def latex_name(name: str) -> str:

@@ -74,7 +74,7 @@ def array_rows(rows, start: int, stop: int, labels: list[str]) -> Iterator[tuple
             first = positions[0]
             slot = node.inputs[first]
             jacobians.append(jacobian_text(node.op, values[slot].shape, value.shape, first))
-            piece = result.downstream[index].get(slot)
+            piece = result.downstream[index].get(first)
             downstream.append(ArrayText(np.zeros_like(values[slot], dtype=float) if piece is None else piece))
         yield (
             shape,

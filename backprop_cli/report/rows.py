@@ -71,7 +71,7 @@ class NodeRows:
                     float(values[slot]), upstream, pa, upstream * pa,
                 )  # fmt: skip
             else:
-                local = [0.0 + p for p in partial] if shape.simple else shape.totals(partial)
+                local = [0.0 + p for p in partial if p is not None]
                 yield shape, (
                     labels_of[slot], uses.get(slot, 0), kinks.get(index), *[labels_of[s] for s in inputs],
                     float(values[slot]), upstream, *local, *[upstream * p for p in local],
@@ -94,24 +94,21 @@ class NodeRows:
         return shape.expr_format.format(*[labels[s] for s in node.inputs]), shape.pattern(self.uses.get(node.slot, 0))
 
     def shape(self, op: str, inputs: tuple[int, ...]) -> Shape:
-        """The shape of a node: its op, and per input a constant's literal or a first-use index."""
-        graph = self.graph
-        constants = graph.constants
+        """The shape of a node: its op, and per input a constant's literal or its position."""
+        constants = self.graph.constants
         if len(inputs) == 2:  # most nodes; the key is built without a loop (see the general case below)
             a, b = inputs
             constant_a, constant_b = a in constants, b in constants
             if not (constant_a or constant_b):
-                key = (op, 2) if a != b else (op, (0, 0))
+                key = (op, 2)
             else:
-                labels = graph.labels
-                key = (op, (labels[a] if constant_a else 0, labels[b] if constant_b else int(not constant_a)))
-        elif len(inputs) == 1 and inputs[0] not in constants:
-            key = (op, 1)
-        elif len(set(inputs)) == len(inputs) and not any(s in constants for s in inputs):
+                labels = self.graph.labels
+                key = (op, (labels[a] if constant_a else 0, labels[b] if constant_b else 1))
+        elif not any(s in constants for s in inputs):
             key = (op, len(inputs))
         else:
-            labels, first = graph.labels, {}
-            key = (op, tuple(labels[s] if s in constants else first.setdefault(s, len(first)) for s in inputs))
+            labels = self.graph.labels
+            key = (op, tuple(labels[s] if s in constants else p for p, s in enumerate(inputs)))
         shape = self.shapes.get(key)
         if shape is None:
             pattern = key[1] if isinstance(key[1], tuple) else tuple(range(key[1]))
@@ -143,6 +140,7 @@ class GradReport:
     wrt: list[str] | None = None  # the variables asked for (None: all)
     checks: list = field(default_factory=list)  # --check's rows
     checked: bool = False  # --check was given (JSON then has a "check" object, even an empty one)
+    digits: int = 6  # significant digits of numbers on screen (--digits); --json and --quiet keep all
 
     @cached_property
     def nodes(self) -> NodeRows:

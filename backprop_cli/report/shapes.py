@@ -1,6 +1,6 @@
 """The shape of a node: its texts, worked out once for every node of that shape.
 
-A node's shape is its op and which of its inputs are constants or repeats. Its
+A node's shape is its op and which of its inputs are constants (and their literals). Its
 expression and local-gradient texts, with placeholders for the input names, and
 the fields of its row (``report.NodeRows.rows``) depend on nothing else, so a
 renderer makes one template per shape and fills it in per node.
@@ -15,11 +15,11 @@ from ..rules.table import RULES
 
 # The row of one node, as ``NodeRows.rows`` gives it: a flat tuple, so that a
 # renderer writes a node with one ``str.format`` call on a template made once per
-# shape (``Shape.template``). Fields, for a node of n inputs and m distinct
-# non-constant inputs:
+# shape (``Shape.template``). Fields, for a node of n inputs, m of them not constants:
 #   0 name, 1 uses (how many node inputs read it), 2 kink note or None,
 #   3 .. 3+n-1 the input labels, then the numbers: value, ∂f/∂node (upstream),
-#   m local gradients and m downstream gradients (upstream × local).
+#   m local gradients and m downstream gradients (upstream × local), one per edge
+#   (per non-constant input position: x*x has two edges from x).
 NAME, USES, KINK, LABELS = 0, 1, 2, 3
 
 
@@ -31,28 +31,29 @@ _PLACEHOLDER = re.compile("\x00(\\d+)\x01")
 
 
 class Shape:
-    """A node's texts given its op and which inputs are constants or repeats, worked out once.
+    """A node's texts given its op and which inputs are constants, worked out once.
 
     ``key`` holds, per input, the constant's literal, or for a variable or node
-    input the index of its first appearance among them (``x*x`` is ``(0, 0)``).
-    ``expr`` and ``locals`` hold placeholders for the input labels; ``text``
-    turns one into a ``str.format`` template over a row (see ``NodeRows.rows``).
+    input its position. Every non-constant input is an *edge* of its own (SPEC §4,
+    the lectures' picture): ``x*x`` has two edges from x, each with its own local
+    and downstream gradient, and x's gradient is their sum. ``expr`` and ``locals``
+    hold placeholders for the input labels; ``text`` turns one into a ``str.format``
+    template over a row (see ``NodeRows.rows``).
     """
 
     def __init__(self, op: str, key: tuple, arrays: bool = False) -> None:
-        count = 1 + max((k for k in key if isinstance(k, int)), default=-1)
-        labels = [k if isinstance(k, str) else _placeholder(k) for k in key]
+        labels = [k if isinstance(k, str) else _placeholder(i) for i, k in enumerate(key)]
         constant = [isinstance(k, str) for k in key]
         self.op, self.gate = op, _gate(op, key)
-        self.positions = [[p for p, k in enumerate(key) if k == i] for i in range(count)]
-        self.simple = count == len(key)  # every input a distinct variable or node
+        self.positions = [[p] for p, c in enumerate(constant) if not c]  # the edges' input positions
+        count = len(self.positions)
+        self.simple = count == len(key)  # no constant inputs
         self.kind = count if self.simple and count in (1, 2) else 0  # NodeRows.rows's fast cases
         # local_symbolic's texts depend on the input names only by substituting them,
-        # so one call with placeholders gives the text of every node of this shape.
-        # Its placeholders count distinct inputs; ours count input positions.
-        first = [_placeholder(positions[0]) for positions in self.positions]
+        # so one call with placeholders gives the text of every node of this shape;
+        # a placeholder per position makes each text an edge's own (∂(a*b)/∂a = b).
         texts = vector_symbolic(op, labels, constant) if arrays else local_symbolic(op, labels, constant)
-        self.locals = [_PLACEHOLDER.sub(lambda m: first[int(m.group(1))], text) for text in texts]
+        self.locals = list(texts)
         self.inputs = len(key)
         self.expr = expression_text(op, [_placeholder(i) for i in range(len(key))])
         self.expr_format = self.text(self.expr, first_field=0)  # over the labels alone
@@ -61,15 +62,14 @@ class Shape:
         self.grad = self.value + 1
         self.partial = [self.grad + 1 + j for j in range(count)]
         self.downstream = [self.grad + 1 + count + j for j in range(count)]
-        # Per distinct input: the row fields of its label, local and downstream
-        # gradient, and how many input positions it fills (x*x: 2).
+        # Per edge: the row fields of its input's label, its local and its downstream gradient.
         self.edges = [
-            (LABELS + positions[0], partial, downstream, len(positions))
+            (LABELS + positions[0], partial, downstream)
             for positions, partial, downstream in zip(self.positions, self.partial, self.downstream)
         ]
 
     def input_label(self, j: int) -> int:
-        """The row field holding the label of distinct input ``j``."""
+        """The row field holding the label of edge ``j``'s input."""
         return LABELS + self.positions[j][0]
 
     def text(self, text: str, escape=None, first_field: int = LABELS) -> str:
@@ -89,26 +89,16 @@ class Shape:
         return "".join(out)
 
     def edge_texts(self, row: tuple) -> list[tuple]:
-        """Per distinct input, in this row: its label, the local gradient's text, the local
+        """Per edge, in this row: its input's label, the local gradient's text, the local
         gradient (vector mode: the Jacobian described) and the downstream gradient."""
         return [
             (row[label], self.text(text).format(*row), row[local], row[down])
-            for (label, local, down, _), text in zip(self.edges, self.locals)
+            for (label, local, down), text in zip(self.edges, self.locals)
         ]
 
     def pattern(self, uses: int) -> str | None:
         """SPEC §4: a node used twice or more is a fan-out (adder); else its gate's pattern."""
         return "adder" if uses >= 2 else self.gate
-
-    def totals(self, partial) -> list[float]:
-        """∂node/∂input per distinct input; a repeated input's partials add, left to right."""
-        totals = []
-        for positions in self.positions:
-            total = 0.0
-            for p in positions:
-                total += float(partial[p])
-            totals.append(total)
-        return totals
 
 
 def _gate(op: str, key: tuple) -> str | None:

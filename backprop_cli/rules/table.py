@@ -24,6 +24,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..i18n import N_
+
 CONVENTIONS = ("pytorch", "jax", "sympy")
 CONSTANTS = {"pi": "3.141592653589793"}
 
@@ -135,8 +137,8 @@ def _tie(pick: Callable) -> Callable[[tuple], bool]:
     return lambda args: args.count(pick(args)) > 1
 
 
-_KINK_BY_SLOPE = "only a kink when b ({}) != 1: pytorch b, jax {}, sympy (1 + b)/2"
-_TIE_NOTE = (
+# Notes are shown to students by `backprop ops` (translated there: N_ marks them for the catalogs).
+_TIE_NOTE = N_(
     "pytorch and jax split the gradient equally (1/k each of k tied inputs);\nsympy gives Heaviside(0) = 1/2 to each tied input"
 )
 
@@ -154,7 +156,7 @@ TABLE = [
         # 0**y jumps from 1 (y = 0) to 0 (y > 0): ∂/∂y has no value at 0**0. PyTorch and
         # JAX give 0; SymPy's derivative there is zoo (nan).
         kink=Kink(
-            "pow at 0**0",
+            N_("pow at 0**0"),
             lambda args: (args[0] == 0) & (args[1] == 0),
             {
                 "pytorch": lambda args: (0.0, 0.0),
@@ -163,7 +165,7 @@ TABLE = [
             },
             inputs=(1,),
             shown="∂(0**b)/∂b at b = 0",
-            note="pytorch 0, jax 0, sympy nan (0**b jumps from 1 to 0)",
+            note=N_("pytorch 0, jax 0, sympy nan (0**b jumps from 1 to 0)"),
         ),
         edges=(
             # a**0 = 1 for every a: ∂/∂a = 0 (PyTorch; the formula gives 0·0**-1 = nan at a = 0)
@@ -180,7 +182,7 @@ TABLE = [
         "sqrt",
         1,
         lambda S, a: S.sqrt(a),
-        kink=Kink("sqrt at 0", _zero_at, shown="sqrt'(0)", note="inf in every convention (exit code 3)"),
+        kink=Kink(N_("sqrt at 0"), _zero_at, shown="sqrt'(0)", note=N_("inf in every convention (exit code 3)")),
     ),
     Operator("sin", 1, lambda S, a: S.sin(a)),
     Operator("cos", 1, lambda S, a: S.cos(a)),
@@ -193,11 +195,11 @@ TABLE = [
         1,
         lambda S, a: S.Max(0, a),
         kink=Kink(
-            "relu at 0",
+            N_("relu at 0"),
             _zero_at,
             {"pytorch": lambda args: (0.0,), "jax": lambda args: (0.0,)},
             shown="relu'(0)",
-            note="pytorch 0, jax 0, sympy 0.5 (Heaviside(0) = 1/2)",
+            note=N_("pytorch 0, jax 0, sympy 0.5 (Heaviside(0) = 1/2)"),
         ),
     ),
     Operator(
@@ -207,11 +209,11 @@ TABLE = [
         defaults=("0.01",),
         # Only a kink when the slope != 1: leaky_relu(x, 1) is x (PyTorch and JAX give 1).
         kink=Kink(
-            "leaky_relu at 0",
+            N_("leaky_relu at 0"),
             lambda args: (args[0] == 0) & (args[1] != 1),
             {"pytorch": lambda args: (args[1], 0.0), "jax": lambda args: (1.0, 0.0)},
             shown="leaky_relu'(0)",
-            note=_KINK_BY_SLOPE.format("the slope", "1"),
+            note=N_("only a kink when b (the slope) != 1: pytorch b, jax 1, sympy (1 + b)/2"),
         ),
     ),
     Operator(
@@ -221,11 +223,11 @@ TABLE = [
         defaults=("1",),
         # Only a kink when alpha != 1: the two one-sided slopes are 1 and alpha.
         kink=Kink(
-            "elu at 0",
+            N_("elu at 0"),
             lambda args: (args[0] == 0) & (args[1] != 1),  # & not `and`: args may be arrays (batch)
             {"pytorch": lambda args: (args[1], 0.0), "jax": lambda args: (args[1], 0.0)},
             shown="elu'(0)",
-            note=_KINK_BY_SLOPE.format("alpha", "b"),
+            note=N_("only a kink when b (alpha) != 1: pytorch b, jax b, sympy (1 + b)/2"),
         ),
     ),
     Operator(
@@ -233,19 +235,19 @@ TABLE = [
         1,
         lambda S, a: S.Abs(a),
         kink=Kink(
-            "abs at 0",
+            N_("abs at 0"),
             _zero_at,
             {"pytorch": lambda args: (0.0,), "jax": lambda args: (1.0,)},
             shown="abs'(0)",
-            note="pytorch 0, jax 1, sympy 0",
+            note=N_("pytorch 0, jax 1, sympy 0"),
         ),
     ),
     # max/min: local gradients are computed by kinks.router_partials (ties split
     # 1/k under pytorch and jax; Heaviside(0) = 1/2 per tied input under sympy).
     Operator(
-        "max", None, lambda S, *xs: S.Max(*xs), "router", kink=Kink("max tie", _tie(max), shown="max/min tie", note=_TIE_NOTE)
+        "max", None, lambda S, *xs: S.Max(*xs), "router", kink=Kink(N_("max tie"), _tie(max), shown="max/min tie", note=_TIE_NOTE)
     ),
-    Operator("min", None, lambda S, *xs: S.Min(*xs), "router", kink=Kink("min tie", _tie(min))),
+    Operator("min", None, lambda S, *xs: S.Min(*xs), "router", kink=Kink(N_("min tie"), _tie(min))),
     # Only on arrays (SPEC §5b): engine.arrays implements them; g is the upstream gradient.
     Operator("matmul", 2, None, "switcher", Infix(("@",), 20), vjp=("g·{1}ᵀ", "{0}ᵀ·g")),
     Operator("dot", 2, None, "switcher", vjp=("g·{1}", "g·{0}")),
@@ -259,11 +261,11 @@ TABLE = [
         # norm'(0) = x/‖x‖ = 0/0: PyTorch gives 0 (torch.linalg.norm), JAX nan (jnp.linalg.norm),
         # and SymPy's x/sqrt(x·x) is nan there.
         kink=Kink(
-            "norm at 0",
+            N_("norm at 0"),
             lambda args: (args[0] == 0).all(),
             {"pytorch": lambda args: (0.0,), "jax": lambda args: (math.nan,), "sympy": lambda args: (math.nan,)},
             shown="norm'(0)",
-            note="pytorch 0, jax nan, sympy nan (vector mode)",
+            note=N_("pytorch 0, jax nan, sympy nan (vector mode)"),
         ),
     ),
 ]

@@ -1,0 +1,66 @@
+"""Vector mode's tables (SPEC §5b): shapes, and per edge upstream · Jacobian → downstream.
+
+The same layout as the scalar table (``render.table``): one row per edge, fitted to
+the terminal or stacked.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from ..i18n import N_, _
+from ..report.shapes import KINK, NAME, USES
+from .table_layout import Layout, console, print_section, table_title
+
+ARRAY_NODE_COLUMNS = [
+    (N_("node"), ""),
+    (N_("shape"), ""),
+    (N_("value"), ""),
+    (N_("upstream"), "∂{output}/∂node"),
+    (N_("input"), ""),
+    (N_("local"), "vector–Jacobian product"),
+    (N_("shapes"), "upstream · Jacobian → downstream"),
+    (N_("pattern"), ""),
+]
+ARRAY_VARIABLE_COLUMNS = [
+    (N_("variable"), ""),
+    (N_("shape"), ""),
+    (N_("value"), ""),
+    (N_("gradient"), "∂{output}/∂variable"),
+    (N_("uses"), ""),
+]
+
+
+def array_node_rows(report) -> list[list]:
+    """One row per edge: the node's cells on its first, then input, its VJP and the shapes."""
+    rows = []
+    for shape, row in report.nodes.rows():
+        value, grad = row[shape.value], row[shape.grad]
+        pattern = shape.pattern(row[USES])
+        notes = [_(pattern) if pattern else ""] + ([_("kink: {note}").format(note=row[KINK])] if row[KINK] else [])
+        written = f"{row[NAME]} = {shape.text(shape.expr).format(*row)}"
+        node = [Text(written, style="bold"), value.shape, f"{value}", f"{grad}"]
+        edges = shape.edge_texts(row) or [("", "", None, None)]
+        for i, (name, text, jacobian, down) in enumerate(edges):
+            shapes = f"{grad.shape} · {jacobian} → {down.shape}" if down is not None else ""
+            cells = node if i == 0 else ["", "", "", ""]
+            rows.append([*cells, name, text, shapes, "\n".join(n for n in notes if n) if i == 0 else ""])
+    return rows
+
+
+def write_arrays(report, stream, layout: Layout) -> None:
+    """The node table and the variables of a vector-mode evaluation, then any check summaries."""
+    from ..report.arrays import ArrayText
+
+    output = layout.output
+    out = console(stream, layout.width)
+    title = table_title(report.source, output, report.result.value, layout.digits)
+    print_section(out, title, ARRAY_NODE_COLUMNS, array_node_rows(report), output)
+    variables = []
+    for v in report.variables:
+        value, grad = ArrayText(v.value), ArrayText(v.grad)
+        variables.append([Text(v.name, style="bold"), value.shape, f"{value}", f"{grad}", str(v.uses)])
+    out.print()
+    print_section(out, _("variables"), ARRAY_VARIABLE_COLUMNS, variables, output)
+    for check in report.checks:
+        stream.write(check.summary() + "\n")
