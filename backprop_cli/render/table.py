@@ -12,7 +12,7 @@ Three layouts, one set of cells (``render.cells``):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from rich.text import Text
 
@@ -94,59 +94,45 @@ def _verdict(row: CheckRow) -> tuple[str, str]:
     return (_("ok"), "green") if row.ok else (_("FAIL"), "bold red")
 
 
-# Above this many rows a table is streamed: Rich lays out a table as a whole
-# (about a millisecond a row), so 200,000 rows would take minutes and gigabytes.
+# Above this many rows a table is streamed (``render.table_stream``).
 STREAM_ABOVE = 500
-# The streamed layout's columns are as wide as their widest cell among the first
-# and last SAMPLE rows, at most MAX_WIDTH; a wider cell pushes the rest of its line right.
-SAMPLE = 100
-MAX_WIDTH = 48
 
 
-def streamed_node_cells(nodes: NodeRows, digits: int, start: int = 0, stop: int | None = None) -> Iterator[list[str]]:
-    """The nodes' rows for the streamed layout: one line per edge, the pattern and notes on the first."""
-    for shape, row, cells in NodeCells(nodes, digits).between(start, stop):
-        cells[0].append("; ".join(line for line in pattern_lines(shape, row) if line))
-        for edge in cells[1:]:
-            edge.append("")
-        yield from cells
+def aligned_format(widths: list[int], right: set[int]) -> str:
+    """A ``str.format`` template of one line: each column padded to its width, the last as it is."""
+    cells = [f"{{{i}:{'>' if i in right else '<'}{w}}}" for i, w in enumerate(widths[:-1])]
+    return "  ".join([*cells, f"{{{len(widths) - 1}}}"])
 
 
-def streamed_table(title: str, header_texts: list[str], right: set[int], rows: Iterable[list[str]], sample: list[list[str]]):
-    """A table as lines, written as its rows come: no box, columns two spaces apart."""
-    widths = [min(MAX_WIDTH, max([len(header)] + [len(row[i]) for row in sample])) for i, header in enumerate(header_texts)]
-    last = len(header_texts) - 1
-    # One format call per row: "{0:<4}  {1:<3}  ...  {7}" (a wider cell keeps its whole text).
-    row_format = "  ".join(
-        f"{{{i}}}" if i == last else f"{{{i}:{'>' if i in right else '<'}{width}}}" for i, width in enumerate(widths)
-    )
+def streamed_table(title: str, header_texts: list[str], widths: list[int], right: set[int], lines: Iterable[str]):
+    """A table as lines: the title, the headers, a rule, then ``lines``; columns two spaces apart."""
     yield title
-    yield row_format.format(*header_texts)
+    yield aligned_format(widths, right).format(*header_texts)
     yield "  ".join("─" * width for width in widths)
-    for row in rows:
-        yield row_format.format(*row)
+    yield from lines
 
 
 def _stream_nodes(stream, title: str, nodes: NodeRows, layout: Layout) -> None:
+    from .table_stream import node_lines, sample_cells, widths_of
     from .terminal import write_lines
 
-    count = len(nodes)
-    heading = _("{title}   ({count} nodes, one line per edge)").format(title=title, count=f"{count:,}")
-    # Only the first and last SAMPLE nodes are made twice.
-    sample = [*streamed_node_cells(nodes, layout.digits, 0, SAMPLE)]
-    sample += streamed_node_cells(nodes, layout.digits, max(SAMPLE, count - SAMPLE))
-    right = right_aligned(NODE_COLUMNS)
-    lines = streamed_node_cells(nodes, layout.digits)
-    write_lines(stream, streamed_table(heading, headers(NODE_COLUMNS, layout.output, " "), right, lines, sample))
+    heading = _("{title}   ({count} nodes, one line per edge)").format(title=title, count=f"{len(nodes):,}")
+    header_texts = headers(NODE_COLUMNS, layout.output, " ")
+    widths = widths_of(header_texts, sample_cells(nodes, layout.digits))
+    lines = node_lines(nodes, layout.digits, widths)
+    write_lines(stream, streamed_table(heading, header_texts, widths, right_aligned(NODE_COLUMNS), lines))
 
 
-def _stream_rows(stream, title: str, columns, rows: list[list[str]], output: str) -> None:
+def _stream_rows(stream, title: str, columns, rows: list[list], output: str) -> None:
+    """A long table of other rows (the variables of a wide sum), as lines."""
+    from .table_stream import widths_of
     from .terminal import write_lines
 
-    right = right_aligned(columns)
-    sample = [*rows[:SAMPLE], *rows[SAMPLE:][-SAMPLE:]]
-    plain = [[str(cell) for cell in row] for row in rows]
-    write_lines(stream, streamed_table(title, headers(columns, output, " "), right, plain, [[str(c) for c in r] for r in sample]))
+    right, header_texts = right_aligned(columns), headers(columns, output, " ")
+    plain = [[cell.plain if isinstance(cell, Text) else str(cell) for cell in row] for row in rows]
+    widths = widths_of(header_texts, plain[:100] + plain[-100:])
+    line = aligned_format(widths, right).format
+    write_lines(stream, streamed_table(title, header_texts, widths, right, (line(*row) for row in plain)))
 
 
 def print_report(stream, report, layout: Layout) -> None:
