@@ -5,10 +5,16 @@
 #   samples/grade.sh [answers.csv]      CSV header: student,x,y,z,expected_dx,expected_dy,expected_dz
 #
 # Uses `backprop` from PATH; set BACKPROP="python -m backprop_cli" to use another one.
+# Without one that runs: "backprop not found: ..." on stderr, once, and exit 127 (the
+# shell's "command not found"), before any row is read.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 answers=${1:-$here/students.csv}
 read -r -a backprop <<< "${BACKPROP:-backprop}"
+if ! "${backprop[@]}" --version >/dev/null 2>&1; then  # once, not a failure per row
+  echo "backprop not found: '${backprop[*]}' does not run (source .venv/bin/activate, or pipx install .)" >&2
+  exit 127
+fi
 passed=0
 failed=0
 while IFS=, read -r student x y z dfdx dfdy dfdz; do

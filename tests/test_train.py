@@ -84,20 +84,22 @@ def test_summary_text(cli):
     out = cli("train", "--steps", "30").out
     assert out.splitlines()[0] == "backprop train: random: 64 × 1000 → 10 targets"
     assert f"loss {lecture_loop(0, 1)[0]:.6g} at step 1 → {lecture_loop(0, 30)[-1]:.6g} at step 30" in out
-    chart = out[out.index("  loss\n") :].splitlines()[1:]
-    assert len(chart) == 10 and chart[0].endswith("█" + " " * 29) and chart[-1].endswith("step 1                  30")
+    chart = out[out.index("\n\n  loss") + 2 :].splitlines()
+    assert chart[0] == "  loss"  # 24635.9 down to 5887.79: a linear scale
+    assert len(chart) == 11 and chart[1].endswith("█" + " " * 29) and chart[-1].endswith("step 1" + " " * 22 + "30")
 
 
 def test_loss_chart_switches_to_log_scale():
     from backprop_cli.train.output import loss_chart
 
-    chart = loss_chart([1000.0, 100.0, 10.0, 1.0], width=4, height=3)
+    chart = loss_chart([1000.0, 100.0, 10.0, 1.0], width=16, height=3)
     assert chart == [
+        "  loss   (log scale)",
         "      1000 ┤█   ",
-        "           │██  ",
-        "         1 ┤███ ",
+        "           │██▁ ",
+        "         1 ┤███▁",
         "           └────",
-        "            step 1 4   (log scale)",
+        "            step 1 4",
     ]
 
 
@@ -300,8 +302,10 @@ def test_progress_bar_only_on_a_terminal():
         def isatty(self):
             return True
 
-    with progress(10, io.StringIO()) as callback:
-        assert callback is None  # a pipe: nothing but the summary
+    pipe = io.StringIO()
+    with progress(10, pipe) as callback:
+        callback(1, 0.5)  # a pipe: the steps are counted, nothing is drawn
+    assert pipe.getvalue() == ""
     screen = Terminal()
     with progress(10, screen) as callback:
         for step in range(1, 11):

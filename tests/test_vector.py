@@ -105,7 +105,7 @@ def test_expect_and_check_with_arrays(cli):
     assert ok.code == 0, ok.err
     bad = cli("grad", "norm(W @ x)**2", W, X, "--quiet", "--expect", "x=[-0.112, 0.6]")
     assert bad.code == 1
-    assert "expected ∂f/∂x = [-0.112,  0.6  ], got [-0.112,  0.636]" in bad.err
+    assert "expected ∂f/∂x = [-0.112, 0.6], got [-0.112, 0.636]" in bad.err
 
 
 def test_quiet_prints_arrays_as_json(cli):

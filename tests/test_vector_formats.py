@@ -40,10 +40,10 @@ def test_tree_shows_shapes_and_values(cli):
     lines = cli("grad", SOURCE, W, X, "--format", "tree").out.splitlines()
     assert lines == [
         "f = sum(s1) = 0.116   [distributor]   ∂f/∂f = 1",
-        "└── s1 (2,) = s0 ** 2 = [0.0484, 0.0676]   ∂f/∂s1 = [1., 1.]",
+        "└── s1 (2,) = s0 ** 2 = [0.0484, 0.0676]   ∂f/∂s1 = [1, 1]",
         "    ├── s0 (2,) = W @ x = [0.22, 0.26]   [switcher]   ∂f/∂s0 = [0.44, 0.52]",
-        "    │   ├── W (2, 2) = [[ 0.1,  0.5], [-0.3,  0.8]]   ∂f/∂W = [[0.088, 0.176], [0.104, 0.208]]",
-        "    │   └── x (2,) = [0.2, 0.4]   ∂f/∂x = [-0.112,  0.636]",
+        "    │   ├── W (2, 2) = [[0.1, 0.5], [-0.3, 0.8]]   ∂f/∂W = [[0.088, 0.176], [0.104, 0.208]]",
+        "    │   └── x (2,) = [0.2, 0.4]   ∂f/∂x = [-0.112, 0.636]",
         "    └── 2",
     ]
 
@@ -54,7 +54,7 @@ def test_dot_and_mermaid_label_each_edge_with_its_jacobian(cli):
     assert '<font color="gray">J 2×4 (sparse, rows of the other factor)</font>' in dot
     assert '"s0" [shape=box, style=rounded, label="s0\\nmatmul\\n(2,)\\n(switcher)"];' in dot
     mermaid = cli("grad", SOURCE, W, X, "--format", "mermaid").out
-    assert '|"[0.2, 0.4] / ∂ [-0.112,  0.636] / J 2×2 (the other factor)"|' in mermaid
+    assert '|"[0.2, 0.4] / ∂ [-0.112, 0.636] / J 2×2 (the other factor)"|' in mermaid
 
 
 def test_latex_writes_each_edge_with_its_shapes(cli):

@@ -35,13 +35,14 @@ class _JsonWriter:
 
     def write_many(self, rows) -> None:
         lines = []
-        for row, results in rows:
+        for row, results, read in rows:
             added = json.dumps(results, ensure_ascii=False)
             if row.raw is not None:  # a JSON line: written back as it was read, the results after its last field
                 body = row.raw[:-1].rstrip()
                 lines.append(body + ("" if body.endswith("{") else ", ") + added[1:])
-            else:
+            else:  # a CSV row: the columns read as numbers written as those numbers, the rest as text
                 data = dict(zip(self.layout.header, row.fields))
+                data.update(read)
                 data.update(results)  # no name in common: Layout refuses a clash
                 lines.append(json.dumps(data, ensure_ascii=False))
         if lines:
@@ -57,7 +58,10 @@ def process(chunk: list, program: RowProgram, layout: Layout, request, writer, t
     results = [value] + [grads[name] for name in layout.variables]
     count_non_finite(results, [row.line for row in good], tally)
     passed = grade(results, expected, layout, request.tol, tally) if layout.expected else None
-    writer.write_many(_output_rows(good, np.column_stack(results), passed, layout, request.json))
+    if request.json:
+        writer.write_many(_json_rows(good, np.column_stack(results), passed, layout, (columns, expected)))
+    else:
+        writer.write_many(_output_rows(good, np.column_stack(results), passed, layout))
     tally.rows_out += len(good)
 
 
@@ -162,15 +166,30 @@ def _row_expected(row, layout: Layout) -> list[float]:
     return values
 
 
-def _output_rows(good: list, results: np.ndarray, passed, layout: Layout, as_json: bool):
-    if as_json:
-        names = layout.results + (["pass"] if passed is not None else [])
-        for i, row in enumerate(good):
-            values = [number(v) for v in results[i].tolist()]
-            if passed is not None:
-                values.append(bool(passed[i]))
-            yield row, dict(zip(names, values))
-        return
+def _json_rows(good: list, results: np.ndarray, passed, layout: Layout, read: tuple):
+    """``(row, results, numbers read)`` per row for ``_JsonWriter``, every number by the JSON rule."""
+    names = layout.results + (["pass"] if passed is not None else [])
+    numbers = _read_numbers(good, layout, *read) if not layout.json_lines else [{}] * len(good)
+    for i, row in enumerate(good):
+        values = [number(v) for v in results[i].tolist()]
+        if passed is not None:
+            values.append(bool(passed[i]))
+        yield row, dict(zip(names, values)), numbers[i]
+
+
+def _read_numbers(good: list, layout: Layout, columns: dict, expected: np.ndarray) -> list[dict]:
+    """Per CSV row, the cells the run read as numbers (variables, graded expectations) as those
+    numbers: ``"x": -2.0`` as ``"f": -12.0`` is written. An empty expected cell stays ``""``;
+    other columns (a student id such as ``007``) are not the run's numbers and stay text."""
+    by_column = {name: [number(v) for v in columns[name].tolist()] for name in layout.variables}
+    for j, column in enumerate(layout.expected.values()):
+        position = layout.header.index(column)
+        cells = [row.fields[position] for row in good]
+        by_column[column] = [cell if cell.strip() == "" else number(v) for cell, v in zip(cells, expected[:, j].tolist())]
+    return [dict(zip(by_column, values)) for values in zip(*by_column.values())] or [{}] * len(good)
+
+
+def _output_rows(good: list, results: np.ndarray, passed, layout: Layout):
     texts = [list(map(repr, line)) for line in results.tolist()]
     if passed is not None:
         for line, ok in zip(texts, passed.tolist()):

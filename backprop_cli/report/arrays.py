@@ -16,6 +16,8 @@ import numpy as np
 from ..engine.arrays import jacobian_text, shape_text
 from .numbers import json_number
 
+NUMBER_SPEC = ".6g"  # the scalar table's form: shortest readable, six significant digits
+
 
 def nested(array) -> object:
     """An array for JSON: nested lists, non-finite numbers as strings."""
@@ -25,18 +27,32 @@ def nested(array) -> object:
     return [nested(item) for item in array]
 
 
-def compact(array, limit: int = 6) -> str:
-    """A small array in full, a large one by its shape."""
-    array = np.asarray(array)
+def compact(array, limit: int = 6, spec: str = "") -> str:
+    """A small array in full, a large one by its shape.
+
+    Each number is written as scalar mode writes one (``format(x, spec)``, ``.6g`` by
+    default): ``[1, 1]``, ``[0.5, -2]``, not NumPy's ``[1., 1.]`` or its column padding.
+    """
+    array = np.asarray(array, dtype=float)
+    spec = spec or NUMBER_SPEC
     if array.ndim == 0:
-        return f"{float(array):.6g}"
+        return format(float(array), spec)
     if array.size <= limit:
-        return np.array2string(array, precision=6, separator=", ", suppress_small=False).replace("\n", "")
+        return _listed(array.tolist(), spec)
     return f"{shape_text(array.shape)} array"
 
 
+def _listed(items: list, spec: str) -> str:
+    """Nested lists of floats as ``[a, b]`` / ``[[a, b], [c, d]]``, each number by ``spec``."""
+    parts = (_listed(item, spec) if isinstance(item, list) else format(item, spec) for item in items)
+    return "[" + ", ".join(parts) + "]"
+
+
 class ArrayText:
-    """An array in a row: ``repr`` is its JSON, ``format`` its short text (``compact``)."""
+    """An array in a row: ``repr`` is its JSON, ``format`` its short text (``compact``).
+
+    A format spec applies to each number (``f"{text:.3g}"``); none means ``.6g``.
+    """
 
     __slots__ = ("array",)
 
@@ -47,7 +63,7 @@ class ArrayText:
         return json.dumps(nested(self.array))
 
     def __format__(self, spec: str) -> str:
-        return compact(self.array)
+        return compact(self.array, spec=spec)
 
     @property
     def shape(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import shutil
 import sys
 import time
 from contextlib import contextmanager
@@ -19,12 +20,30 @@ HISTORY_POINTS = 100  # loss history samples in --json
 def progress(total: int, stream=None):
     """A Rich progress bar on a terminal (step, loss, steps/s); nothing in a pipe.
 
-    Yields the callback ``training.train`` calls after each step, or None.
+    Yields the callback ``training.train`` calls after each step (in a pipe it only
+    counts them), so that Ctrl-C can say where the run stopped: one line on ``stream``,
+    then the KeyboardInterrupt goes on (``cli.main`` exits 130).
     """
     stream = stream or sys.stderr
-    if total == 0 or not stream.isatty():
-        yield None
-        return
+    done = [0]  # steps finished so far
+
+    def count(step: int, loss: float) -> None:
+        done[0] = step
+
+    try:
+        if total == 0 or not stream.isatty():
+            yield count
+        else:
+            with _bar(total, stream, count) as update:
+                yield update
+    except KeyboardInterrupt:
+        stream.write(f"backprop: interrupted at step {min(done[0] + 1, total)} of {total}; no output written\n")
+        stream.flush()
+        raise
+
+
+@contextmanager
+def _bar(total: int, stream, count):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -42,6 +61,7 @@ def progress(total: int, stream=None):
 
         def update(step: int, loss: float) -> None:
             nonlocal last
+            count(step, loss)
             now = time.perf_counter()
             if now - last >= 0.1 or step == total:  # redrawing every step would cost more than a step
                 rate = step / (now - start) if now > start else 0.0
@@ -51,26 +71,37 @@ def progress(total: int, stream=None):
         yield update
 
 
-def loss_chart(losses: list[float], width: int = 60, height: int = 8) -> list[str]:
-    """A small block chart of the loss curve (log scale when it spans over 100×)."""
+LABEL = 12  # the y labels' width: "2.464e+04 ┤"
+MIN_PLOT = 10  # columns of the chart however narrow the terminal
+
+
+def loss_chart(losses: list[float], width: int | None = None, height: int = 8, first_step: int = 1) -> list[str]:
+    """The loss curve as a block chart ``width`` characters wide (the terminal's by default).
+
+    Every step is in the chart: column ``c`` covers its share of the steps and rises to
+    their highest loss, so the first column reaches the run's maximum; the scale runs from
+    the run's minimum to its maximum (log scale when that spans over 100×), and the lowest
+    column still shows a block (▁), never a blank. Starts with the title line.
+    """
     if not losses:
         return []
-    count = min(width, len(losses))
-    values = [losses[int(i * (len(losses) - 1) / max(1, count - 1))] for i in range(count)]  # first and last included
-    low, high = min(values), max(values)
+    width = width or shutil.get_terminal_size().columns
+    count = min(max(MIN_PLOT, width - LABEL), len(losses))
+    cuts = [c * len(losses) // count for c in range(count + 1)]
+    values = [max(losses[cuts[c] : cuts[c + 1]]) for c in range(count)]
+    low, high = min(losses), max(losses)
     logarithmic = low > 0 and high / low > 100
-    scale = (lambda v: math.log10(v)) if logarithmic else (lambda v: v)  # noqa: E731
-    lo, hi = scale(low), scale(high)
-    span = (hi - lo) or 1.0
-    levels = [round((scale(v) - lo) / span * height * 8) for v in values]
-    rows = []
+    scale = math.log10 if logarithmic else float
+    lo, span = scale(low), (scale(high) - scale(low)) or 1.0
+    levels = [1 + round((scale(v) - lo) / span * (height * 8 - 1)) for v in values]
+    rows = ["  loss" + ("   (log scale)" if logarithmic else "")]
     for row in range(height - 1, -1, -1):
         line = "".join(_BLOCKS[max(0, min(8, level - row * 8))] for level in levels)
         label = f"{high:>10.4g} ┤" if row == height - 1 else f"{low:>10.4g} ┤" if row == 0 else " " * 10 + " │"
         rows.append(label + line)
-    rows.append(" " * 11 + "└" + "─" * len(values))
-    axis = f"step 1{'':>{max(1, len(values) - 12)}}{len(losses)}"
-    rows.append(" " * 12 + axis + ("   (log scale)" if logarithmic else ""))
+    rows.append(" " * 11 + "└" + "─" * count)
+    left, right = f"step {first_step}", str(first_step + len(losses) - 1)
+    rows.append(" " * LABEL + left + " " * max(1, count - len(left) - len(right)) + right)
     return rows
 
 
@@ -102,7 +133,7 @@ def summary_lines(result: TrainResult) -> list[str]:
     if result.saved is not None:
         lines.append(f"  saved to {result.saved}")
     if len(result.losses) > 1:
-        lines += ["", "  loss", *loss_chart(result.losses)]
+        lines += ["", *loss_chart(result.losses, first_step=result.start_step + 1)]
     return lines
 
 
