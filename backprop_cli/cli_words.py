@@ -37,6 +37,9 @@ N_("Commands")
 N_("Show this message and exit.")
 N_("default: {default}")
 N_("required")
+# Typer's shell-completion options (backprop --install-completion)
+N_("Install completion for the current shell.")
+N_("Show completion for the current shell, to copy it or customize the installation.")
 
 
 def _translated(text: str | None) -> str | None:

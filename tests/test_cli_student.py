@@ -201,3 +201,21 @@ def test_help_does_not_import_rich(tmp_path):
     code += "print('rich' in sys.modules, 'sympy' in sys.modules, 'numpy' in sys.modules, file=sys.stderr)"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stderr.strip() == "False False False"
+
+
+def test_shell_completion_is_offered_and_completes_commands_and_options(cli):
+    import os
+    import subprocess
+    import sys
+
+    assert "--install-completion" in cli("--help").out
+    script = cli("--show-completion", "bash")
+    assert script.code == 0 and "_backprop_completion" in script.out
+
+    def complete(words: str, index: int) -> str:
+        env = dict(os.environ, _BACKPROP_COMPLETE="complete_bash", COMP_WORDS=words, COMP_CWORD=str(index))
+        code = "from backprop_cli.cli import main; main()"
+        return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True).stdout
+
+    assert complete("backprop gr", 1).split() == ["grad"]  # main() names the program: _BACKPROP_COMPLETE
+    assert complete("backprop grad x --js", 3).split() == ["--json"]
