@@ -1,9 +1,7 @@
-"""The command line: wires options to the modules that do the work.
+"""The command line: wires options to the modules that do the work (its words: cli_words).
 
-Errors are turned into a message and an exit code in one place, ``main``:
-a BackpropError becomes ``backprop: error: ...`` and its code (SPEC §6); a
-command-line usage error becomes one line and exit 2. Set BACKPROP_TRACEBACK=1
-to see the Python traceback instead.
+``main`` turns every failure into one line and its exit code (SPEC §6, cli_words.report);
+BACKPROP_TRACEBACK=1 shows the Python traceback instead.
 """
 
 from __future__ import annotations
@@ -16,33 +14,47 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .errors import BackpropError, ExitCode
+from . import cli_words as page
+from .cli_words import CHECKS, CONTEXT_SETTINGS, INPUT, OUTPUT, BackpropCommand, BackpropGroup, report
+from .errors import ExitCode
 from .i18n import LANGUAGES, N_, choose_language
-from .render.formats import FORMATS, help_text
+from .render.formats import FORMATS
 from .render.terminal import OutputClosed, ascii_fallback, silence_stdout
 from .rules.table import CONVENTIONS
 
 app = typer.Typer(
     name="backprop",
-    help="Gradient calculator: stage an expression, run forward and backward, show every node.",
-    add_completion=False,
+    cls=BackpropGroup,
+    context_settings=CONTEXT_SETTINGS,
+    help=page.ROOT_HELP,
+    epilog=page.ROOT_EPILOG + "\n\n" + page.EXIT_CODES,
+    add_completion=True,  # Typer imports its completion code either way: no start-up cost (docs/reference.md)
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
 
 
-OutputFormat = Enum("OutputFormat", {name: name for name in FORMATS}, type=str)  # --format's choices
+def _choices(name: str, values) -> type[Enum]:
+    """An option's choices as Typer wants them: a str Enum whose values are ``values``."""
+    return Enum(name, {value: value for value in values}, type=str)
 
 
-Convention = Enum("Convention", {name: name for name in CONVENTIONS}, type=str)  # from the operator table
+OutputFormat = _choices("OutputFormat", FORMATS)  # from the format registry
+Convention = _choices("Convention", CONVENTIONS)  # from the operator table
+Language = _choices("Language", LANGUAGES)
+Fusion = _choices("Fusion", ["sigmoid"])
+Activation = _choices("Activation", ["sigmoid", "relu", "tanh", "leaky_relu"])
+Loss = _choices("Loss", ["l2", "softmax"])
+DType = _choices("DType", ["float64", "float32"])
 
 
-Language = Enum("Language", {name: name for name in LANGUAGES}, type=str)
-
-
-class Fusion(str, Enum):
-    sigmoid = "sigmoid"
+# --lang is read by main() before parsing (i18n.choose_language), so that help and
+# errors are already in that language; each command declares it for --help and so that
+# grad does not take it for a binding.
+LangOption = Annotated[
+    Language | None, typer.Option("--lang", help=N_("Language of what is shown: en or ko [default: from LANG/LC_ALL]."))
+]
 
 
 def _version(value: bool) -> None:
@@ -54,10 +66,11 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help=N_("Show the version and exit."))
     ] = False,
+    lang: LangOption = None,
 ) -> None:
-    """backprop: see `backprop grad --help`, `backprop ops`."""
+    """Gradient calculator (the help is page.ROOT_HELP)."""
 
 
 def _tolerance(text) -> float:
@@ -67,58 +80,65 @@ def _tolerance(text) -> float:
     return parse_tolerance(text)
 
 
+def _input_option(*names: str, text: str, **more):
+    return typer.Option(*names, help=text, rich_help_panel=INPUT, **more)
+
+
+def _output_option(*names: str, text: str, **more):
+    return typer.Option(*names, help=text, rich_help_panel=OUTPUT, **more)
+
+
+def _check_option(*names: str, text: str, **more):
+    return typer.Option(*names, help=text, rich_help_panel=CHECKS, **more)
+
+
 # Options grad and batch share, written once.
-ConventionOption = Annotated[Convention, typer.Option("--convention", help="Gradient at kinks: pytorch, jax or sympy.")]
-FuseOption = Annotated[list[Fusion] | None, typer.Option("--fuse", help="Collapse 1/(1+exp(-t)) into one sigmoid gate.")]
-TOL_HELP = "Tolerance of {}: relative, with an absolute floor."
-ExpectOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--expect", help="NAME=VALUE to check (f = output value, x or df/dx = a gradient); repeatable. Exit 1 if one fails."
-    ),
-]
-OUTPUT_NAME_HELP = "In a program: differentiate NAME's newest value, not the last statement."
-RenderOption = Annotated[
-    str | None, typer.Option("--render", metavar="PATH.svg|PATH.png", help="Also draw the graph (needs Graphviz).")
-]
-# --lang is read by main() before parsing (i18n.choose_language), so that help and
-# errors are already in that language; each command declares it for --help and so that
-# grad does not take it for a binding.
-LangOption = Annotated[
-    Language | None, typer.Option("--lang", help=N_("Language of what is shown: en or ko [default: from LANG/LC_ALL]."))
-]
-BindingsOption = Annotated[str | None, typer.Option("--bindings", metavar="FILE", help='JSON object of values, e.g. {"x": -2}.')]
+ConventionOption = Annotated[Convention, _input_option("--convention", text=N_("Gradient at kinks: pytorch, jax or sympy."))]
+FuseOption = Annotated[list[Fusion] | None, _input_option("--fuse", text=N_("Collapse 1/(1+exp(-t)) into one sigmoid gate."))]
+EXPECT_HELP = N_("NAME=VALUE to check (f = output value, x or df/dx = a gradient); repeatable. Exit 1 if one fails.")
+ExpectOption = Annotated[list[str] | None, _check_option("--expect", text=EXPECT_HELP)]
+OUTPUT_NAME_HELP = N_("In a program: differentiate NAME's newest value, not the last statement.")
+RENDER_HELP = N_("Also draw the graph (needs Graphviz).")
+RenderOption = Annotated[str | None, _output_option("--render", metavar="PATH.svg|PATH.png", text=RENDER_HELP)]
+BINDINGS_HELP = N_('JSON object of values, e.g. {"x": -2}.')
+BindingsOption = Annotated[str | None, _input_option("--bindings", metavar="FILE", text=BINDINGS_HELP)]
 
 
 @app.command(
+    cls=BackpropCommand,
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
-    epilog='Example: backprop grad "(x+y)*z" -x -2 -y 5 -z -4',
+    help=page.GRAD_HELP,
+    short_help=page.GRAD_SHORT,
+    epilog=page.GRAD_EPILOG + "\n\n" + page.GRAD_EXIT_CODES,
 )
 def grad(
     ctx: typer.Context,
-    expr: Annotated[str, typer.Argument(metavar="EXPR", help="The expression, @PATH to read it from a file, or - for stdin.")],
-    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object (same as --format json).")] = False,
+    expr: Annotated[
+        str, typer.Argument(metavar="EXPR", help=N_("The expression, @PATH to read it from a file, or - for stdin."))
+    ],
+    json_output: Annotated[bool, _output_option("--json", text=N_("Print one JSON object (same as --format json)."))] = False,
     output_format: Annotated[
-        OutputFormat,
-        typer.Option("--format", help=help_text()),
+        OutputFormat, _output_option("--format", text=N_("What to write; docs/reference.md describes each format."))
     ] = OutputFormat["table"],
-    quiet: Annotated[bool, typer.Option("--quiet", help="Print only gradients: name<TAB>value per line.")] = False,
-    wrt: Annotated[str | None, typer.Option("--wrt", help="Report only these variables, comma-separated.")] = None,
+    quiet: Annotated[bool, _output_option("--quiet", text=N_("Print only gradients: name<TAB>value per line."))] = False,
+    wrt: Annotated[str | None, _output_option("--wrt", text=N_("Report only these variables, comma-separated."))] = None,
     expect: ExpectOption = None,
-    tol: Annotated[float, typer.Option("--tol", parser=_tolerance, metavar="TOL", help=TOL_HELP.format("--expect"))] = 1e-6,
-    check: Annotated[bool, typer.Option("--check", help="Compare every gradient with a central finite difference.")] = False,
-    explain: Annotated[bool, typer.Option("--explain", help="Print the backward pass as chain-rule lines.")] = False,
+    tol: Annotated[
+        float,
+        _check_option(
+            "--tol", parser=_tolerance, metavar="TOL", text=N_("Tolerance of --expect: relative, with an absolute floor.")
+        ),
+    ] = 1e-6,
+    check: Annotated[bool, _check_option("--check", text=N_("Compare every gradient with a central finite difference."))] = False,
+    explain: Annotated[bool, _output_option("--explain", text=N_("Print the backward pass as chain-rule lines."))] = False,
     fuse: FuseOption = None,
     convention: ConventionOption = Convention.pytorch,
-    output_name: Annotated[str | None, typer.Option("--output-name", metavar="NAME", help=OUTPUT_NAME_HELP)] = None,
+    output_name: Annotated[str | None, _output_option("--output-name", metavar="NAME", text=OUTPUT_NAME_HELP)] = None,
     render: RenderOption = None,
     bindings: BindingsOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Compute the value and every gradient of EXPR, node by node.
-
-    Bind variables after the expression: -x -2, --x=-2 or x=-2.
-    """
+    """Compute the value and every gradient of EXPR (the help is page.GRAD_HELP)."""
     from .grad.command import GradRequest, run_grad
 
     run_grad(
@@ -137,39 +157,58 @@ def grad(
             convention=convention.value,
             output_name=output_name,
             render=render,
+            options=tuple(name for param in ctx.command.params for name in param.opts if name.startswith("--")),
         )
     )
 
 
-@app.command()
+@app.command(
+    cls=BackpropCommand,
+    help=page.BATCH_SHORT,
+    short_help=page.BATCH_SHORT,
+    epilog=page.BATCH_EPILOG + "\n\n" + page.BATCH_EXIT_CODES,
+)
 def batch(
-    expr: Annotated[str, typer.Argument(metavar="EXPR", help="The expression or program, @PATH, or - for stdin.")],
+    expr: Annotated[str, typer.Argument(metavar="EXPR", help=N_("The expression or program, @PATH, or - for stdin."))],
     input_path: Annotated[
         str,
-        typer.Option("--input", metavar="FILE", help="Rows: CSV with a header of variable names, or JSON Lines; - for stdin."),
+        typer.Option(
+            "--input",
+            metavar="FILE",
+            help=N_("Rows: CSV with a header of variable names, or JSON Lines; - for stdin."),
+            rich_help_panel=INPUT,
+        ),
     ],
     output: Annotated[
-        str | None, typer.Option("--output", metavar="FILE", help="Write here, not stdout (atomically; a device is written to).")
+        str | None,
+        _output_option("--output", metavar="FILE", text=N_("Write here, not stdout (atomically; a device is written to).")),
     ] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Write JSON Lines instead of CSV.")] = False,
+    json_output: Annotated[bool, _output_option("--json", text=N_("Write JSON Lines instead of CSV."))] = False,
     expect_columns: Annotated[
-        bool, typer.Option("--expect-columns", help="Grade against expected_f, expected_dx, ... columns: adds a pass column.")
+        bool,
+        _check_option("--expect-columns", text=N_("Grade against expected_f, expected_dx, ... columns: adds a pass column.")),
     ] = False,
     tol: Annotated[
-        float, typer.Option("--tol", parser=_tolerance, metavar="TOL", help=TOL_HELP.format("--expect-columns"))
+        float,
+        _check_option(
+            "--tol", parser=_tolerance, metavar="TOL", text=N_("Tolerance of --expect-columns: relative, with an absolute floor.")
+        ),
     ] = 1e-6,
     skip_bad: Annotated[
-        bool, typer.Option("--skip-bad", help="Write the good rows, report each bad one, exit 2 at the end.")
+        bool, _check_option("--skip-bad", text=N_("Write the good rows, report each bad one, exit 2 at the end."))
     ] = False,
     chunk_size: Annotated[
-        int | None, typer.Option("--chunk-size", help="Rows per chunk [default: 65536; 262144 on the polars engine].")
+        int | None,
+        typer.Option("--chunk-size", help=N_("Rows per chunk [default: 65536; 262144 on the polars engine].")),
     ] = None,
     convention: ConventionOption = Convention.pytorch,
     fuse: FuseOption = None,
-    output_name: Annotated[str | None, typer.Option("--output-name", metavar="NAME", help="In a program: the output.")] = None,
+    output_name: Annotated[
+        str | None, _output_option("--output-name", metavar="NAME", text=N_("In a program: the output."))
+    ] = None,
     lang: LangOption = None,
 ) -> None:
-    """Value and every gradient of EXPR for each row of a CSV or JSON Lines file."""
+    """Value and every gradient of EXPR for each row (the help is page.BATCH_SHORT)."""
     from .batch.command import BatchRequest, run_batch
 
     run_batch(
@@ -189,70 +228,49 @@ def batch(
     )
 
 
-class Activation(str, Enum):
-    sigmoid = "sigmoid"
-    relu = "relu"
-    tanh = "tanh"
-    leaky_relu = "leaky_relu"
-
-
-class Loss(str, Enum):
-    l2 = "l2"
-    softmax = "softmax"
-
-
-class DType(str, Enum):
-    float64 = "float64"
-    float32 = "float32"
-
-
 def train(
-    hidden: Annotated[int | None, typer.Option("--hidden", help="Hidden units (lecture: 100).")] = None,
-    steps: Annotated[int | None, typer.Option("--steps", help="Gradient-descent steps (lecture: 1000).")] = None,
-    lr: Annotated[float | None, typer.Option("--lr", help="Learning rate (lecture: 1e-4).")] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="np.random.seed before the draws (default 0; 0 to 2**32-1).")] = None,
-    batch_size: Annotated[int | None, typer.Option("--batch-size", help="Rows per step (default: all).")] = None,
-    activation: Annotated[Activation | None, typer.Option("--activation", help="Hidden activation.")] = None,
-    loss: Annotated[Loss | None, typer.Option("--loss", help="l2 (sum of squares) or softmax.")] = None,
-    reg: Annotated[float | None, typer.Option("--reg", help="L2 regularisation: + reg·Σw².")] = None,
-    dataset: Annotated[
-        str | None, typer.Option("--dataset", help="random (the lecture's), xor, spiral, digits, or PATH.csv.")
+    hidden: Annotated[int | None, typer.Option("--hidden", help=N_("Hidden units (lecture: 100)."))] = None,
+    steps: Annotated[int | None, typer.Option("--steps", help=N_("Gradient-descent steps (lecture: 1000)."))] = None,
+    lr: Annotated[float | None, typer.Option("--lr", help=N_("Learning rate (lecture: 1e-4)."))] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help=N_("np.random.seed before the draws (default 0; 0 to 2**32-1)."))
     ] = None,
-    dtype: Annotated[DType | None, typer.Option("--dtype", help="float64 (bit-exact lecture) or float32.")] = None,
-    gradcheck: Annotated[bool, typer.Option("--gradcheck", help="Check w1, w2 (and biases) against finite differences.")] = False,
-    save: Annotated[str | None, typer.Option("--save", metavar="PATH.npz", help="Save the run (+.npz if missing).")] = None,
-    load: Annotated[str | None, typer.Option("--load", metavar="PATH.npz", help="Resume (or evaluate, --steps 0).")] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    batch_size: Annotated[int | None, typer.Option("--batch-size", help=N_("Rows per step (default: all)."))] = None,
+    activation: Annotated[Activation | None, typer.Option("--activation", help=N_("Hidden activation."))] = None,
+    loss: Annotated[Loss | None, typer.Option("--loss", help=N_("l2 (sum of squares) or softmax."))] = None,
+    reg: Annotated[float | None, typer.Option("--reg", help=N_("L2 regularisation: + reg·Σw²."))] = None,
+    dataset: Annotated[
+        str | None, typer.Option("--dataset", help=N_("random (the lecture's), xor, spiral, digits, or PATH.csv."))
+    ] = None,
+    dtype: Annotated[DType | None, typer.Option("--dtype", help=N_("float64 (bit-exact lecture) or float32."))] = None,
+    gradcheck: Annotated[
+        bool, typer.Option("--gradcheck", help=N_("Check w1, w2 (and biases) against finite differences."))
+    ] = False,
+    save: Annotated[str | None, typer.Option("--save", metavar="PATH.npz", help=N_("Save the run (+.npz if missing)."))] = None,
+    load: Annotated[str | None, typer.Option("--load", metavar="PATH.npz", help=N_("Resume (or evaluate, --steps 0)."))] = None,
+    json_output: Annotated[bool, typer.Option("--json", help=N_("Print one JSON object."))] = False,
     plot: Annotated[
-        str | None, typer.Option("--plot", metavar="PATH.png", help="Write the loss curve (needs matplotlib).")
+        str | None, typer.Option("--plot", metavar="PATH.png", help=N_("Write the loss curve (needs matplotlib)."))
     ] = None,
     lang: LangOption = None,
 ) -> None:
-    """Train the lectures' NumPy 2-layer network (defaults: exactly the lecture's)."""
+    """Train the lectures' NumPy 2-layer network (the help is page.TRAIN_SHORT)."""
     from .train.command import TrainRequest, run_train
 
-    options = dict(
-        hidden=hidden,
-        steps=steps,
-        lr=lr,
-        seed=seed,
-        batch_size=batch_size,
-        reg=reg,
-        dataset=dataset,
-        activation=activation.value if activation else None,
-        loss=loss.value if loss else None,
-        dtype=dtype.value if dtype else None,
-    )
+    options = dict(hidden=hidden, steps=steps, lr=lr, seed=seed, batch_size=batch_size, reg=reg, dataset=dataset)
+    choices = {"activation": activation, "loss": loss, "dtype": dtype}
+    options.update({name: choice.value if choice else None for name, choice in choices.items()})
     run_train(TrainRequest(options, gradcheck=gradcheck, save=save, load=load, json=json_output, plot=plot))
 
 
-app.command("train")(train)
-app.command("mlp-train", help="Alias of train.")(train)
+TRAIN_PAGE = dict(cls=BackpropCommand, epilog=page.TRAIN_EPILOG + "\n\n" + page.TRAIN_EXIT_CODES)
+app.command("train", help=page.TRAIN_SHORT, **TRAIN_PAGE)(train)
+app.command("mlp-train", help=page.TRAIN_ALIAS, **TRAIN_PAGE)(train)
 
 
-@app.command()
+@app.command(cls=BackpropCommand, help=page.OPS_SHORT, epilog=page.OPS_EPILOG + "\n\n" + page.OPS_EXIT_CODES)
 def ops(lang: LangOption = None) -> None:
-    """List the operators: syntax, local gradient (derived by SymPy), gate pattern, kinks."""
+    """List the operators (the help is page.OPS_SHORT)."""
     from .render.operators import print_ops
 
     print_ops()
@@ -272,36 +290,5 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as error:  # bad input, click's usage errors, and bugs
         if os.environ.get("BACKPROP_TRACEBACK"):
             raise
-        code = _report(error)
+        code = report(error)
     sys.exit(code if isinstance(code, int) else ExitCode.OK)
-
-
-def _unencodable(error: UnicodeEncodeError) -> str:
-    char = error.object[error.start : error.end][:1]
-    return (
-        f"the output contains {char!r}, which this terminal's encoding ({error.encoding}) cannot show;"
-        " set PYTHONIOENCODING=utf-8 (or use --json)"
-    )
-
-
-def _report(error: Exception) -> ExitCode:
-    """One line on stderr for ``error``; its exit code."""
-    if isinstance(error, BackpropError):
-        print(f"backprop: error: {error.render()}", file=sys.stderr)
-        return error.exit_code
-    if isinstance(error, UnicodeEncodeError):
-        print(f"backprop: error: {_unencodable(error)}", file=sys.stderr)
-        return ExitCode.BAD_INPUT
-    format_message = getattr(error, "format_message", None)
-    if type(error).__name__ == "NoArgsIsHelpError":  # plain `backprop`: the help, on stderr
-        print(format_message(), file=sys.stderr)
-        return ExitCode.BAD_INPUT
-    if format_message is not None:  # a click/Typer usage error: bad option, missing EXPR
-        command = getattr(getattr(error, "ctx", None), "command_path", "backprop")
-        print(f"backprop: error: {format_message()} (see '{command} --help')", file=sys.stderr)
-        return ExitCode(getattr(error, "exit_code", ExitCode.BAD_INPUT))  # click uses 1 and 2
-    if isinstance(error, (RecursionError, MemoryError)):
-        print(f"backprop: error: input too large ({type(error).__name__})", file=sys.stderr)
-        return ExitCode.BAD_INPUT
-    print(f"backprop: internal error: {type(error).__name__}: {error} (set BACKPROP_TRACEBACK=1 for details)", file=sys.stderr)
-    return ExitCode.INTERNAL_ERROR

@@ -33,6 +33,7 @@ class BackpropError(Exception):
     """Base class of every error meant for the user, not for a traceback."""
 
     exit_code = ExitCode.BAD_INPUT
+    prefix = "error: "  # after "backprop: " on stderr; a failed check is a result and has none
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -82,6 +83,10 @@ class NonFiniteError(BackpropError):
 
 
 class CheckFailed(BackpropError):
-    """A check the user asked for (``--expect``, ``--check``) did not hold (exit 1)."""
+    """A check the user asked for (``--expect``, ``--check``) did not hold (exit 1).
+
+    Shown as a result, ``backprop: 1 check failed``, not as an error of the command line.
+    """
 
     exit_code = ExitCode.CHECK_FAILED
+    prefix = ""

@@ -23,7 +23,7 @@ while IFS=, read -r student x y z dfdx dfdy dfdz; do
     --expect "x=$dfdx" --expect "y=$dfdy" --expect "z=$dfdz" --tol 1e-3 2>&1 >/dev/null)
   case $? in
     0) echo "$student: pass"; passed=$((passed + 1)) ;;
-    1) echo "$student: wrong: $(echo "$message" | grep 'check failed' | sed 's/backprop: check failed: //' | paste -sd ';' -)"
+    1) echo "$student: wrong: $(echo "$message" | grep '^backprop: check failed: ' | sed 's/backprop: check failed: //' | paste -sd ';' -)"
        failed=$((failed + 1)) ;;
     *) echo "$student: bad row: $message"; failed=$((failed + 1)) ;;
   esac

@@ -87,7 +87,7 @@ def test_grading_with_expected_columns(cli):
     assert lines[1].endswith(",true") and lines[2].endswith(",false")  # bob's df/dx is 3, not 2
     assert run.err.splitlines() == [
         "graded 2 rows: 1 passed, 1 failed",
-        "backprop: error: 1 of 2 rows failed the expectations",
+        "backprop: 1 of 2 rows failed the expectations",
     ]
     ok = cli("batch", HEADLINE, "--input", "-", "--expect-columns", "--tol", "0.5", stdin=rows.replace(",2,\n", ",3,\n"))
     assert ok.code == 0 and ok.err == "graded 2 rows: 2 passed, 0 failed\n"

@@ -40,7 +40,7 @@ def test_expect_failure_exit_1_names_what_failed(cli):
     assert run.err.splitlines() == [
         "backprop: check failed: expected ∂f/∂z = 2, got 3 (tolerance 1e-06)",
         "backprop: check failed: expected f = -11, got -12 (tolerance 1e-06)",
-        "backprop: error: 2 check(s) failed",
+        "backprop: 2 checks failed",
     ]
 
 

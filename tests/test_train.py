@@ -160,7 +160,7 @@ def test_gradient_check_catches_a_wrong_backward_pass(cli, monkeypatch):
     monkeypatch.setattr(network, "activation_backward", lambda g, z, h, a: 1.01 * original(g, z, h, a))
     run_ = cli("train", "--dataset", "xor", "--steps", "1", "--gradcheck")
     assert run_.code == 1
-    assert run_.err.startswith("backprop: error: gradient check failed: max relative error")
+    assert run_.err.startswith("backprop: gradient check failed: max relative error")
     assert "gradient check: max relative error" in run_.out and "FAILED" in run_.out
 
 

@@ -15,6 +15,7 @@ from difflib import get_close_matches
 from ..engine.finite import first_non_finite, first_non_finite_array
 from ..engine.scalar import Evaluation, evaluate
 from ..errors import ExpressionError, UsageError
+from ..i18n import _
 from ..inputs import bindings as binding_args
 from ..language.graph import stage
 from ..render.formats import FORMATS, array_formats, explain_formats
@@ -41,6 +42,7 @@ class GradRequest:
     convention: str = "pytorch"
     output_name: str | None = None
     render: str | None = None  # also draw the graph to this .svg/.png
+    options: tuple[str, ...] = ()  # the command's own options, to name the closest to a misspelled one
 
 
 def run_grad(request: GradRequest, stdin=None, stdout=None, stderr=None) -> None:
@@ -55,7 +57,9 @@ def run_grad(request: GradRequest, stdin=None, stdout=None, stderr=None) -> None
     graph = stage(source, request.fuse, request.output_name)
     variables = list(graph.variables)
     given = binding_args.load_bindings_file(request.bindings_file) if request.bindings_file else {}
-    given.update(binding_args.parse_binding_args(request.binding_words))
+    words = request.binding_words
+    given.update(binding_args.parse_binding_args(words, variables, request.options, request.expression))
+    _drop_constant_bindings(graph, given, stderr)
     _refuse_assigned_bindings(graph, given)
     values = binding_args.resolve(variables, given)
     wrt = _parse_wrt(request.wrt, variables)
@@ -106,6 +110,25 @@ def _parse_wrt(text: str | None, variables: list[str]) -> list[str] | None:
     return list(dict.fromkeys(names))
 
 
+def constant_targets(graph) -> dict[str, str]:
+    """Names a statement sets to a number (``x = 1``): target -> the number's text."""
+    firsts = [first for first, _ in graph.statements] + [len(graph.labels)]
+    found = {}
+    for (first, statement), end in zip(graph.statements, firsts[1:]):
+        if statement.target and first < end and all(slot in graph.constants for slot in range(first, end)):
+            found.setdefault(statement.target, statement.text.strip())
+    return found
+
+
+def _drop_constant_bindings(graph, given: dict, stderr) -> None:
+    """``x = 1`` then ``-x 2``: the program's x is the constant, so the binding is unused (a warning, not an error)."""
+    constants = constant_targets(graph)
+    for name in [name for name in given if name in constants]:
+        message = _("backprop: warning: {name} = {value} in the program makes {name} a constant; the binding of {name} is unused")
+        stderr.write(message.format(name=name, value=constants[name]) + "\n")
+        del given[name]
+
+
 def _refuse_assigned_bindings(graph, given: dict) -> None:
     """A name the program assigns is not an input: binding it is a mistake, not an override."""
     for name in given:
@@ -136,8 +159,18 @@ def _write_output(request: GradRequest, source: str, result: Evaluation, wrt, ch
         variables = variable_reports(result, wrt)
         write_lines(stdout, quiet_lines(variables, wrt is not None and len(wrt) == 1) if variables else [])
         return
+    if not result.graph.variables and request.output_format == "table" and not request.explain:
+        write_lines(stdout, constant_lines(result))  # not two empty tables
+        return
     report = GradReport(source, result, wrt, checks, checked=request.check)
     FORMATS[request.output_format].write(report, stdout, explain=request.explain)
+
+
+def constant_lines(result: Evaluation) -> list[str]:
+    """What the table says of an expression without variables: its value, and that nothing has a gradient."""
+    name, value = result.graph.output_name, float(result.value)
+    text = repr(value).removesuffix(".0") if value.is_integer() else repr(value)
+    return [f"{name} = {text}", _("{name} is a constant: no variables, so nothing has a gradient").format(name=name)]
 
 
 def _report_problems(request: GradRequest, result, expectations, checks, stderr) -> None:

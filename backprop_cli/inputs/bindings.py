@@ -10,15 +10,18 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Collection
 from difflib import get_close_matches
 
 from ..errors import UsageError
+from ..i18n import _
 from .files import load_npz, read_text_file, read_text_stream, repeated_key
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _WITH_VALUE = re.compile(rf"--?({_NAME})=(.*)", re.DOTALL)
 _FLAG = re.compile(rf"--?({_NAME})")
 _ASSIGNMENT = re.compile(rf"({_NAME})=(.*)", re.DOTALL)
+_OPERATOR = re.compile(r"[-+*/^@()]")  # a stray word with one is the rest of an unquoted expression
 # ASCII only: \d, \s and float() would also take other scripts' digits ("١٢" as 12) and spaces
 _NUMBER = re.compile(r"\s*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)\s*", re.IGNORECASE | re.ASCII)
 
@@ -29,25 +32,65 @@ def parse_number(text: str) -> float | None:
     return float(text) if _NUMBER.fullmatch(text) else None
 
 
-def parse_binding_args(args: list[str]) -> dict[str, float]:
-    """Turn the command line's binding words into ``{name: value}``."""
+def parse_binding_args(
+    args: list[str], variables: Collection[str] | None = None, options: Collection[str] = (), expression: str = ""
+) -> dict[str, float]:
+    """Turn the command line's binding words into ``{name: value}``.
+
+    With ``variables`` (the expression's), ``-NAME``/``--NAME`` is a binding only when
+    NAME is one of them; otherwise it is an unknown option, named with the closest of
+    ``options`` (``--wtr`` -> ``--wrt``). ``NAME=VALUE`` is always a binding.
+    """
     bindings: dict[str, float] = {}
-    words = iter(args)
-    for word in words:
-        match = _WITH_VALUE.fullmatch(word) or _ASSIGNMENT.fullmatch(word)
-        if match:
-            name, text = match.groups()
-        elif _FLAG.fullmatch(word):
-            name = _FLAG.fullmatch(word).group(1)
-            text = next(words, None)
-            if text is None:
-                raise UsageError(f"{word} needs a value, e.g. {word} 2")
-        else:
-            raise UsageError(f"unexpected argument {word!r}: bind variables as -x 2, --x=2 or x=2 (the expression comes first)")
+    for position, (word, name, text) in enumerate(_binding_words(args, variables, options)):
+        if name is None:
+            raise UsageError(_stray_message(args, word, position, expression))
         if name in bindings:
-            raise UsageError(f"variable {name} is bound twice")
+            raise UsageError(_("variable {name} is bound twice").format(name=name))
         bindings[name] = parse_value(name, text)
     return bindings
+
+
+def _binding_words(args: list[str], variables, options):
+    """(word, name, value text) per binding; (word, None, None) for a word that is none."""
+    words = iter(args)
+    for word in words:
+        with_value = _WITH_VALUE.fullmatch(word)
+        flag = with_value or _FLAG.fullmatch(word)
+        if flag and variables is not None and flag.group(1) not in variables:
+            _refuse_unknown_option(word, flag.group(1), options)
+        if with_value or _ASSIGNMENT.fullmatch(word):
+            yield (word, *(with_value or _ASSIGNMENT.fullmatch(word)).groups())
+        elif flag:
+            text = next(words, None)
+            if text is None:
+                raise UsageError(_("{word} needs a value, e.g. {word} 2").format(word=word))
+            yield word, flag.group(1), text
+        else:
+            yield word, None, None
+
+
+def _refuse_unknown_option(word: str, name: str, options: Collection[str]) -> None:
+    """``--wtr``: not a variable, so an option; a misspelled one is named with its closest match."""
+    spelled = word.split("=", 1)[0]
+    by_name = {option.lstrip("-"): option for option in options}
+    close = get_close_matches(name, list(by_name), n=1, cutoff=0.6)
+    if close:
+        message = _("no such option {option}; did you mean {close}?")
+        raise UsageError(message.format(option=spelled, close=by_name[close[0]]))
+    # otherwise a binding of a name the expression lacks: resolve() says which names it has
+
+
+def _stray_message(args: list[str], word: str, position: int, expression: str) -> str:
+    """A word that is no binding; right after EXPR it is most likely the rest of an unquoted expression."""
+    if position == 0 and expression and _OPERATOR.search(word):
+        rest = next((i for i, w in enumerate(args) if _FLAG.fullmatch(w) or _WITH_VALUE.fullmatch(w)), len(args))
+        quoted = " ".join([f'"{expression} {" ".join(args[:rest])}"', *args[rest:]])
+        return _("unexpected argument {word!r}: an expression with spaces must be quoted, as in backprop grad {quoted}").format(
+            word=word, quoted=quoted
+        )
+    message = _("unexpected argument {word!r}: bind variables as -x 2, --x=2 or x=2 (the expression comes first)")
+    return message.format(word=word)
 
 
 def parse_value(name: str, text):
@@ -65,7 +108,7 @@ def parse_value(name: str, text):
         text = _json_array(name, text)
     if isinstance(text, list):
         return _array(name, text)
-    raise UsageError(f"value of {name} is not a number: {text!r}{_digits_hint(text)}")
+    raise UsageError(f"value of {name} is not a number: {text!r}{number_hint(text)}")
 
 
 def _json_array(name: str, text: str) -> list:
@@ -89,9 +132,20 @@ def _int_to_float(number: int) -> float:
         return math.copysign(math.inf, number)
 
 
-def _digits_hint(text) -> str:
-    if isinstance(text, str) and any(ch.isdigit() and not ch.isascii() for ch in text):
-        return " (write numbers with the digits 0-9)"
+_MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-", "\ufe63": "-", "\uff0d": "-"})
+# 0,5 and 2,25 are decimals; 1,000 may be a thousand: no guess
+_COMMA_DECIMAL = re.compile(r"\s*[+-]?(?:0?,\d+|\d+,(?!\d{3}\s*$)\d+)\s*")
+
+
+def number_hint(text) -> str:
+    """What a number written by another habit means: U+2212's minus, a comma decimal, other scripts' digits."""
+    if not isinstance(text, str):
+        return ""
+    for fixed in (text.translate(_MINUS_SIGNS), text.replace(",", ".") if _COMMA_DECIMAL.fullmatch(text) else text):
+        if fixed != text and parse_number(fixed) is not None:
+            return _(" (did you mean {number}?)").format(number=fixed.strip())
+    if any(ch.isdigit() and not ch.isascii() for ch in text):
+        return _(" (write numbers with the digits 0-9)")
     return ""
 
 

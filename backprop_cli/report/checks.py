@@ -8,6 +8,7 @@ from difflib import get_close_matches
 
 from ..engine.scalar import Evaluation, forward
 from ..errors import CheckFailed, NonFiniteError, UsageError
+from ..i18n import ngettext
 from ..inputs.bindings import parse_value
 
 # Central differences: h ~ cbrt(machine epsilon) balances truncation and rounding.
@@ -242,8 +243,9 @@ def raise_problems(failures: list[str], non_finite: str | None, stderr) -> None:
         stderr.write(f"backprop: check failed: {message}\n")
     if non_finite is not None:
         raise NonFiniteError(f"non-finite result: {non_finite}")
-    if failures:
-        raise CheckFailed(f"{len(failures)} check(s) failed")
+    if failures:  # a result, not a usage error: "backprop: 2 checks failed" (docs/reference.md)
+        count = len(failures)
+        raise CheckFailed(ngettext("{count} check failed", "{count} checks failed", count).format(count=count))
 
 
 def relative_error(a: float, b: float) -> float:
