@@ -99,6 +99,7 @@ EXPECT_HELP = N_("NAME=VALUE to check (f = output value, x or df/dx = a gradient
 ExpectOption = Annotated[list[str] | None, _check_option("--expect", text=EXPECT_HELP)]
 OUTPUT_NAME_HELP = N_("In a program: differentiate NAME's newest value, not the last statement.")
 RENDER_HELP = N_("Also draw the graph (needs Graphviz).")
+DIGITS_HELP = N_("Significant digits of the numbers in the table (1 to 17); --json and --quiet keep all.")
 RenderOption = Annotated[str | None, _output_option("--render", metavar="PATH.svg|PATH.png", text=RENDER_HELP)]
 BINDINGS_HELP = N_('JSON object of values, e.g. {"x": -2}.')
 BindingsOption = Annotated[str | None, _input_option("--bindings", metavar="FILE", text=BINDINGS_HELP)]
@@ -131,6 +132,7 @@ def grad(
     ] = 1e-6,
     check: Annotated[bool, _check_option("--check", text=N_("Compare every gradient with a central finite difference."))] = False,
     explain: Annotated[bool, _output_option("--explain", text=N_("Print the backward pass as chain-rule lines."))] = False,
+    digits: Annotated[int, _output_option("--digits", min=1, max=17, metavar="N", text=DIGITS_HELP)] = 6,
     fuse: FuseOption = None,
     convention: ConventionOption = Convention.pytorch,
     output_name: Annotated[str | None, _output_option("--output-name", metavar="NAME", text=OUTPUT_NAME_HELP)] = None,
@@ -157,6 +159,7 @@ def grad(
             convention=convention.value,
             output_name=output_name,
             render=render,
+            digits=digits,
             options=tuple(name for param in ctx.command.params for name in param.opts if name.startswith("--")),
         )
     )

@@ -202,3 +202,15 @@ def test_json_and_quiet_do_not_change_with_the_language(cli):
 def test_explain_names_the_patterns_in_korean(cli):
     lines = cli("grad", *HEADLINE, "--explain", "--lang", "ko").out.splitlines()
     assert lines[-1] == "∂f/∂y = ∂f/∂s0 · ∂s0/∂y = (-4) · (1) = -4   [분배기]"
+
+
+def test_digits_sets_the_significant_digits_on_screen(cli, monkeypatch):
+    out = table(cli, monkeypatch, [*NEURON, "--digits", "3"], 80)
+    rows = [line.split() for line in out.splitlines()]
+    assert ["s0", "=", "w0", "*", "x0", "-2", "0.197", "w0", "x0", "=", "-1", "-0.197", "switcher"] in rows
+    assert "f = 0.731" in out.splitlines()[0]
+    full = table(cli, monkeypatch, [*NEURON, "--digits", "17"], 200)
+    assert "-0.19661193324148" in full  # 17 digits round-trip the double
+    run = cli("grad", *NEURON, "--digits", "0")
+    assert run.code == 2 and "--digits" in run.err
+    assert cli("grad", *NEURON, "--digits", "3", "--json").out == cli("grad", *NEURON, "--json").out

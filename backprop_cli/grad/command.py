@@ -42,6 +42,7 @@ class GradRequest:
     convention: str = "pytorch"
     output_name: str | None = None
     render: str | None = None  # also draw the graph to this .svg/.png
+    digits: int = 6  # significant digits on screen (the table)
     options: tuple[str, ...] = ()  # the command's own options, to name the closest to a misspelled one
 
 
@@ -162,7 +163,7 @@ def _write_output(request: GradRequest, source: str, result: Evaluation, wrt, ch
     if not result.graph.variables and request.output_format == "table" and not request.explain:
         write_lines(stdout, constant_lines(result))  # not two empty tables
         return
-    report = GradReport(source, result, wrt, checks, checked=request.check)
+    report = GradReport(source, result, wrt, checks, checked=request.check, digits=request.digits)
     FORMATS[request.output_format].write(report, stdout, explain=request.explain)
 
 

@@ -31,7 +31,7 @@ ARRAY_VARIABLE_COLUMNS = [
 ]
 
 
-def array_node_rows(report) -> list[list]:
+def array_node_rows(report, digits: int = 6) -> list[list]:
     """One row per edge: the node's cells on its first, then input, its VJP and the shapes."""
     rows = []
     for shape, row in report.nodes.rows():
@@ -39,7 +39,7 @@ def array_node_rows(report) -> list[list]:
         pattern = shape.pattern(row[USES])
         notes = [_(pattern) if pattern else ""] + ([_("kink: {note}").format(note=row[KINK])] if row[KINK] else [])
         written = f"{row[NAME]} = {shape.text(shape.expr).format(*row)}"
-        node = [Text(written, style="bold"), value.shape, f"{value}", f"{grad}"]
+        node = [Text(written, style="bold"), value.shape, f"{value:.{digits}g}", f"{grad:.{digits}g}"]
         edges = shape.edge_texts(row) or [("", "", None, None)]
         for i, (name, text, jacobian, down) in enumerate(edges):
             shapes = f"{grad.shape} · {jacobian} → {down.shape}" if down is not None else ""
@@ -55,11 +55,12 @@ def write_arrays(report, stream, layout: Layout) -> None:
     output = layout.output
     out = console(stream, layout.width)
     title = table_title(report.source, output, report.result.value, layout.digits)
-    print_section(out, title, ARRAY_NODE_COLUMNS, array_node_rows(report), output)
+    print_section(out, title, ARRAY_NODE_COLUMNS, array_node_rows(report, layout.digits), output)
     variables = []
     for v in report.variables:
         value, grad = ArrayText(v.value), ArrayText(v.grad)
-        variables.append([Text(v.name, style="bold"), value.shape, f"{value}", f"{grad}", str(v.uses)])
+        number = f".{layout.digits}g"
+        variables.append([Text(v.name, style="bold"), value.shape, format(value, number), format(grad, number), str(v.uses)])
     out.print()
     print_section(out, _("variables"), ARRAY_VARIABLE_COLUMNS, variables, output)
     for check in report.checks:
