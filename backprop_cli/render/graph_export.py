@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from ..engine.scalar import Evaluation
 from ..errors import UsageError
 from ..report.rows import NodeRows
+from . import graph_scalar
 from .terminal import write_lines
 
 # A tree deeper than this keeps this many levels of guides and shows the level
@@ -228,17 +229,25 @@ def mermaid(view: GraphView) -> Iterator[str]:
 
 def write_tree(report, stream) -> None:
     """``--format tree`` (``render.formats``)."""
-    write_lines(stream, tree(GraphView(report.result)))
+    view = GraphView(report.result)
+    fast = not view.arrays and view.graph.nodes  # numbers: graph_scalar's templates, same text
+    write_lines(stream, graph_scalar.tree(view, TREE_INDENT_LEVELS) if fast else tree(view))
+
+
+def dot_text(view: GraphView) -> Iterator[str]:
+    """The dot document in pieces of whole lines (numbers: graph_scalar's, same text)."""
+    return dot(view) if view.arrays else graph_scalar.dot(view)
 
 
 def write_dot(report, stream) -> None:
     """``--format dot`` (``render.formats``)."""
-    write_lines(stream, dot(GraphView(report.result)))
+    write_lines(stream, dot_text(GraphView(report.result)))
 
 
 def write_mermaid(report, stream) -> None:
     """``--format mermaid`` (``render.formats``)."""
-    write_lines(stream, mermaid(GraphView(report.result)))
+    view = GraphView(report.result)
+    write_lines(stream, mermaid(view) if view.arrays else graph_scalar.mermaid(view))
 
 
 def render(view: GraphView, path: str) -> None:
@@ -252,7 +261,7 @@ def render(view: GraphView, path: str) -> None:
             "--render needs Graphviz's dot: install the graphviz package (apt-get install graphviz, brew install graphviz)"
         )
     try:
-        text = "\n".join(dot(view)) + "\n"
+        text = "\n".join(dot_text(view)) + "\n"
         subprocess.run([program, f"-T{kind}", "-o", path], input=text, text=True, check=True, capture_output=True)
     except subprocess.CalledProcessError as error:
         raise UsageError(f"Graphviz could not draw {path}: {error.stderr.strip() or error}") from None

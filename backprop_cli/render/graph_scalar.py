@@ -1,0 +1,217 @@
+"""``--format tree|dot|mermaid`` for numbers: ``graph_export``'s text, made fast.
+
+The general writers (``graph_export``) ask a ``GraphView`` for each slot's texts
+every time the slot is used: in a 200,000-node chain ``x+x+…+x`` they format x's
+value and gradient 200,000 times. Here a node's line comes from one template
+per shape of node (``report.shapes.Shape``: its op, which inputs are constants or
+repeats, and its pattern), and the texts of a slot used more than once are made
+once. The lines are the general writers' byte for byte
+(tests/test_export_speed_paths.py compares the two on random programs).
+
+Each writer yields blocks of whole lines joined by newlines, without the last
+newline (``terminal.write_lines`` writes them as they come).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+BLOCK = 2048  # lines per piece yielded
+
+
+def dot_id(name: str) -> str:
+    """A dot identifier: the name in double quotes, backslashes and quotes escaped."""
+    if '"' in name or "\\" in name:
+        name = name.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + name + '"'
+
+
+def braces(text: str) -> str:
+    """``text`` as a literal part of a ``str.format`` template."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def distinct_inputs(inputs: tuple[int, ...], labels: list[str]) -> tuple[int, ...] | list[int]:
+    """A node's inputs distinct by label, as written (``GraphView.edges``'s rule)."""
+    if len(inputs) == 2 and labels[inputs[0]] == labels[inputs[1]] or len(inputs) > 2:
+        first: dict[str, int] = {}
+        for slot in inputs:
+            first.setdefault(labels[slot], slot)
+        return list(first.values())
+    return inputs
+
+
+def _node_patterns(view) -> Iterator[str | None]:
+    """Each node's pattern, in evaluation order (``NodeRows.pattern`` without the index lookups)."""
+    rows = view.reports
+    shape_of, uses = rows.shape, rows.uses
+    for node in view.graph.nodes:
+        yield shape_of(node.op, node.inputs).pattern(uses.get(node.slot, 0))
+
+
+def _tree_template(shape, adder: bool, output: str) -> str:
+    """The line of a node of this shape: fields 0 name, 1 value, 2 gradient, 3.. input labels."""
+    pattern = shape.pattern(2 if adder else 0)
+    pattern = f"   [{braces(pattern)}]" if pattern else ""
+    expr = shape.text(shape.expr, first_field=3)
+    return f"{{0}} = {expr} = {{1:.6g}}{pattern}   ∂{braces(output)}/∂{{0}} = {{2:.6g}}"
+
+
+def tree(view, indent_levels: int) -> Iterator[str]:
+    """``graph_export.tree`` for a graph of numbers with at least one node.
+
+    Hot loop (once per line, 400,000 lines for a 200,000-node chain): one function
+    so that nothing is called per line but the template's format.
+    """
+    graph, rows = view.graph, view.reports
+    nodes, labels, constants, index = graph.nodes, graph.labels, graph.constants, view.index
+    values, grads, output = view.values, view.grads, view.output
+    shape_of, uses = rows.shape, rows.uses
+    templates: dict[tuple, str] = {}
+    leaves: dict[int, str] = {}
+    shown: set[int] = set()
+    block: list[str] = []
+    stack = [(nodes[-1].slot, "", "", 0)]  # slot, guides, branch, depth
+    push, pop, append = stack.append, stack.pop, block.append
+    while stack:
+        slot, prefix, branch, depth = pop()
+        i = index.get(slot)
+        if i is None:  # a leaf: its line is the same wherever it appears
+            text = leaves.get(slot)
+            if text is None:
+                name = labels[slot]
+                if slot in constants:
+                    text = name
+                else:
+                    text = f"{name} = {values[slot]:.6g}   ∂{output}/∂{name} = {grads[slot]:.6g}"
+                leaves[slot] = text
+        elif slot in shown:
+            text = labels[slot] + " (shown above)"
+        else:
+            shown.add(slot)
+            node = nodes[i]
+            inputs = node.inputs
+            key = (shape_of(node.op, inputs), uses.get(slot, 0) >= 2)
+            template = templates.get(key)
+            if template is None:
+                template = templates[key] = _tree_template(*key, output)
+            text = template.format(labels[slot], values[slot], grads[slot], *[labels[s] for s in inputs])
+            if depth == 0 or depth > indent_levels:
+                guides = prefix
+            else:
+                guides = prefix + ("    " if branch[0] == "└" else "│   ")
+            deeper = depth + 1
+            last = len(inputs) - 1
+            push((inputs[last], guides, "└── ", deeper))
+            for k in range(last - 1, -1, -1):
+                push((inputs[k], guides, "├── ", deeper))
+        append(f"{prefix}[{depth}] {branch}{text}" if depth > indent_levels else prefix + branch + text)
+        if len(block) >= BLOCK:
+            yield "\n".join(block)
+            block.clear()
+    if block:
+        yield "\n".join(block)
+
+
+def _edge_label(view, slot: int) -> str:
+    """``graph_export._edge_label`` for numbers: value above, gradient below."""
+    if slot in view.graph.constants:
+        return f'<<font color="darkgreen">{view.graph.labels[slot]}</font>>'
+    return f'<<font color="darkgreen">{view.values[slot]:.6g}</font><br/><font color="red">{view.grads[slot]:.6g}</font>>'
+
+
+def dot(view) -> Iterator[str]:
+    """``graph_export.dot`` for a graph of numbers."""
+    graph = view.graph
+    nodes, labels, constants = graph.nodes, graph.labels, graph.constants
+    block = ["digraph backprop {", "  rankdir=LR;", '  node [fontname="Helvetica"]; edge [fontname="Helvetica", fontsize=10];']
+    append = block.append
+    for slot in view.leaves():
+        if slot not in constants:
+            append(f"  {dot_id(labels[slot])} [shape=ellipse];")
+    for node, pattern in zip(nodes, _node_patterns(view)):
+        name = node.name
+        tail = f"\\n({pattern})" if pattern else ""
+        append(f'  {dot_id(name)} [shape=box, style=rounded, label="{name}\\n{node.op}{tail}"];')
+        if len(block) >= BLOCK:
+            yield "\n".join(block)
+            block.clear()
+    yield from _dot_edges(view, block)
+
+
+def _dot_edges(view, block: list[str]) -> Iterator[str]:
+    """The edges of ``dot``, then its output edge and closing brace (hot loop: once per edge)."""
+    graph = view.graph
+    nodes, labels, constants, uses = graph.nodes, graph.labels, graph.constants, view.reports.uses
+    cache: dict[int, tuple[str, str]] = {}  # slot used more than once -> its edge line's two ends
+    append = block.append
+    for index, node in enumerate(nodes):
+        target = dot_id(node.name)
+        for position, slot in enumerate(distinct_inputs(node.inputs, labels)):
+            if slot in constants:
+                source = f'"const {index}.{position}"'
+                append(f"  {source} [shape=plaintext, label={dot_id(labels[slot])}];")
+                append(f"  {source} -> {target} [label={_edge_label(view, slot)}];")
+                continue
+            ends = cache.get(slot)
+            if ends is None:
+                ends = (f"  {dot_id(labels[slot])} -> ", f" [label={_edge_label(view, slot)}];")
+                if uses.get(slot, 0) > 1:
+                    cache[slot] = ends
+            append(ends[0] + target + ends[1])
+        if len(block) >= BLOCK:
+            yield "\n".join(block)
+            block.clear()
+    append('  "output" [shape=plaintext, label=""];')
+    append(f'  {dot_id(view.output)} -> "output" [label={_edge_label(view, graph.output)}];')
+    append("}")
+    yield "\n".join(block)
+
+
+def _mermaid_label(view, slot: int) -> str:
+    """A mermaid edge's text for numbers: value / ∂ gradient (a constant: its literal)."""
+    if slot in view.graph.constants:
+        return view.graph.labels[slot]
+    return f"{view.values[slot]:.6g} / ∂ {view.grads[slot]:.6g}"
+
+
+def mermaid(view) -> Iterator[str]:
+    """``graph_export.mermaid`` for a graph of numbers (hot loop: once per edge)."""
+    graph = view.graph
+    nodes, labels, constants, uses, index_of = graph.nodes, graph.labels, graph.constants, view.reports.uses, view.index
+    leaves = view.leaves()
+    leaf_ids = {slot: f"n{i}" for i, slot in enumerate(leaves)}
+    base = len(leaves)
+    block = ["flowchart LR"]
+    append = block.append
+    for slot in leaves:
+        if slot not in constants:
+            append(f'  {leaf_ids[slot]}(["{labels[slot]}"])')
+    for index, (node, pattern) in enumerate(zip(nodes, _node_patterns(view))):
+        tail = f"<br/>({pattern})" if pattern else ""
+        append(f'  n{base + index}["{node.name}<br/>{node.op}{tail}"]')
+        if len(block) >= BLOCK:
+            yield "\n".join(block)
+            block.clear()
+    cache: dict[int, str] = {}  # slot used more than once -> its edge line up to the target
+    for index, node in enumerate(nodes):
+        target = f"n{base + index}"
+        for position, slot in enumerate(distinct_inputs(node.inputs, labels)):
+            if slot in constants:
+                source = f"c{index}_{position}"
+                append(f'  {source}[/"{labels[slot]}"/]')
+                append(f'  {source} -->|"{labels[slot]}"| {target}')
+                continue
+            start = cache.get(slot)
+            if start is None:
+                i = index_of.get(slot)
+                source = leaf_ids[slot] if i is None else f"n{base + i}"
+                start = f'  {source} -->|"{_mermaid_label(view, slot)}"| '
+                if uses.get(slot, 0) > 1:
+                    cache[slot] = start
+            append(start + target)
+        if len(block) >= BLOCK:
+            yield "\n".join(block)
+            block.clear()
+    if block:
+        yield "\n".join(block)
