@@ -76,30 +76,33 @@ class GraphView:
         parts = [node.name, node.op, self.shape(node.slot).strip(), f"({pattern})" if pattern else ""]
         return separator.join(part for part in parts if part)
 
-    def jacobian(self, slot: int, index: int) -> str:
-        """Vector mode: the Jacobian of node ``index`` with respect to input ``slot``, described."""
+    def jacobian(self, index: int, position: int) -> str:
+        """Vector mode: the Jacobian of node ``index`` with respect to its input ``position``, described."""
         from ..engine.arrays import jacobian_text
 
         node = self.graph.nodes[index]
-        position = node.inputs.index(slot)
+        slot = node.inputs[position]
         return jacobian_text(node.op, self.values[slot].array.shape, self.values[node.slot].array.shape, position)
 
-    def edges(self) -> Iterator[tuple[str | None, int, int]]:
-        """(constant-use key or None, input slot, node index) per distinct input of each node.
+    def edge_grad(self, index: int, position: int) -> str | None:
+        """The gradient along one edge (SPEC §4: upstream × local, the input's downstream); None from a constant."""
+        node = self.graph.nodes[index]
+        if node.inputs[position] in self.graph.constants:
+            return None
+        if self.arrays:
+            from ..report.arrays import ArrayText
 
-        Inputs are distinct by name, as written; each use of a constant gets its
-        own key: two 1s are not one node.
-        """
-        labels, constants = self.graph.labels, self.graph.constants
+            piece = self.result.downstream[index].get(position)
+            return f"{ArrayText(0.0 * self.values[node.inputs[position]].array if piece is None else piece):.6g}"
+        return f"{self.result.grads[node.slot] * self.result.partials[index][position]:.6g}"
+
+    def edges(self) -> Iterator[tuple[str | None, int, int, int]]:
+        """(constant-use key or None, input slot, node index, position) per edge: one per input
+        as written (``x*x`` has two from x); each use of a constant gets its own key."""
+        constants = self.graph.constants
         for index, node in enumerate(self.graph.nodes):  # hot loop: once per node
-            inputs = node.inputs
-            if len(inputs) == 2 and labels[inputs[0]] == labels[inputs[1]] or len(inputs) > 2:
-                first = {}
-                for slot in inputs:
-                    first.setdefault(labels[slot], slot)
-                inputs = list(first.values())
-            for position, slot in enumerate(inputs):
-                yield (f"{index}.{position}" if slot in constants else None), slot, index
+            for position, slot in enumerate(node.inputs):
+                yield (f"{index}.{position}" if slot in constants else None), slot, index, position
 
     def leaves(self) -> list[int]:
         """Variables and constants (one per literal), in order of first use."""
@@ -181,22 +184,23 @@ def dot(view: GraphView) -> Iterator[str]:
     for index, node in enumerate(view.graph.nodes):
         yield f'  {_dot_id(node.name)} [shape=box, style=rounded, label="{view.node_label(index, DOT_LINE_BREAK)}"];'
     labels = view.graph.labels
-    for key, slot, index in view.edges():
+    for key, slot, index, position in view.edges():
         source = _dot_id(labels[slot])
         if key is not None:
             source = f'"const {key}"'
             yield f"  {source} [shape=plaintext, label={_dot_id(labels[slot])}];"
-        yield f"  {source} -> {_dot_id(view.graph.nodes[index].name)} [label={_edge_label(view, slot, index)}];"
+        label = _edge_label(view, slot, view.edge_grad(index, position), index, position)
+        yield f"  {source} -> {_dot_id(view.graph.nodes[index].name)} [label={label}];"
     yield '  "output" [shape=plaintext, label=""];'
-    yield f'  {_dot_id(view.output)} -> "output" [label={_edge_label(view, view.graph.output)}];'
+    yield f'  {_dot_id(view.output)} -> "output" [label={_edge_label(view, view.graph.output, view.grad(view.graph.output))}];'
     yield "}"
 
 
-def _edge_label(view: GraphView, slot: int, index: int | None = None) -> str:
-    grad = view.grad(slot)
+def _edge_label(view: GraphView, slot: int, grad: str | None, index: int | None = None, position: int = 0) -> str:
+    """An edge's value above (green) and the gradient along it below (red); vector mode adds its Jacobian."""
     below = f'<br/><font color="red">{grad}</font>' if grad is not None else ""
     if view.arrays and grad is not None and index is not None:
-        below += f'<br/><font color="gray">J {view.jacobian(slot, index)}</font>'
+        below += f'<br/><font color="gray">J {view.jacobian(index, position)}</font>'
     return f'<<font color="darkgreen">{view.value(slot)}</font>{below}>'
 
 
@@ -216,14 +220,14 @@ def mermaid(view: GraphView) -> Iterator[str]:
             yield f'  {leaf_ids[slot]}(["{labels[slot]}{view.shape(slot)}"])'
     for index in range(len(view.graph.nodes)):
         yield f'  n{len(leaves) + index}["{view.node_label(index, "<br/>")}"]'
-    for key, slot, index in view.edges():
+    for key, slot, index, position in view.edges():
         source = ident(slot) if key is None else "c" + key.replace(".", "_")
         if key is not None:
             yield f'  {source}[/"{labels[slot]}"/]'
-        grad = view.grad(slot)
+        grad = view.edge_grad(index, position)
         label = view.value(slot) + (f" / ∂ {grad}" if grad is not None else "")
         if view.arrays and grad is not None:
-            label += f" / J {view.jacobian(slot, index)}"
+            label += f" / J {view.jacobian(index, position)}"
         yield f'  {source} -->|"{label}"| n{len(leaves) + index}'
 
 

@@ -31,16 +31,6 @@ def braces(text: str) -> str:
     return text.replace("{", "{{").replace("}", "}}")
 
 
-def distinct_inputs(inputs: tuple[int, ...], labels: list[str]) -> tuple[int, ...] | list[int]:
-    """A node's inputs distinct by label, as written (``GraphView.edges``'s rule)."""
-    if len(inputs) == 2 and labels[inputs[0]] == labels[inputs[1]] or len(inputs) > 2:
-        first: dict[str, int] = {}
-        for slot in inputs:
-            first.setdefault(labels[slot], slot)
-        return list(first.values())
-    return inputs
-
-
 def _node_patterns(view) -> Iterator[str | None]:
     """Each node's pattern, in evaluation order (``NodeRows.pattern`` without the index lookups)."""
     rows = view.reports
@@ -113,11 +103,12 @@ def tree(view, indent_levels: int) -> Iterator[str]:
         yield "\n".join(block)
 
 
-def _edge_label(view, slot: int) -> str:
-    """``graph_export._edge_label`` for numbers: value above, gradient below."""
+def _edge_label(view, slot: int, grad: float | None = None) -> str:
+    """``graph_export._edge_label`` for numbers: value above, the gradient along the edge below."""
     if slot in view.graph.constants:
         return f'<<font color="darkgreen">{view.graph.labels[slot]}</font>>'
-    return f'<<font color="darkgreen">{view.values[slot]:.6g}</font><br/><font color="red">{view.grads[slot]:.6g}</font>>'
+    grad = view.grads[slot] if grad is None else grad
+    return f'<<font color="darkgreen">{view.values[slot]:.6g}</font><br/><font color="red">{grad:.6g}</font>>'
 
 
 def dot(view) -> Iterator[str]:
@@ -140,25 +131,29 @@ def dot(view) -> Iterator[str]:
 
 
 def _dot_edges(view, block: list[str]) -> Iterator[str]:
-    """The edges of ``dot``, then its output edge and closing brace (hot loop: once per edge)."""
+    """The edges of ``dot``, one per input as written, then the output edge and closing brace
+    (hot loop: once per edge). Each edge carries its own gradient: upstream × local."""
     graph = view.graph
-    nodes, labels, constants, uses = graph.nodes, graph.labels, graph.constants, view.reports.uses
-    cache: dict[int, tuple[str, str]] = {}  # slot used more than once -> its edge line's two ends
+    nodes, labels, constants = graph.nodes, graph.labels, graph.constants
+    grads, partials, values = view.result.grads, view.result.partials, view.values
+    sources: dict[int, str] = {}  # slot -> the start of its edge lines, made once
     append = block.append
     for index, node in enumerate(nodes):
-        target = dot_id(node.name)
-        for position, slot in enumerate(distinct_inputs(node.inputs, labels)):
+        target, upstream, local = dot_id(node.name), grads[node.slot], partials[index]
+        for position, slot in enumerate(node.inputs):
             if slot in constants:
                 source = f'"const {index}.{position}"'
                 append(f"  {source} [shape=plaintext, label={dot_id(labels[slot])}];")
                 append(f"  {source} -> {target} [label={_edge_label(view, slot)}];")
                 continue
-            ends = cache.get(slot)
-            if ends is None:
-                ends = (f"  {dot_id(labels[slot])} -> ", f" [label={_edge_label(view, slot)}];")
-                if uses.get(slot, 0) > 1:
-                    cache[slot] = ends
-            append(ends[0] + target + ends[1])
+            start = sources.get(slot)
+            if start is None:
+                start = sources[slot] = f"  {dot_id(labels[slot])} -> "
+            grad = upstream * local[position]
+            append(
+                f'{start}{target} [label=<<font color="darkgreen">{values[slot]:.6g}</font>'
+                f'<br/><font color="red">{grad:.6g}</font>>];'
+            )
         if len(block) >= BLOCK:
             yield "\n".join(block)
             block.clear()
@@ -168,17 +163,17 @@ def _dot_edges(view, block: list[str]) -> Iterator[str]:
     yield "\n".join(block)
 
 
-def _mermaid_label(view, slot: int) -> str:
-    """A mermaid edge's text for numbers: value / ∂ gradient (a constant: its literal)."""
+def _mermaid_label(view, slot: int, grad: float) -> str:
+    """A mermaid edge's text for numbers: value / ∂ the gradient along it (a constant: its literal)."""
     if slot in view.graph.constants:
         return view.graph.labels[slot]
-    return f"{view.values[slot]:.6g} / ∂ {view.grads[slot]:.6g}"
+    return f"{view.values[slot]:.6g} / ∂ {grad:.6g}"
 
 
 def mermaid(view) -> Iterator[str]:
     """``graph_export.mermaid`` for a graph of numbers (hot loop: once per edge)."""
     graph = view.graph
-    nodes, labels, constants, uses, index_of = graph.nodes, graph.labels, graph.constants, view.reports.uses, view.index
+    nodes, labels, constants, index_of = graph.nodes, graph.labels, graph.constants, view.index
     leaves = view.leaves()
     leaf_ids = {slot: f"n{i}" for i, slot in enumerate(leaves)}
     base = len(leaves)
@@ -193,23 +188,18 @@ def mermaid(view) -> Iterator[str]:
         if len(block) >= BLOCK:
             yield "\n".join(block)
             block.clear()
-    cache: dict[int, str] = {}  # slot used more than once -> its edge line up to the target
+    grads, partials = view.result.grads, view.result.partials
     for index, node in enumerate(nodes):
-        target = f"n{base + index}"
-        for position, slot in enumerate(distinct_inputs(node.inputs, labels)):
+        target, upstream, local = f"n{base + index}", grads[node.slot], partials[index]
+        for position, slot in enumerate(node.inputs):  # one edge per input as written
             if slot in constants:
                 source = f"c{index}_{position}"
                 append(f'  {source}[/"{labels[slot]}"/]')
                 append(f'  {source} -->|"{labels[slot]}"| {target}')
                 continue
-            start = cache.get(slot)
-            if start is None:
-                i = index_of.get(slot)
-                source = leaf_ids[slot] if i is None else f"n{base + i}"
-                start = f'  {source} -->|"{_mermaid_label(view, slot)}"| '
-                if uses.get(slot, 0) > 1:
-                    cache[slot] = start
-            append(start + target)
+            i = index_of.get(slot)
+            source = leaf_ids[slot] if i is None else f"n{base + i}"
+            append(f'  {source} -->|"{_mermaid_label(view, slot, upstream * local[position])}"| {target}')
         if len(block) >= BLOCK:
             yield "\n".join(block)
             block.clear()
