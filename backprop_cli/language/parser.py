@@ -10,8 +10,10 @@ Items of the result (plain tuples, because a large expression has millions);
 ``("num", value, literal, at)``, ``("var", name, at)``, ``("op", op, argc, at)``.
 
 The loop is written flat because it runs once per token of expressions with
-hundreds of thousands of nodes; the rare paths (calls, closing parentheses,
-errors) are functions.
+hundreds of thousands of nodes (so it is longer than 60 lines): the common tokens
+(names, numbers, operators, parentheses) are handled inline, and an operator is
+pushed as the very item it is later emitted as; the rare paths (commas, a call's
+argument count, errors) are functions.
 """
 
 from __future__ import annotations
