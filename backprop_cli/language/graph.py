@@ -113,39 +113,57 @@ def _check_size(source: str) -> None:
 
 
 def _stage_expression(graph: Graph, statement: Statement, scope: dict[str, int], later: dict[str, int]) -> int:
-    source, text = graph.source, statement.text
-    labels, constants, nodes = graph.labels, graph.constants, graph.nodes
-    stack: list[int] = []
+    labels, constants, nodes, variables, uses = graph.labels, graph.constants, graph.nodes, graph.variables, graph.uses
+    stack: list[int] = []  # slots of the values computed so far, not yet an input
     first_slot = len(labels)  # slots below belong to earlier statements (a named constant among them)
-    # One flat loop: it runs once per token of expressions with 200,000 nodes.
+    # One flat loop: it runs once per item of expressions with 200,000 nodes, so the
+    # common cases (a gate of one or two inputs, a variable seen before) are inline.
     for item in _parse(graph.source, statement):
         kind = item[0]
         if kind == "op":
             _, op, argc, at = item
-            inputs = tuple(stack[-argc:])
-            del stack[-argc:]
-            if op == "neg" and _is_literal_here(graph, inputs[0], first_slot):
-                stack.append(_negate_constant(graph, inputs[0]))
-                continue
+            if argc == 2:
+                right = stack.pop()
+                inputs = (stack[-1], right)
+            elif argc == 1:
+                if op == "neg" and _is_literal_here(graph, stack[-1], first_slot):
+                    _negate_constant(graph, stack[-1])
+                    continue
+                inputs = (stack[-1],)
+            else:
+                inputs = tuple(stack[-argc:])
+                del stack[1 - argc :]  # the first input's place takes the node
             slot = len(labels)
             labels.append("")
             nodes.append(Node(op, inputs, slot, at))
-            stack.append(slot)
+            stack[-1] = slot
         elif kind == "var":
             name = item[1]
-            if name in scope:
-                stack.append(scope[name])
-            elif name in later:
-                position = statement.offset + lexer.position(text, item[2])
-                raise ExpressionError(f"{name} is used before it is assigned", source, position)
+            slot = variables.get(name)  # never also in scope: a name a statement assigns is no variable
+            if slot is None:
+                stack.append(_name_slot(graph, statement, item, scope, later))
             else:
-                stack.append(_variable_slot(graph, name))
+                uses[name] += 1
+                stack.append(slot)
         else:
             slot = len(labels)
             labels.append(item[2])
             constants[slot] = item[1]
             stack.append(slot)
     return stack[-1]
+
+
+def _name_slot(graph: Graph, statement: Statement, item: tuple, scope: dict[str, int], later: dict[str, int]) -> int:
+    """The slot a name not yet a variable reads: an assigned value, or a new variable."""
+    _, name, at = item
+    if name in scope:
+        return scope[name]
+    if name in later:
+        position = statement.offset + lexer.position(statement.text, at)
+        raise ExpressionError(f"{name} is used before it is assigned", graph.source, position)
+    slot = graph.variables[name] = graph.new_slot(name)
+    graph.uses[name] = 1
+    return slot
 
 
 def _parse(source: str, statement: Statement) -> list[tuple]:
@@ -182,15 +200,6 @@ def _output_slot(graph: Graph, scope: dict[str, int], result: int, output_name: 
         known = ", ".join(scope) or "none"
         raise UsageError(f"--output-name {output_name}: no statement assigns it (assigned: {known})")
     return scope[output_name]
-
-
-def _variable_slot(graph: Graph, name: str) -> int:
-    slot = graph.variables.get(name)
-    if slot is None:
-        slot = graph.variables[name] = graph.new_slot(name)
-        graph.uses[name] = 0
-    graph.uses[name] += 1
-    return slot
 
 
 def _is_literal_here(graph: Graph, slot: int, first_slot: int) -> bool:

@@ -10,8 +10,10 @@ Items of the result (plain tuples, because a large expression has millions);
 ``("num", value, literal, at)``, ``("var", name, at)``, ``("op", op, argc, at)``.
 
 The loop is written flat because it runs once per token of expressions with
-hundreds of thousands of nodes; the rare paths (calls, closing parentheses,
-errors) are functions.
+hundreds of thousands of nodes (so it is longer than 60 lines): the common tokens
+(names, numbers, operators, parentheses) are handled inline, and an operator is
+pushed as the very item it is later emitted as; the rare paths (commas, a call's
+argument count, errors) are functions.
 """
 
 from __future__ import annotations
@@ -23,37 +25,36 @@ from .. import limits
 from ..errors import ExpressionError, UsageError
 from ..rules.table import CONSTANTS, FUNCTIONS, RULES
 from . import lexer
-from .lexer import BAD, COMMA, LPAREN, NAME, NUM, OP, RPAREN
+from .lexer import BAD, LPAREN, NAME, NUM, OP, RPAREN
 
 # Binding powers from the operator table (rules.Infix): higher binds tighter. Unary
 # minus sits between * and ** so that -x**2 is -(x**2) and 2**-x is 2**(-x).
+# A binary operator pops the pending operators that bind at least ``floor`` tightly:
+# its own power when left-associative (a-b-c is (a-b)-c), one more when right (powers are ints).
 _BINARY = {
-    spelling: (row.infix.binding, row.name, not row.infix.right)
+    spelling: (row.infix.binding, row.name, row.infix.binding + row.infix.right)
     for row in RULES.values()
     if row.infix and row.arity == 2
     for spelling in row.infix.spellings
 }
 _PREFIX = {
-    spelling: (row.infix.binding, row.name, 1)
+    spelling: (row.infix.binding, row.name)
     for row in RULES.values()
     if row.infix and row.arity == 1
     for spelling in row.infix.spellings
 }
 _RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
+_NOT_A_VARIABLE = _RESERVED | frozenset(FUNCTIONS) | frozenset(CONSTANTS)  # the names _name_item looks at
 _KIND = lexer.KIND_OF_FIRST_CHAR
 
+# The operator stack holds pending operators, already as the ("op", op, argc, at)
+# items they become, and open parentheses as (function or None, argc, at) frames.
+# A parallel list holds each entry's binding power; a frame's is _FRAME and the
+# bottom's _BOTTOM, both below every operator's (all positive), so popping "while
+# the top binds at least this tightly" stops at either without testing for them.
+_FRAME, _BOTTOM = -1, -2
+
 MAX_LENGTH = limits.MAX_INPUT_BYTES  # characters: a clean error instead of exhausting memory
-
-
-class _Frame:
-    """An open parenthesis on the operator stack: grouping, or a call's argument list."""
-
-    __slots__ = ("function", "argc", "at")
-
-    def __init__(self, function: str | None, at: int) -> None:
-        self.function = function
-        self.argc = 1
-        self.at = at
 
 
 def parse(source: str) -> list[tuple]:
@@ -64,61 +65,63 @@ def parse(source: str) -> list[tuple]:
     tokens.append("")  # sentinel: lookahead past the last token sees no '('
     output: list[tuple] = []
     emit = output.append
-    stack: list = []  # (precedence, op, argc, at) tuples and _Frame markers
+    stack: list[tuple] = []  # operator items and frames (see _FRAME)
+    powers = [_BOTTOM]  # the binding power of each stack entry
     expect_operand = True
-    call_paren = False  # the current token is the '(' of a call, already opened by its name
-    for at in range(len(tokens) - 1):
-        if call_paren:
-            call_paren = False
-            continue
-        token = tokens[at]
-        kind = _KIND.get(token[0], BAD)
+    numbered = enumerate(tokens[:-1])
+    for at, token in numbered:
         if expect_operand:
-            if kind == NUM and token != ".":
+            kind = _KIND.get(token[0], BAD)
+            if kind == NAME:
+                if tokens[at + 1] == "(":
+                    if token not in FUNCTIONS:
+                        raise _error(source, _not_callable(token), at)
+                    stack.append((token, 1, at))
+                    powers.append(_FRAME)
+                    next(numbered)  # the call's '(' is opened already
+                    continue
+                emit(_name_item(source, token, at) if token in _NOT_A_VARIABLE else ("var", token, at))
+                expect_operand = False
+            elif kind == NUM and token != ".":
                 emit(("num", float(token), token, at))
                 expect_operand = False
-            elif kind == NAME:
-                if tokens[at + 1] == "(":
-                    stack.append(_open_call(source, token, at))
-                    call_paren = True
-                else:
-                    emit(_name_item(source, token, at))
-                    expect_operand = False
             elif kind == LPAREN:
-                stack.append(_Frame(None, at))
+                stack.append((None, 1, at))
+                powers.append(_FRAME)
             elif token in _PREFIX:
-                stack.append((*_PREFIX[token], at))
+                power, op = _PREFIX[token]
+                stack.append(("op", op, 1, at))
+                powers.append(power)
             elif token != "+":  # unary plus is the identity: no gate (docs/reference.md)
-                raise _error(source, _missing_operand(tokens, at, stack), at)
-        elif kind == OP:
-            entry = _BINARY.get(token)
-            if entry is None:
-                raise _error(source, lexer.BAD_OP_HINTS[token], at)
-            precedence, op, left = entry
-            while stack:
-                top = stack[-1]
-                if top.__class__ is _Frame or top[0] < precedence or (top[0] == precedence and not left):
-                    break
-                stack.pop()
-                emit(("op", top[1], top[2], top[3]))
-            stack.append((precedence, op, 2, at))
-            expect_operand = True
-        elif kind == RPAREN:
-            _close_paren(source, stack, output, at)
-        elif kind == COMMA:
-            frame = _pop_to_frame(source, stack, output, at, "',' outside a function call")
-            if frame.function is None:
-                raise _error(source, "',' outside a function call (tuples are not supported)", at)
-            frame.argc += 1
-            expect_operand = True
-        elif kind == BAD or token == ".":
-            raise _error(source, lexer.bad_character(token), at)
+                raise _error(source, _missing_operand(tokens, at, stack, powers), at)
         else:
-            raise _error(source, "implicit multiplication is not supported: write '*' between the factors", at)
+            entry = _BINARY.get(token)
+            if entry is not None:
+                power, op, floor = entry
+                while powers[-1] >= floor:
+                    powers.pop()
+                    emit(stack.pop())
+                stack.append(("op", op, 2, at))
+                powers.append(power)
+                expect_operand = True
+            elif token == ")":
+                while powers[-1] > _FRAME:  # the operators inside the parentheses
+                    powers.pop()
+                    emit(stack.pop())
+                if powers.pop() == _BOTTOM:
+                    raise _error(source, "unmatched ')'", at)
+                function, argc, opened = stack.pop()
+                if function is not None:
+                    _close_call(source, function, argc, opened, output)
+            elif token == ",":
+                _next_argument(source, stack, powers, output, at)
+                expect_operand = True
+            else:
+                raise _error(source, _operator_expected(token), at)
     if expect_operand:
         message = "empty expression" if len(tokens) == 1 else "expression ends too early"
         raise _error(source, message, len(tokens) - 1)
-    _finish(source, stack, output)
+    _finish(source, stack, powers, output)
     return output
 
 
@@ -136,13 +139,11 @@ def _name_item(source: str, name: str, at: int) -> tuple:
     return ("var", name, at)
 
 
-def _open_call(source: str, name: str, at: int) -> _Frame:
-    """A name followed by '(': push the call's frame (its '(' token is then skipped)."""
+def _not_callable(name: str) -> str:
+    """Why ``name(`` is not a call of the language."""
     if name in _RESERVED:
-        raise _error(source, f"{name!r} is a Python keyword, not part of the expression language", at)
-    if name not in FUNCTIONS:
-        raise _error(source, _unknown_function(name), at)
-    return _Frame(name, at)
+        return f"{name!r} is a Python keyword, not part of the expression language"
+    return _unknown_function(name)
 
 
 def _unknown_function(name: str) -> str:
@@ -152,7 +153,7 @@ def _unknown_function(name: str) -> str:
     return f"unknown function {name!r}{hint}"
 
 
-def _missing_operand(tokens: list[str], at: int, stack: list) -> str:
+def _missing_operand(tokens: list[str], at: int, stack: list, powers: list) -> str:
     token = tokens[at]
     kind = lexer.kind(token)
     if kind == BAD:
@@ -160,30 +161,39 @@ def _missing_operand(tokens: list[str], at: int, stack: list) -> str:
     if token in lexer.BAD_OP_HINTS:
         return lexer.BAD_OP_HINTS[token]
     if kind == RPAREN and at > 0 and tokens[at - 1] == "(":
-        function = stack[-1].function if stack and stack[-1].__class__ is _Frame else None
+        function = stack[-1][0] if powers[-1] == _FRAME else None
         if function is not None:
             return f"{function}() needs at least {FUNCTIONS[function].min_args} argument(s)"
         return "empty parentheses"
     return f"expected a number, a name or '(' before {token!r}"
 
 
-def _pop_to_frame(source: str, stack: list, output: list, at: int, message: str) -> _Frame:
-    while stack:
-        top = stack[-1]
-        if top.__class__ is _Frame:
-            return top
-        stack.pop()
-        output.append(("op", top[1], top[2], top[3]))
-    raise _error(source, message, at)
+def _operator_expected(token: str) -> str:
+    """Why ``token`` cannot follow an operand (it is not a binary operator, ')' or ',')."""
+    kind = lexer.kind(token)
+    if kind == OP:
+        return lexer.BAD_OP_HINTS[token]
+    if kind == BAD:
+        return lexer.bad_character(token)
+    return "implicit multiplication is not supported: write '*' between the factors"
 
 
-def _close_paren(source: str, stack: list, output: list, at: int) -> None:
-    frame = _pop_to_frame(source, stack, output, at, "unmatched ')'")
-    stack.pop()
-    if frame.function is None:
-        return
-    spec = FUNCTIONS[frame.function]
-    argc = frame.argc
+def _next_argument(source: str, stack: list, powers: list, output: list, at: int) -> None:
+    """A ',': the call's argument so far is complete; count one more."""
+    while powers[-1] > _FRAME:
+        powers.pop()
+        output.append(stack.pop())
+    if powers[-1] == _BOTTOM:
+        raise _error(source, "',' outside a function call", at)
+    function, argc, opened = stack[-1]
+    if function is None:
+        raise _error(source, "',' outside a function call (tuples are not supported)", at)
+    stack[-1] = (function, argc + 1, opened)
+
+
+def _close_call(source: str, function: str, argc: int, at: int, output: list) -> None:
+    """A call's ')': check its argument count, add the defaults it leaves out, then its gate."""
+    spec = FUNCTIONS[function]
     if argc < spec.min_args or (spec.max_args is not None and argc > spec.max_args):
         if spec.max_args is None:
             wanted = f"at least {spec.min_args}"
@@ -191,16 +201,16 @@ def _close_paren(source: str, stack: list, output: list, at: int) -> None:
             wanted = str(spec.min_args)
         else:
             wanted = f"{spec.min_args} to {spec.max_args}"
-        raise _error(source, f"{frame.function}() takes {wanted} argument(s), got {argc}", frame.at)
+        raise _error(source, f"{function}() takes {wanted} argument(s), got {argc}", at)
     defaults = spec.defaults[argc - spec.min_args :]
     for literal in defaults:
-        output.append(("num", float(literal), literal, frame.at))
-    output.append(("op", spec.op, argc + len(defaults), frame.at))
+        output.append(("num", float(literal), literal, at))
+    output.append(("op", spec.op, argc + len(defaults), at))
 
 
-def _finish(source: str, stack: list, output: list) -> None:
+def _finish(source: str, stack: list, powers: list, output: list) -> None:
     while stack:
         top = stack.pop()
-        if top.__class__ is _Frame:
-            raise _error(source, "'(' is never closed", top.at)
-        output.append(("op", top[1], top[2], top[3]))
+        if powers.pop() == _FRAME:
+            raise _error(source, "'(' is never closed", top[2])
+        output.append(top)
