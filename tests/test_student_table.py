@@ -214,3 +214,17 @@ def test_digits_sets_the_significant_digits_on_screen(cli, monkeypatch):
     run = cli("grad", *NEURON, "--digits", "0")
     assert run.code == 2 and "--digits" in run.err
     assert cli("grad", *NEURON, "--digits", "3", "--json").out == cli("grad", *NEURON, "--json").out
+
+
+def test_a_program_from_a_file_is_titled_by_its_statements(cli, monkeypatch):
+    out = table(cli, monkeypatch, ["@" + str(SAMPLES / "lecture_qf.bp"), "-x", "-2", "-y", "5", "-z", "-4"], 80)
+    assert out.splitlines()[0].rstrip() == "q = x + y; f = q * z   f = -12"  # not "# CS231n lecture 4, ..."
+
+
+def test_backprop_ops_fits_80_columns_in_both_languages(cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    for lang in ("en", "ko"):
+        out = cli("ops", "--lang", lang).out
+        assert max(cell_len(line.rstrip()) for line in out.splitlines()) <= 80
+        assert "…" not in out
+    assert "∂/∂a = (1 - sigmoid(a))*sigmoid(a)" in " ".join(cli("ops").out.split())  # wrapped, never cut

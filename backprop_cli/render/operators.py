@@ -55,7 +55,7 @@ def _local(op: str) -> str:
         for i in range(arity):
             text = text.replace(f"ARG{i}", _NAMES[i])
         parts.append(f"∂/∂{_NAMES[index]} = {text}")
-    return "; ".join(parts)
+    return "\n".join(parts)
 
 
 def rows() -> list[tuple[str, str, str, str]]:
@@ -64,7 +64,7 @@ def rows() -> list[tuple[str, str, str, str]]:
     for op, rule in RULES.items():
         pattern = _(rule.pattern) if rule.pattern else ""
         if rule.vjp is not None:  # only on arrays: vector–Jacobian products, g the upstream gradient
-            local = "; ".join(f"∂/∂{_NAMES[i]}: {t.format(*_NAMES)}" for i, t in enumerate(rule.vjp))
+            local = "\n".join(f"∂/∂{_NAMES[i]}: {t.format(*_NAMES)}" for i, t in enumerate(rule.vjp))
             result.append((op, _syntax(op) + " " + _("(arrays)"), local, pattern))
             continue
         if op == "mul":
@@ -73,19 +73,16 @@ def rows() -> list[tuple[str, str, str, str]]:
     return result
 
 
+OPS_COLUMNS = [(N_("op"), ""), (N_("syntax"), ""), (N_("local gradient"), ""), (N_("pattern"), "")]
+
+
 def print_ops() -> None:
-    """Print the table and the convention notes to stdout."""
-    from rich.table import Table
+    """Print the table (fitted to the terminal, or stacked) and the convention notes to stdout."""
+    from .table_layout import console, print_section
 
-    from .table_layout import console
-
-    table = Table(title=_("backprop operators (local gradients derived by SymPy)"), title_justify="left")
-    for header in (_("op"), _("syntax"), _("local gradient"), _("pattern")):
-        table.add_column(header)
-    for row in rows():
-        table.add_row(*row)
     out = console()
-    out.print(table)
+    title = _("backprop operators (local gradients derived by SymPy)")
+    print_section(out, title, OPS_COLUMNS, [list(row) for row in rows()], "f")
     out.print(_("Constants: pi. Conventions: {conventions} (default pytorch).").format(conventions=", ".join(CONVENTIONS)))
     for line in convention_notes():
         out.print(line)
