@@ -18,8 +18,8 @@ ARRAY_NODE_COLUMNS = [
     (N_("value"), ""),
     (N_("upstream"), "∂{output}/∂node"),
     (N_("input"), ""),
-    (N_("local"), "vector–Jacobian product"),
-    (N_("shapes"), "upstream · Jacobian → downstream"),
+    (N_("local"), N_("vector–Jacobian product")),
+    (N_("shapes"), N_("upstream · Jacobian → downstream")),
     (N_("pattern"), ""),
 ]
 ARRAY_VARIABLE_COLUMNS = [

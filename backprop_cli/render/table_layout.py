@@ -66,8 +66,9 @@ def right_aligned(columns: list[tuple[str, str]]) -> set[int]:
 
 
 def headers(columns: list[tuple[str, str]], output: str, joiner: str = "\n") -> list[str]:
-    """Each column's header in the current language: the word, then its symbol."""
-    return [_(word) + (joiner + symbol.format(output=output) if symbol else "") for word, symbol in columns]
+    """Each column's header in the current language: the word, then its symbol (a symbol in
+    words, such as vector mode's "upstream · Jacobian → downstream", is translated too)."""
+    return [_(word) + (joiner + _(symbol).format(output=output) if symbol else "") for word, symbol in columns]
 
 
 def column_widths(columns: list[tuple[str, str]], header_texts: list[str], rows: list[list], width: int) -> list[int] | None:
