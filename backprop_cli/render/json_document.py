@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from ..report.numbers import json_number
 from ..report.rows import GradReport, NodeRows, VariableReport
 from ..report.shapes import KINK, LABELS, NAME, USES, Shape
+from .printf import printf
 from .terminal import can_encode
 
 number = json_number  # the one rule (report.numbers); batch writes its JSON Lines with it too
@@ -39,7 +40,7 @@ class NodeWriter:
 
     def __init__(self, rows: NodeRows, ensure_ascii: bool) -> None:
         self.rows, self.ensure_ascii = rows, ensure_ascii
-        self.templates: dict[tuple, str] = {}
+        self.templates: dict[tuple, tuple] = {}  # key -> (printf text, its fields' getter)
         labels = rows.graph.labels
         self.labels = labels if all(_PLAIN(label) for label in labels) else [self.escape(label) for label in labels]
 
@@ -55,14 +56,20 @@ class NodeWriter:
             # An input read twice (x*x) has two edges but one key in "local" and "downstream".
             repeated = row[LABELS] == row[LABELS + 1] if shape.kind == 2 else shape.kind == 0 and _repeats(shape, row)
             key = (shape, row[USES] >= 2, row[KINK] is not None, repeated)
-            text = templates.get(key) or template(*key)
+            text, fields = templates.get(key) or template(*key)
+            extra = self.merged(shape, row) if repeated else ()
             if arrays:  # arrays write their own JSON; the Jacobians' descriptions are text
                 row = self.array_row(shape, row)
-            elif key[2] or not _finite(row[shape.value :]):  # a kink note, or inf/nan
-                row = self.unusual(row, shape.value)
-            if repeated:
-                row = (*row, *self.merged(shape, row))
-            texts.append(text.format(*row))
+            else:
+                if key[2] or not _finite(row[shape.value :]):  # a kink note, or inf/nan
+                    row = self.unusual(row, shape.value)
+                # Each number once as JSON text: the template uses most of them twice ("edges").
+                value = shape.value
+                row = (*row[:value], *map(repr, row[value:]))
+            if fields is None:
+                texts.append(text.format(*row, *extra))
+            else:
+                texts.append(text % fields((*row, *extra) if extra else row))
             if len(texts) == block:
                 yield ", ".join(texts)
                 texts = []
@@ -105,6 +112,7 @@ class NodeWriter:
         ``repeated``: "local" and "downstream" are two extra fields after the row (``merged``).
         """
         escape = self.escape
+        r = "!r" if self.rows.arrays else ""  # scalar rows come with their numbers as JSON text (``pieces``)
         inputs = ", ".join(f'"{{{LABELS + i}}}"' for i in range(shape.inputs))
         local, downstream, edges = [], [], []
         for j, text in enumerate(shape.locals):
@@ -113,10 +121,10 @@ class NodeWriter:
             if self.rows.arrays:  # the Jacobian is described, not a number
                 entry = f'{{{{"symbolic": "{symbolic}", "jacobian": "{{{shape.partial[j]}}}"}}}}'
             else:
-                entry = f'{{{{"symbolic": "{symbolic}", "value": {{{shape.partial[j]}!r}}}}}}'
+                entry = f'{{{{"symbolic": "{symbolic}", "value": {{{shape.partial[j]}{r}}}}}}}'
             local.append(f'"{name}": {entry}')
-            downstream.append(f'"{name}": {{{shape.downstream[j]}!r}}')
-            edges.append(f'{{{{"input": "{name}", "local": {entry}, "downstream": {{{shape.downstream[j]}!r}}}}}}')
+            downstream.append(f'"{name}": {{{shape.downstream[j]}{r}}}')
+            edges.append(f'{{{{"input": "{name}", "local": {entry}, "downstream": {{{shape.downstream[j]}{r}}}}}}}')
         if repeated:
             extra = shape.downstream[-1] + 1 if shape.downstream else shape.grad + 1
             local, downstream = [f"{{{extra}}}"], [f"{{{extra + 1}}}"]
@@ -125,12 +133,14 @@ class NodeWriter:
         array_shape = f'"shape": {{{shape.value}.shape_json}}, ' if self.rows.arrays else ""
         text = (
             f'{{{{"name": "{{{NAME}}}", "op": "{escape(shape.op)}", "expr": "{shape.text(shape.expr, escape)}", '
-            f'"inputs": [{inputs}], {array_shape}"value": {{{shape.value}!r}}, "grad": {{{shape.grad}!r}}, '
+            f'"inputs": [{inputs}], {array_shape}"value": {{{shape.value}{r}}}, "grad": {{{shape.grad}{r}}}, '
             f'"local": {{{{{", ".join(local)}}}}}, "downstream": {{{{{", ".join(downstream)}}}}}, '
             f'"edges": [{", ".join(edges)}], "pattern": {pattern}' + (f', "kink": "{{{KINK}}}"' if kink else "") + "}}"
         )
-        self.templates[(shape, used_twice, kink, repeated)] = text
-        return text
+        # Numbers: printf (twice as fast); arrays keep str.format ({5.shape_json} reads an attribute).
+        compiled = (text, None) if self.rows.arrays else printf(text)
+        self.templates[(shape, used_twice, kink, repeated)] = compiled
+        return compiled
 
 
 def _repeats(shape: Shape, row: tuple) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from ..report.rows import NodeRows
 from ..report.shapes import KINK, NAME, USES
 from .cells import NodeCells, pattern_lines
+from .printf import printf
 
 SAMPLE = 100
 MAX_WIDTH = 48
@@ -37,16 +38,13 @@ def widths_of(header_texts: list[str], sample: list[list[str]]) -> list[int]:
 
 def node_lines(nodes: NodeRows, digits: int, widths: list[int]) -> Iterator[str]:
     """One line per edge: node, value, upstream, input, local, downstream, pattern (the first line of a node)."""
-    cells = NodeCells(nodes, digits)
-    w = widths
-    first = f"{{0:<{w[0]}}}  {{1:>{w[1]}.{digits}g}}  {{2:>{w[2]}.{digits}g}}  {{3:<{w[3]}}}  {{4:<{w[4]}}}  "
-    first = (first + f"{{5:>{w[5]}.{digits}g}}  {{6}}").format
-    lone = f"{{0:<{w[0]}}}  {{1:>{w[1]}.{digits}g}}  {{2:>{w[2]}.{digits}g}}  {' ' * w[3]}  {' ' * w[4]}  {' ' * w[5]}  {{3}}"
-    lone = lone.format
-    more = (" " * (w[0] + w[1] + w[2] + 6) + f"{{0:<{w[3]}}}  {{1:<{w[4]}}}  {{2:>{w[5]}.{digits}g}}").format
-    compiled, patterns, local_text = cells.shapes, {}, cells.local_text
+    w, g = widths, f".{digits}g"
+    first = printf(f"{{0:<{w[0]}}}  {{1:>{w[1]}{g}}}  {{2:>{w[2]}{g}}}  {{3:<{w[3]}}}  {{4:<{w[4]}}}  {{5:>{w[5]}{g}}}  {{6}}")[0]
+    lone = printf(f"{{0:<{w[0]}}}  {{1:>{w[1]}{g}}}  {{2:>{w[2]}{g}}}  {' ' * (w[3] + w[4] + w[5] + 4)}  {{3}}")[0]
+    more = printf(" " * (w[0] + w[1] + w[2] + 6) + f"{{0:<{w[3]}}}  {{1:<{w[4]}}}  {{2:>{w[5]}{g}}}")[0]
+    cells, compiled, patterns = NodeCells(nodes, digits), {}, {}
     for shape, row in nodes.rows():  # hot loop: once per node
-        node_template, edges = compiled.get(shape) or cells.compile(shape)
+        node_text, node_fields, edges = compiled.get(shape) or _compile(compiled, shape, cells, digits)
         kink = row[KINK] is not None
         if kink:
             pattern = _pattern(shape, row)
@@ -54,20 +52,43 @@ def node_lines(nodes: NodeRows, digits: int, widths: list[int]) -> Iterator[str]
             pattern = patterns.get((shape, row[USES]))
             if pattern is None:
                 pattern = patterns[shape, row[USES]] = _pattern(shape, row)
-        node, value, upstream = node_template.format(*row), row[shape.value], row[shape.grad]
+        node, value, upstream = node_text % node_fields(row), row[shape.value], row[shape.grad]
         if not edges:
-            yield lone(node, value, upstream, pattern)
+            yield lone % (node, value, upstream, pattern)
             continue
-        for i, (label, local, down) in enumerate(edges):
-            check = local[2]
-            if not kink and check is not None and check[2] is not None and row[check[0]] == check[2]:
-                text = check[1]  # a constant local gradient that is its own number (add's 1)
+        for i, (label, local, down, constant, shown, shown_fields) in enumerate(edges):
+            if kink or constant is None:
+                text = cells.local_text(row, local, kink)
+            elif constant[1] is None:
+                text = shown % shown_fields(row)  # a formula and its number: cos(x) = 0.877583
+            elif constant[1] == row[constant[0]]:
+                text = constant[2]  # a constant local gradient that is its own number (add's 1)
             else:
-                text = local_text(row, local, kink)
+                text = cells.local_text(row, local, kink)
             if i:
-                yield more(row[label], text, row[down])
+                yield more % (row[label], text, row[down])
             else:
-                yield first(node, value, upstream, row[label], text, row[down], pattern)
+                yield first % (node, value, upstream, row[label], text, row[down], pattern)
+
+
+def _compile(compiled: dict, shape, cells: NodeCells, digits: int) -> tuple:
+    """The shape's node text and, per edge: its fields, the local gradient's printf text with
+    its number, and ``constant``: (field, number, text) when the text is a constant that is its number."""
+    expression, edges = cells.shapes.get(shape) or cells.compile(shape)
+    node_text, node_fields = printf(expression)
+    compiled_edges = []
+    for label, local, down in edges:
+        template, field, check = local
+        constant = None
+        if check is not None and check[2] is not None:
+            constant = (check[0], check[2], check[1])
+        elif check is not None:  # a variable named inf or nan: the general rule
+            compiled_edges.append((label, local, down, None, None, None))
+            continue
+        shown, shown_fields = printf(f"{template} = {{{field}:.{digits}g}}")
+        compiled_edges.append((label, local, down, constant or (field, None, None), shown, shown_fields))
+    compiled[shape] = (node_text, node_fields, compiled_edges)
+    return compiled[shape]
 
 
 def _pattern(shape, row) -> str:

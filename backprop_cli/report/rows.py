@@ -104,6 +104,8 @@ class NodeRows:
             else:
                 labels = self.graph.labels
                 key = (op, (labels[a] if constant_a else 0, labels[b] if constant_b else 1))
+        elif len(inputs) == 1:
+            key = (op, 1) if inputs[0] not in constants else (op, (self.graph.labels[inputs[0]],))
         elif not any(s in constants for s in inputs):
             key = (op, len(inputs))
         else:
