@@ -228,3 +228,9 @@ def test_backprop_ops_fits_80_columns_in_both_languages(cli, monkeypatch):
         assert max(cell_len(line.rstrip()) for line in out.splitlines()) <= 80
         assert "…" not in out
     assert "∂/∂a = (1 - sigmoid(a))*sigmoid(a)" in " ".join(cli("ops").out.split())  # wrapped, never cut
+
+
+def test_an_expression_that_is_one_variable_has_no_empty_node_table(cli, monkeypatch):
+    out = table(cli, monkeypatch, ["x", "-x", "1"], 80)
+    assert out.splitlines()[0].rstrip() == "x   f = 1"
+    assert "node" not in out and ["x", "1", "1", "1"] in [line.split() for line in out.splitlines()]

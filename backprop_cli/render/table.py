@@ -142,6 +142,8 @@ def print_report(stream, report, layout: Layout) -> None:
     out = console(stream, layout.width)
     if len(nodes) > STREAM_ABOVE:
         _stream_nodes(stream, title, nodes, layout)
+    elif not len(nodes):  # f is a variable itself (grad x): no gate, so no node table
+        out.print(Text(title))
     else:
         caption = _("downstream = upstream × local (the chain rule)")
         print_section(out, title, NODE_COLUMNS, node_rows(nodes, layout), output, caption, print_stacked_nodes)
