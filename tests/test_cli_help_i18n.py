@@ -81,7 +81,7 @@ def test_every_korean_page_and_the_command_list(cli, english_locale):
         assert run.code == 0 and run.out.startswith("사용법: backprop")
         assert ENGLISH_PROSE.findall(run.out) == [], command
     commands = " ".join(cli("-h", "--lang", "ko").out.split())
-    assert "ops 연산자 목록: 문법, 로컬 기울기 (SymPy로 유도), 게이트 패턴, 꺾이는 점." in commands
+    assert "ops 연산자 목록: 문법, 국소 기울기 (SymPy로 유도), 게이트 패턴, 꺾임점." in commands
 
 
 def test_hints_and_the_check_line_in_korean(cli, english_locale):
