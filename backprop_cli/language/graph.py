@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .. import limits
 from ..errors import ExpressionError, UsageError
+from ..i18n import _
 from ..rules.table import VECTOR_RULES
 from . import lexer
 from .parser import parse
@@ -107,9 +108,8 @@ def _check_size(source: str) -> None:
     """Refuse a program with more possible nodes than the limit before spending memory on it."""
     operators = sum(map(source.count, "+-*/^@("))  # C-speed counts: an upper bound of the nodes
     if operators > limits.MAX_OPERATORS:
-        raise UsageError(
-            f"expression too large: {operators:,} operators and parentheses, over the limit of {limits.MAX_OPERATORS:,}"
-        )
+        message = _("expression too large: {count} operators and parentheses, over the limit of {limit}")
+        raise UsageError(message.format(count=f"{operators:,}", limit=f"{limits.MAX_OPERATORS:,}"))
 
 
 def _stage_expression(graph: Graph, statement: Statement, scope: dict[str, int], later: dict[str, int]) -> int:
@@ -137,7 +137,7 @@ def _stage_expression(graph: Graph, statement: Statement, scope: dict[str, int],
                 stack.append(scope[name])
             elif name in later:
                 position = statement.offset + lexer.position(text, item[2])
-                raise ExpressionError(f"{name} is used before it is assigned", source, position)
+                raise _used_before_assigned(name, source, position)
             else:
                 stack.append(_variable_slot(graph, name))
         else:
@@ -146,6 +146,11 @@ def _stage_expression(graph: Graph, statement: Statement, scope: dict[str, int],
             constants[slot] = item[1]
             stack.append(slot)
     return stack[-1]
+
+
+def _used_before_assigned(name: str, source: str, position: int) -> ExpressionError:
+    """The error for a name read before its statement (a function of its own: the loop above binds ``_``)."""
+    return ExpressionError(_("{name} is used before it is assigned").format(name=name), source, position)
 
 
 def _parse(source: str, statement: Statement) -> list[tuple]:
@@ -179,8 +184,9 @@ def _output_slot(graph: Graph, scope: dict[str, int], result: int, output_name: 
     if output_name is None:
         return result
     if output_name not in scope:
-        known = ", ".join(scope) or "none"
-        raise UsageError(f"--output-name {output_name}: no statement assigns it (assigned: {known})")
+        known = ", ".join(scope) or _("none")
+        message = _("--output-name {name}: no statement assigns it (assigned: {known})")
+        raise UsageError(message.format(name=output_name, known=known))
     return scope[output_name]
 
 

@@ -21,6 +21,7 @@ from difflib import get_close_matches
 
 from .. import limits
 from ..errors import ExpressionError, UsageError
+from ..i18n import N_, _
 from ..rules.table import CONSTANTS, FUNCTIONS, RULES
 from . import lexer
 from .lexer import BAD, COMMA, LPAREN, NAME, NUM, OP, RPAREN
@@ -59,7 +60,7 @@ class _Frame:
 def parse(source: str) -> list[tuple]:
     """Parse ``source`` into postfix items; raise ExpressionError with a position."""
     if len(source) > MAX_LENGTH:
-        raise UsageError(f"expression too large (over {MAX_LENGTH:,} characters)")
+        raise UsageError(_("expression too large (over {limit} characters)").format(limit=f"{MAX_LENGTH:,}"))
     tokens = lexer.tokenize(source)
     tokens.append("")  # sentinel: lookahead past the last token sees no '('
     output: list[tuple] = []
@@ -93,7 +94,7 @@ def parse(source: str) -> list[tuple]:
         elif kind == OP:
             entry = _BINARY.get(token)
             if entry is None:
-                raise _error(source, lexer.BAD_OP_HINTS[token], at)
+                raise _error(source, _(lexer.BAD_OP_HINTS[token]), at)
             precedence, op, left = entry
             while stack:
                 top = stack[-1]
@@ -106,17 +107,17 @@ def parse(source: str) -> list[tuple]:
         elif kind == RPAREN:
             _close_paren(source, stack, output, at)
         elif kind == COMMA:
-            frame = _pop_to_frame(source, stack, output, at, "',' outside a function call")
+            frame = _pop_to_frame(source, stack, output, at, N_("',' outside a function call"))
             if frame.function is None:
-                raise _error(source, "',' outside a function call (tuples are not supported)", at)
+                raise _error(source, _("',' outside a function call (tuples are not supported)"), at)
             frame.argc += 1
             expect_operand = True
         elif kind == BAD or token == ".":
             raise _error(source, lexer.bad_character(token), at)
         else:
-            raise _error(source, "implicit multiplication is not supported: write '*' between the factors", at)
+            raise _error(source, _("implicit multiplication is not supported: write '*' between the factors"), at)
     if expect_operand:
-        message = "empty expression" if len(tokens) == 1 else "expression ends too early"
+        message = _("empty expression") if len(tokens) == 1 else _("expression ends too early")
         raise _error(source, message, len(tokens) - 1)
     _finish(source, stack, output)
     return output
@@ -128,9 +129,9 @@ def _error(source: str, message: str, at: int) -> ExpressionError:
 
 def _name_item(source: str, name: str, at: int) -> tuple:
     if name in _RESERVED:
-        raise _error(source, f"{name!r} is a Python keyword, not part of the expression language", at)
+        raise _error(source, _("{name!r} is a Python keyword, not part of the expression language").format(name=name), at)
     if name in FUNCTIONS:
-        raise _error(source, f"{name!r} is a function: call it as {name}(...)", at)
+        raise _error(source, _("{name!r} is a function: call it as {name}(...)").format(name=name), at)
     if name in CONSTANTS:
         return ("num", float(CONSTANTS[name]), name, at)
     return ("var", name, at)
@@ -139,7 +140,7 @@ def _name_item(source: str, name: str, at: int) -> tuple:
 def _open_call(source: str, name: str, at: int) -> _Frame:
     """A name followed by '(': push the call's frame (its '(' token is then skipped)."""
     if name in _RESERVED:
-        raise _error(source, f"{name!r} is a Python keyword, not part of the expression language", at)
+        raise _error(source, _("{name!r} is a Python keyword, not part of the expression language").format(name=name), at)
     if name not in FUNCTIONS:
         raise _error(source, _unknown_function(name), at)
     return _Frame(name, at)
@@ -148,8 +149,12 @@ def _open_call(source: str, name: str, at: int) -> _Frame:
 def _unknown_function(name: str) -> str:
     known = sorted(FUNCTIONS)
     close = get_close_matches(name, known, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else f"; known functions: {', '.join(known)}"
-    return f"unknown function {name!r}{hint}"
+    hint = (
+        _("; did you mean {name!r}?").format(name=close[0])
+        if close
+        else _("; known functions: {names}").format(names=", ".join(known))
+    )
+    return _("unknown function {name!r}{hint}").format(name=name, hint=hint)
 
 
 def _missing_operand(tokens: list[str], at: int, stack: list) -> str:
@@ -158,13 +163,14 @@ def _missing_operand(tokens: list[str], at: int, stack: list) -> str:
     if kind == BAD:
         return lexer.bad_character(token)
     if token in lexer.BAD_OP_HINTS:
-        return lexer.BAD_OP_HINTS[token]
+        return _(lexer.BAD_OP_HINTS[token])
     if kind == RPAREN and at > 0 and tokens[at - 1] == "(":
         function = stack[-1].function if stack and stack[-1].__class__ is _Frame else None
         if function is not None:
-            return f"{function}() needs at least {FUNCTIONS[function].min_args} argument(s)"
-        return "empty parentheses"
-    return f"expected a number, a name or '(' before {token!r}"
+            message = _("{function}() needs at least {count} argument(s)")
+            return message.format(function=function, count=FUNCTIONS[function].min_args)
+        return _("empty parentheses")
+    return _("expected a number, a name or '(' before {token!r}").format(token=token)
 
 
 def _pop_to_frame(source: str, stack: list, output: list, at: int, message: str) -> _Frame:
@@ -174,11 +180,11 @@ def _pop_to_frame(source: str, stack: list, output: list, at: int, message: str)
             return top
         stack.pop()
         output.append(("op", top[1], top[2], top[3]))
-    raise _error(source, message, at)
+    raise _error(source, _(message), at)
 
 
 def _close_paren(source: str, stack: list, output: list, at: int) -> None:
-    frame = _pop_to_frame(source, stack, output, at, "unmatched ')'")
+    frame = _pop_to_frame(source, stack, output, at, N_("unmatched ')'"))
     stack.pop()
     if frame.function is None:
         return
@@ -186,12 +192,13 @@ def _close_paren(source: str, stack: list, output: list, at: int) -> None:
     argc = frame.argc
     if argc < spec.min_args or (spec.max_args is not None and argc > spec.max_args):
         if spec.max_args is None:
-            wanted = f"at least {spec.min_args}"
+            wanted = _("at least {count}").format(count=spec.min_args)
         elif spec.max_args == spec.min_args:
             wanted = str(spec.min_args)
         else:
-            wanted = f"{spec.min_args} to {spec.max_args}"
-        raise _error(source, f"{frame.function}() takes {wanted} argument(s), got {argc}", frame.at)
+            wanted = _("{low} to {high}").format(low=spec.min_args, high=spec.max_args)
+        message = _("{function}() takes {wanted} argument(s), got {count}")
+        raise _error(source, message.format(function=frame.function, wanted=wanted, count=argc), frame.at)
     defaults = spec.defaults[argc - spec.min_args :]
     for literal in defaults:
         output.append(("num", float(literal), literal, frame.at))
@@ -202,5 +209,5 @@ def _finish(source: str, stack: list, output: list) -> None:
     while stack:
         top = stack.pop()
         if top.__class__ is _Frame:
-            raise _error(source, "'(' is never closed", top.at)
+            raise _error(source, _("'(' is never closed"), top.at)
         output.append(("op", top[1], top[2], top[3]))
