@@ -262,7 +262,7 @@ def _usage_message(error) -> str:
     if type(error).__name__ != "NoSuchOption" or not error.possibilities:
         return _click_words(error.format_message())
     message = _("no such option {option}; did you mean {close}?")
-    return message.format(option=error.option_name, close=sorted(error.possibilities)[0])
+    return message.format(option=error.option_name, close=error.possibilities[0])  # Click's closest first
 
 
 def report(error: Exception) -> ExitCode:

@@ -252,6 +252,12 @@ CASES = [
         "backprop: 오류: '--steps'의 값이 잘못되었습니다: 'abc'은(는) 올바른 정수가 아닙니다. ('backprop train --help' 참고)\n",
     ),
     (
+        ["train", "--stpes", "3"],
+        2,
+        "backprop: error: no such option --stpes; did you mean --steps? (see 'backprop train --help')\n",
+        "backprop: 오류: --stpes 옵션은 없습니다; --steps을(를) 뜻했나요? ('backprop train --help' 참고)\n",
+    ),
+    (
         ["ops", "--lagn", "ko"],
         2,
         "backprop: error: no such option --lagn; did you mean --lang? (see 'backprop ops --help')\n",

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 
 from ..errors import UsageError
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from ..inputs.files import os_reason
 from .training import TrainResult
 
@@ -74,6 +74,7 @@ def _bar(total: int, stream, count):
         yield update
 
 
+_SETS = {"train": N_("train"), "held_out": N_("held-out")}  # result.accuracy's keys, as the summary names them
 LABEL = 12  # the y labels' width: "2.464e+04 ┤"
 MIN_PLOT = 10  # columns of the chart however narrow the terminal
 
@@ -154,7 +155,8 @@ def summary_lines(result: TrainResult) -> list[str]:
         speed = _("  {rate} steps/s, {seconds} s").format(rate=f"{result.steps_per_second:,.0f}", seconds=f"{result.seconds:.2f}")
         lines.append(speed + threads)
     for name, value in result.accuracy.items():
-        lines.append(_("  {name} accuracy {percent} %").format(name=name.replace("_", "-"), percent=f"{value * 100:.1f}"))
+        shown = _(_SETS.get(name, name.replace("_", "-")))
+        lines.append(_("  {name} accuracy {percent} %").format(name=shown, percent=f"{value * 100:.1f}"))
     if result.gradcheck is not None:
         check = result.gradcheck
         verdict = _("ok") if check["ok"] else _("FAILED")
