@@ -162,7 +162,7 @@ CASES = [
         0,
         "backprop: warning: node f is at a kink (relu at 0: pytorch gives 0): a finite difference is meaningless there\n"
         "check x: relative error 1.00e+00\n",
-        "backprop: 경고: 노드 f이(가) 꺾임점에 있습니다 (relu at 0: pytorch gives 0): 거기서는 유한 차분이 의미가 없습니다\n"
+        "backprop: 경고: 노드 f이(가) 꺾임점에 있습니다 (relu의 0: pytorch에서는 0): 거기서는 유한 차분이 의미가 없습니다\n"
         "검사 x: 상대 오차 1.00e+00\n",
     ),
     (

@@ -187,7 +187,10 @@ def _report_problems(request: GradRequest, result, expectations, checks, stderr)
 
 
 def _check_messages(result, checks, quiet: bool, stderr) -> list[str]:
-    for index, kink in sorted(result.kinks.items()):
+    from ..render.cells import kink_text  # the kink note (English in --json) in the run's language
+
+    for index, note in sorted(result.kinks.items()):
+        kink = kink_text(note)
         name = result.graph.nodes[index].name
         message = _("node {name} is at a kink ({kink}): a finite difference is meaningless there")
         stderr.write("backprop: " + _("warning: ") + message.format(name=name, kink=kink) + "\n")
