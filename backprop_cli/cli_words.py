@@ -215,27 +215,64 @@ OPS_EXIT_CODES = N_("Exit codes: 0 done; 70 a bug.")
 
 def _unencodable(error: UnicodeEncodeError) -> str:
     char = error.object[error.start : error.end][:1]
-    return (
-        f"the output contains {char!r}, which this terminal's encoding ({error.encoding}) cannot show;"
+    message = _(
+        "the output contains {char!r}, which this terminal's encoding ({encoding}) cannot show;"
         " set PYTHONIOENCODING=utf-8 (or use --json)"
     )
+    return message.format(char=char, encoding=error.encoding)
+
+
+# Click's own messages (it has no catalogs): the ones a student meets, as patterns of their English
+# text, so that each is shown in the run's language; a message no pattern fits stays as Click wrote it.
+CLICK_MESSAGES = (
+    (r"Missing argument '(?P<name>[^']+)'\.", N_("Missing argument '{name}'.")),
+    (r"Missing option '(?P<name>[^']+)'\.", N_("Missing option '{name}'.")),
+    (r"Option '(?P<option>[^']+)' requires an argument\.", N_("Option '{option}' requires an argument.")),
+    (r"No such option: (?P<option>\S+)", N_("No such option: {option}")),
+    (r"Got unexpected extra argument\(s\) \((?P<words>.*)\)", N_("Got unexpected extra argument(s) ({words})")),
+    (
+        r"Invalid value for '(?P<option>[^']+)': (?P<value>'.*') is not one of (?P<choices>.*)\.",
+        N_("Invalid value for '{option}': {value} is not one of {choices}."),
+    ),
+    (
+        r"Invalid value for '(?P<option>[^']+)': (?P<value>'.*') is not a valid (?P<kind>int|integer|float)\.",
+        N_("Invalid value for '{option}': {value} is not a valid {kind}."),
+    ),
+)
+N_("int"), N_("integer"), N_("float")  # the {kind} of the last pattern
+
+
+def _click_words(text: str) -> str:
+    """Click's English ``text`` in the run's language, when one of CLICK_MESSAGES fits it whole."""
+    import re  # only on this error path
+
+    for pattern, template in CLICK_MESSAGES:
+        found = re.fullmatch(pattern, text, flags=re.DOTALL)
+        if found:
+            parts = found.groupdict()
+            kind = parts.get("kind")
+            if kind:
+                parts.update(kind=_(kind))
+            return _(template).format(**parts)
+    return text
 
 
 def _usage_message(error) -> str:
     """Click's message; an unknown option in grad's words: "no such option --jsn; did you mean --json?"."""
     if type(error).__name__ != "NoSuchOption" or not error.possibilities:
-        return error.format_message()
+        return _click_words(error.format_message())
     message = _("no such option {option}; did you mean {close}?")
-    return message.format(option=error.option_name, close=sorted(error.possibilities)[0])
+    return message.format(option=error.option_name, close=error.possibilities[0])  # Click's closest first
 
 
 def report(error: Exception) -> ExitCode:
     """One line on stderr for ``error``; its exit code."""
     if isinstance(error, BackpropError):
-        print(f"backprop: {error.prefix}{error.render()}", file=sys.stderr)
+        prefix = _(error.prefix) if error.prefix else ""
+        print(f"backprop: {prefix}{error.render()}", file=sys.stderr)
         return error.exit_code
     if isinstance(error, UnicodeEncodeError):
-        print(f"backprop: error: {_unencodable(error)}", file=sys.stderr)
+        print("backprop: " + _("error: ") + _unencodable(error), file=sys.stderr)
         return ExitCode.BAD_INPUT
     format_message = getattr(error, "format_message", None)
     if type(error).__name__ == "NoArgsIsHelpError":  # plain `backprop`: the help, on stderr
@@ -244,10 +281,11 @@ def report(error: Exception) -> ExitCode:
     if format_message is not None:  # a click/Typer usage error: bad option, missing EXPR
         command = getattr(getattr(error, "ctx", None), "command_path", "backprop")
         message = _("{message} (see '{command} --help')").format(message=_usage_message(error), command=command)
-        print(f"backprop: error: {message}", file=sys.stderr)
+        print("backprop: " + _("error: ") + message, file=sys.stderr)
         return ExitCode(getattr(error, "exit_code", ExitCode.BAD_INPUT))  # click uses 1 and 2
     if isinstance(error, (RecursionError, MemoryError)):
-        print(f"backprop: error: input too large ({type(error).__name__})", file=sys.stderr)
+        message = _("input too large ({reason})").format(reason=type(error).__name__)
+        print("backprop: " + _("error: ") + message, file=sys.stderr)
         return ExitCode.BAD_INPUT
     print(f"backprop: internal error: {type(error).__name__}: {error} (set BACKPROP_TRACEBACK=1 for details)", file=sys.stderr)
     return ExitCode.INTERNAL_ERROR

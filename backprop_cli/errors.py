@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from .i18n import N_, _
+
 # A process ended by signal N exits 128 + N, as the shell reports it.
 SIGNAL_BASE = 128
 
@@ -33,7 +35,7 @@ class BackpropError(Exception):
     """Base class of every error meant for the user, not for a traceback."""
 
     exit_code = ExitCode.BAD_INPUT
-    prefix = "error: "  # after "backprop: " on stderr; a failed check is a result and has none
+    prefix = N_("error: ")  # after "backprop: " on stderr (translated there); a failed check is a result and has none
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -70,9 +72,9 @@ class ExpressionError(BackpropError):
             prefix = "..." if lo else ""
             line = prefix + line[lo : lo + 100]
             column = column - lo + len(prefix)
-        where = f"column {self.position - line_start + 1}"
+        where = _("column {column}").format(column=self.position - line_start + 1)
         if "\n" in self.source:
-            where = f"line {self.source.count(chr(10), 0, self.position) + 1}, {where}"
+            where = _("line {line}, {column}").format(line=self.source.count(chr(10), 0, self.position) + 1, column=where)
         return f"{self.message} ({where})\n  {line}\n  {' ' * column}^"
 
 

@@ -19,7 +19,7 @@ passed=0
 failed=0
 while IFS=, read -r student x y z dfdx dfdy dfdz; do
   [ "$student" = student ] && continue  # the header
-  message=$("${backprop[@]}" grad "@$here/headline.expr" "x=$x" "y=$y" "z=$z" --quiet \
+  message=$("${backprop[@]}" grad "@$here/headline.expr" "x=$x" "y=$y" "z=$z" --quiet --lang en \
     --expect "x=$dfdx" --expect "y=$dfdy" --expect "z=$dfdz" --tol 1e-3 2>&1 >/dev/null)
   case $? in
     0) echo "$student: pass"; passed=$((passed + 1)) ;;

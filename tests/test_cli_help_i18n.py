@@ -86,7 +86,7 @@ def test_every_korean_page_and_the_command_list(cli, english_locale):
 
 def test_hints_and_the_check_line_in_korean(cli, english_locale):
     typo = cli("grad", "x", "-x", "1", "--wtr", "x", "--lang", "ko")
-    assert (typo.code, typo.err) == (2, "backprop: error: --wtr 옵션은 없습니다; --wrt을(를) 뜻했나요?\n")
+    assert (typo.code, typo.err) == (2, "backprop: 오류: --wtr 옵션은 없습니다; --wrt을(를) 뜻했나요?\n")
     failed = cli("grad", "x", "-x", "1", "--expect", "x=2", "--quiet", "--lang", "ko")
     assert failed.code == 1 and failed.err.endswith("backprop: 검사 1개 실패\n")
     constant = cli("grad", "3*2", "--lang", "ko")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from ..engine.arrays import RowProgram
 from ..errors import UsageError
+from ..i18n import _
 from ..inputs.bindings import read_expression
 from ..language.graph import Graph, stage
 from ..report.checks import parse_tolerance
@@ -44,13 +45,14 @@ def run_batch(request: BatchRequest, stdin=None, stdout=None, stderr=None) -> No
     """Run one ``batch`` request; raises BackpropError subclasses for the exit code."""
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     if request.chunk_size is not None and request.chunk_size < 1:
-        raise UsageError("--chunk-size must be at least 1")
+        raise UsageError(_("--chunk-size must be at least 1"))
     request = replace(request, tol=parse_tolerance(request.tol))  # the Python API bypasses the command line
     if request.expression == "-" and request.input == "-":
-        raise UsageError("the expression and the rows cannot both come from standard input")
+        raise UsageError(_("the expression and the rows cannot both come from standard input"))
     graph = stage(read_expression(request.expression, stdin), request.fuse, request.output_name)
     if graph.needs_arrays():
-        raise UsageError(f"batch evaluates scalar expressions; {array_only_operators()} need grad's vector mode")
+        message = _("batch evaluates scalar expressions; {operators} need grad's vector mode")
+        raise UsageError(message.format(operators=array_only_operators()))
     target = batch_output.output_target(request.output, request.input, stdin, stdout)
     with batch_output.removed_on_signals():
         try:
@@ -72,7 +74,7 @@ def _run(graph: Graph, target, request: BatchRequest, stdin, stdout, stderr) -> 
             program = RowProgram(graph, request.convention)  # compiled once, run on every chunk
             tally = _run_engines(path, reader, program, layout, request, spool, stdin, stderr, fast=not json_lines)
             if tally.bad and not request.skip_bad:
-                raise UsageError(f"{tally.bad[0]} (nothing written; --skip-bad writes the good rows)")
+                raise UsageError(_("{problem} (nothing written; --skip-bad writes the good rows)").format(problem=tally.bad[0]))
             spool.commit(stdout)
         except BaseException:
             spool.discard()
@@ -100,4 +102,4 @@ def _run_engines(path, reader, program: RowProgram, layout, request, spool, stdi
 def array_only_operators() -> str:
     """The operators only vector mode has (the table's rows with a ``vjp``): "@, dot, ... and norm"."""
     names = [row.infix.spellings[0] if row.infix else row.name for row in VECTOR_RULES.values()]
-    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+    return ", ".join(names[:-1]) + _(" and ") + names[-1] if len(names) > 1 else "".join(names)

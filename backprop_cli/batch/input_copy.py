@@ -10,6 +10,8 @@ from contextlib import contextmanager
 
 from .. import limits
 from ..errors import UsageError
+from ..i18n import _
+from ..inputs.files import os_reason
 from . import output, rows_in
 
 
@@ -29,8 +31,9 @@ def input_file(path: str, stdin, copy: bool):
                 _copy(path, stdin, spooled)
         except OSError as error:
             if error.filename == path:
-                raise UsageError(f"cannot read {path}: {error.strerror}") from None
-            raise UsageError(f"cannot copy the input to {folder}: {error.strerror}") from None
+                raise UsageError(_("cannot read {what}: {reason}").format(what=path, reason=os_reason(error))) from None
+            message = _("cannot copy the input to {folder}: {reason}")
+            raise UsageError(message.format(folder=folder, reason=os_reason(error))) from None
         yield temporary
     finally:
         output.remove_temporary(temporary)

@@ -4,6 +4,7 @@ is written (the input's columns, then ``f``, ``df/dx``, ... and ``pass``)."""
 from __future__ import annotations
 
 from ..errors import UsageError
+from ..i18n import _
 from ..inputs.files import repeated_key
 from ..language.graph import Graph
 
@@ -22,7 +23,8 @@ class Layout:
         if not json_lines:
             missing = [name for name in self.variables if name not in header]
             if missing:
-                raise UsageError(f"the input has no column for {', '.join(missing)} (its columns: {', '.join(header)})")
+                message = _("the input has no column for {names} (its columns: {columns})")
+                raise UsageError(message.format(names=", ".join(missing), columns=", ".join(header)))
         self.index = {name: header.index(name) for name in self.variables} if not json_lines else {}
         self.results = ["f"] + [f"df/d{name}" for name in self.variables]
         self.expected: dict[str, str] = {}  # output column -> expected column
@@ -31,24 +33,23 @@ class Layout:
         self.added = self.results + (["pass"] if expect else [])
         clash = clash_with(header, self.added)
         if clash:
-            where = "its first object has a field" if json_lines else "it has a column"
-            raise UsageError(f"the input cannot be used as it is: {where} {clash}")
+            where = _("its first object has a field {clash}") if json_lines else _("it has a column {clash}")
+            raise UsageError(_("the input cannot be used as it is: {where}").format(where=where.format(clash=clash)))
         self.output_header = header + self.added
 
 
 def _refuse_duplicates(header: list[str]) -> None:
     name = repeated_key(header)
     if name is not None:
-        raise UsageError(f"the input has two columns named {name!r}: give each column its own name")
+        raise UsageError(_("the input has two columns named {name!r}: give each column its own name").format(name=name))
 
 
 def clash_with(names, added: list[str]) -> str | None:
     """How an input column or field would collide with a column batch adds, or None."""
     for name in added:
         if name in names:
-            return (
-                f"named {name!r}, like a column batch adds ({', '.join(added)}): rename it (input columns pass through untouched)"
-            )
+            message = _("named {name!r}, like a column batch adds ({columns}): rename it (input columns pass through untouched)")
+            return message.format(name=name, columns=", ".join(added))
     return None
 
 
@@ -57,5 +58,7 @@ def _expected_columns(header: list[str], results: list[str]) -> dict[str, str]:
     wanted = {result: EXPECTED_PREFIX + ("f" if result == "f" else "d" + result[4:]) for result in results}
     found = {result: column for result, column in wanted.items() if column in header}
     if not found:
-        raise UsageError(f"--expect-columns: the input has none of the columns {', '.join(wanted.values())}")
+        raise UsageError(
+            _("--expect-columns: the input has none of the columns {columns}").format(columns=", ".join(wanted.values()))
+        )
     return found

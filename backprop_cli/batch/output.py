@@ -35,6 +35,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..errors import ExitCode, UsageError, signal_exit_code
+from ..i18n import N_, _
+from ..inputs.files import os_reason
 
 PREFIX = ".backprop-batch-"
 _TEMPORARY: set[str] = set()  # files to remove if a signal ends the run
@@ -51,7 +53,7 @@ def temporary_file(folder: str, suffix: str) -> tuple[str, int]:
 
     The name is registered before the file is made, so no signal can come between the
     two and leave it behind."""
-    for _ in range(100):
+    for _attempt in range(100):
         path = os.path.join(folder, PREFIX + secrets.token_hex(6) + suffix)
         _TEMPORARY.add(path)
         try:
@@ -60,8 +62,9 @@ def temporary_file(folder: str, suffix: str) -> tuple[str, int]:
             _TEMPORARY.discard(path)
         except OSError as error:
             _TEMPORARY.discard(path)
-            raise UsageError(f"cannot create a temporary file in {folder}: {error.strerror}") from None
-    raise UsageError(f"cannot create a temporary file in {folder}: too many names taken")
+            message = _("cannot create a temporary file in {folder}: {reason}")
+            raise UsageError(message.format(folder=folder, reason=os_reason(error))) from None
+    raise UsageError(_("cannot create a temporary file in {folder}: too many names taken").format(folder=folder))
 
 
 def remove_temporary(path: str) -> None:
@@ -98,7 +101,8 @@ def _on_signal(number: int, frame) -> None:
             os.unlink(path)
         except OSError:
             pass
-    os.write(2, f"backprop: interrupted by {signal.Signals(number).name}; no output written\n".encode())
+    message = _("interrupted by {signal}; no output written").format(signal=signal.Signals(number).name)
+    os.write(2, f"backprop: {message}\n".encode())
     os._exit(signal_exit_code(number))
 
 
@@ -108,7 +112,12 @@ class Target:
 
     kind: str
     path: str | None = None
-    shown: str = "standard output"
+    shown: str = N_("standard output")  # a path as the user wrote it, else translated where shown
+
+    def name(self) -> str:
+        """The destination as a message names it, in the run's language."""
+        return _(self.shown) if self.kind == "stdout" else self.shown
+
     descriptor: int | None = None  # /dev/stdout, /dev/fd/N: written on the open descriptor itself
 
 
@@ -116,24 +125,26 @@ def output_target(destination: str | None, input_path: str, stdin, stdout) -> Ta
     """Check the destination before any work: not a directory, not the input."""
     source = _identity(input_path, stdin)
     if destination == "":
-        raise UsageError("--output needs a file name (or - for standard output)")
+        raise UsageError(_("--output needs a file name (or - for standard output)"))
     if destination in (None, "-"):
         if source is not None and source == _descriptor_identity(stdout):
-            raise UsageError(f"standard output is the input file ({_input_name(input_path)}): write to another file")
+            message = _("standard output is the input file ({name}): write to another file")
+            raise UsageError(message.format(name=_input_name(input_path)))
         return Target("stdout")
     try:
         status = os.stat(destination)  # through every symbolic link to the file itself
     except FileNotFoundError:
         status = None  # a new file, or a link to one that does not exist yet
     except OSError as error:
-        raise UsageError(f"cannot write {destination}: {error.strerror}") from None
+        raise UsageError(_("cannot write {what}: {reason}").format(what=destination, reason=os_reason(error))) from None
     if status is not None and stat.S_ISDIR(status.st_mode):
-        raise UsageError(f"--output {destination} is a directory: name a file")
+        raise UsageError(_("--output {path} is a directory: name a file").format(path=destination))
     if status is not None and stat.S_ISREG(status.st_mode) and source == (status.st_dev, status.st_ino):
-        raise UsageError(
-            f"--output {destination} is the input file ({_input_name(input_path)}): "
+        message = _(
+            "--output {path} is the input file ({name}): "
             "it would be replaced (with --skip-bad, without its bad rows); write to another file"
         )
+        raise UsageError(message.format(path=destination, name=_input_name(input_path)))
     descriptor = _descriptor_named(destination)
     if status is not None and (descriptor is not None or not stat.S_ISREG(status.st_mode)):
         return Target("through", destination, destination, descriptor)
@@ -171,7 +182,7 @@ def _descriptor_identity(stream):
 
 
 def _input_name(input_path: str) -> str:
-    return "standard input" if input_path == "-" else input_path
+    return _("standard input") if input_path == "-" else input_path
 
 
 class CsvWriter:
@@ -193,7 +204,7 @@ class Spool:
         try:
             self.path, handle = temporary_file(self.folder, ".part")
         except UsageError as error:
-            raise UsageError(f"cannot write {target.shown}: {error.message}") from None
+            raise UsageError(_("cannot write {what}: {reason}").format(what=target.name(), reason=error.message)) from None
         # private (0600) until it is in place; a lone surrogate from a JSON escape is written as the text \udxxx
         self.stream = os.fdopen(handle, "w", newline="", encoding="utf-8", errors="backslashreplace")
 
@@ -211,7 +222,8 @@ class Spool:
             remove_temporary(self.path)
             os._exit(ExitCode.PIPE_CLOSED)
         except OSError as error:
-            raise UsageError(f"cannot write {self.target.shown}: {error.strerror or error}") from None
+            message = _("cannot write {what}: {reason}")
+            raise UsageError(message.format(what=self.target.name(), reason=os_reason(error))) from None
         finally:
             remove_temporary(self.path)
 
@@ -269,9 +281,10 @@ def failure_message(error: OSError) -> str:
     number = error.errno or _errno_in_text(str(error))  # polars passes some on as text only
     text = os.strerror(number) if number else str(error) or type(error).__name__
     if number in _FULL:
-        return f"cannot write the output: {text} (nothing written)"
-    where = f" ({error.filename})" if error.filename else ""
-    return f"input/output error{where}: {text} (nothing written)"
+        return _("cannot write the output: {reason} (nothing written)").format(reason=text)
+    if error.filename:
+        return _("input/output error ({path}): {reason} (nothing written)").format(path=error.filename, reason=text)
+    return _("input/output error: {reason} (nothing written)").format(reason=text)
 
 
 def _errno_in_text(text: str) -> int | None:

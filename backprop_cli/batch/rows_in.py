@@ -20,7 +20,8 @@ from itertools import chain, islice
 
 from .. import limits
 from ..errors import UsageError
-from ..inputs.files import repeated_key
+from ..i18n import _
+from ..inputs.files import os_reason, repeated_key
 
 FIELD_LIMIT = 1 << 24  # characters in one CSV field on the row-by-row engine; a longer one is a bad row
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")  # what errors="surrogateescape" makes of bytes that are not UTF-8
@@ -92,9 +93,10 @@ class CsvReader:
         self.records = self._records()
         first = next(self.records, None)
         if first is None:
-            raise UsageError("the input has no header row (CSV: the first line names the columns)")
+            raise UsageError(_("the input has no header row (CSV: the first line names the columns)"))
         if first.problem:
-            raise UsageError(f"the header row (line {first.line}) cannot be read: {first.problem}")
+            message = _("the header row (line {line}) cannot be read: {problem}")
+            raise UsageError(message.format(line=first.line, problem=first.problem))
         self.header = [name.strip() for name in first.fields]
         self.header_lines = self.lines.number  # lines up to the end of the header (blank lines before it included)
 
@@ -112,7 +114,10 @@ class CsvReader:
                 return
             except csv.Error as error:  # a field over FIELD_LIMIT (the reader goes on at the next line)
                 too_long = "field limit" in str(error)
-                problem = f"a field is longer than {FIELD_LIMIT:,} characters" if too_long else f"not valid CSV ({error})"
+                if too_long:
+                    problem = _("a field is longer than {limit} characters").format(limit=f"{FIELD_LIMIT:,}")
+                else:
+                    problem = _("not valid CSV ({reason})").format(reason=error)
                 yield self._misquoted(start) or Row(start, [], problem)
                 continue
             if not cells:
@@ -135,7 +140,8 @@ class CsvReader:
             position -= len(taken[index])
             index += 1
         self.lines.give_back(taken[index + 1 :])
-        return Row(start + index, [], f"the quoted field that opens here (column {position + 1}) {what}")
+        message = _("the quoted field that opens here (column {column}) {what}")
+        return Row(start + index, [], message.format(column=position + 1, what=what))
 
 
 def _quoting_problem(text: str) -> tuple[int, str] | None:
@@ -146,9 +152,10 @@ def _quoting_problem(text: str) -> tuple[int, str] | None:
             match = _QUOTED_FIELD.match(text, position)
             after = match.end() if match else end
             if match is None or text.startswith('"', after):
-                return position, "is never closed"
+                return position, _("is never closed")
             if after < end and text[after] not in ",\r\n":
-                return position, f'is closed by a quote followed by {text[after]!r} (a quote inside a field is written "")'
+                what = _('is closed by a quote followed by {char!r} (a quote inside a field is written "")')
+                return position, what.format(char=text[after])
         else:
             after = _PLAIN_FIELD.match(text, position).end()
         position = after + 1  # past the comma or line break
@@ -160,8 +167,9 @@ def _not_utf8(line_number: int, lines: list[str]) -> Row | None:
         found = None if line.isascii() else _NOT_UTF8.search(line)
         if found:
             byte = ord(found.group()) - 0xDC00
-            where = f"line {line_number + offset}, " if offset else ""
-            return Row(line_number, [], f"not valid UTF-8 (byte 0x{byte:02x} at {where}column {found.start() + 1})")
+            column = _("column {column}").format(column=found.start() + 1)
+            where = _("line {line}, {column}").format(line=line_number + offset, column=column) if offset else column
+            return Row(line_number, [], _("not valid UTF-8 (byte {byte} at {where})").format(byte=f"0x{byte:02x}", where=where))
     return None
 
 
@@ -201,13 +209,13 @@ def _json_object(number: int, text: str) -> Row:
     try:
         value = json.loads(text, parse_int=_json_integer, object_pairs_hook=_object_without_repeats)
     except _RepeatedKey as repeated:
-        return Row(number, {}, f"the key {repeated.args[0]!r} appears twice (which value is meant?)")
+        return Row(number, {}, _("the key {key!r} appears twice (which value is meant?)").format(key=repeated.args[0]))
     except json.JSONDecodeError as error:
-        return Row(number, {}, f"not valid JSON ({error.msg})")
+        return Row(number, {}, _("not valid JSON ({reason})").format(reason=error.msg))
     except RecursionError:
-        return Row(number, {}, "not valid JSON (nested too deeply)")
+        return Row(number, {}, _("not valid JSON (nested too deeply)"))
     if not isinstance(value, dict):
-        return Row(number, {}, "not a JSON object")
+        return Row(number, {}, _("not a JSON object"))
     return Row(number, value, raw=text.strip())
 
 
@@ -268,9 +276,10 @@ def _bounded_lines(stream, path: str) -> Iterator[str]:
 
 
 def too_long_message(path: str, number: int | None) -> str:
-    where = f"line {number}" if number is not None else "a line"
-    shown = "standard input" if path == "-" else path
-    return f"{shown}: {where} is longer than the limit of {limits.MAX_INPUT_BYTES:,} characters"
+    where = _("line {line}").format(line=number) if number is not None else _("a line")
+    shown = _("standard input") if path == "-" else path
+    message = _("{path}: {where} is longer than the limit of {limit} characters")
+    return message.format(path=shown, where=where, limit=f"{limits.MAX_INPUT_BYTES:,}")
 
 
 def _decoded(stream):
@@ -285,4 +294,4 @@ def _open(path: str):
     try:
         return open(path, newline="", encoding="utf-8-sig", errors="surrogateescape")
     except OSError as error:
-        raise UsageError(f"cannot read {path}: {error.strerror}") from None
+        raise UsageError(_("cannot read {what}: {reason}").format(what=path, reason=os_reason(error))) from None

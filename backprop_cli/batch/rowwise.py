@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from ..engine.arrays import RowProgram
+from ..i18n import _, ngettext
 from ..inputs.bindings import parse_number
 from ..render.json_document import number
 from . import output
@@ -77,11 +78,11 @@ def _parse_chunk(chunk: list, layout: Layout, tally: Tally, skip_bad: bool, stde
             expected.append(_row_expected(row, layout))
             good.append(row)
         except BadRow as problem:
-            message = f"line {row.line}: {problem}"
+            message = _("line {line}: {problem}").format(line=row.line, problem=problem)
             tally.bad.append(message)
             if not skip_bad:
                 return [], {}, None
-            stderr.write(f"backprop: bad row: {message}\n")
+            stderr.write("backprop: " + _("bad row: ") + message + "\n")
     matrix = np.array(numbers, dtype=float).reshape(len(good), len(layout.variables))
     columns = {name: matrix[:, i] for i, name in enumerate(layout.variables)}
     return good, columns, np.array(expected, dtype=float).reshape(len(good), len(layout.expected))
@@ -125,19 +126,24 @@ def _row_numbers(row, layout: Layout) -> list[float]:
         return _json_numbers(row.fields, layout)
     cells = row.fields
     if len(cells) != len(layout.header):
-        what = "missing column(s)" if len(cells) < len(layout.header) else "extra value(s)"
-        raise BadRow(f"{what}: {len(cells)} values, the header has {len(layout.header)} columns")
+        what = _("missing column(s)") if len(cells) < len(layout.header) else _("extra value(s)")
+        message = ngettext(
+            "{what}: {count} value, the header has {columns} columns",
+            "{what}: {count} values, the header has {columns} columns",
+            len(cells),
+        )
+        raise BadRow(message.format(what=what, count=len(cells), columns=len(layout.header)))
     return [_number(cells[layout.index[name]], name) for name in layout.variables]
 
 
 def _json_numbers(fields: dict, layout: Layout) -> list[float]:
     clash = clash_with(fields, layout.added)
     if clash:
-        raise BadRow(f"a field {clash}")
+        raise BadRow(_("a field {clash}").format(clash=clash))
     values = []
     for name in layout.variables:
         if name not in fields:
-            raise BadRow(f"no value for {name}")
+            raise BadRow(_("no value for {name}").format(name=name))
         values.append(_number(fields[name], name))
     return values
 
@@ -147,10 +153,10 @@ def _number(value, name: str) -> float:
     if isinstance(value, str):
         number = parse_number(value)
         if number is None:
-            raise BadRow(f"{name} is not a number: {value!r}")
+            raise BadRow(_("{name} is not a number: {value!r}").format(name=name, value=value))
         return number
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise BadRow(f"{name} is not a number: {value!r}")
+        raise BadRow(_("{name} is not a number: {value!r}").format(name=name, value=value))
     try:
         return float(value)
     except OverflowError:  # a JSON integer beyond float's range: what float() of its digits gives

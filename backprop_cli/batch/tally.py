@@ -10,6 +10,7 @@ import numpy as np
 
 from ..engine.finite import non_finite_rows
 from ..errors import BackpropError, CheckFailed, ExitCode, NonFiniteError, UsageError
+from ..i18n import _
 from ..report.checks import within
 from .layout import Layout
 
@@ -50,16 +51,18 @@ def grade(results: list[np.ndarray], expected: np.ndarray, layout: Layout, tol: 
 
 def finish(tally: Tally, graded: bool, stderr) -> None:
     if graded:
-        stderr.write(f"graded {tally.passed + tally.failed} rows: {tally.passed} passed, {tally.failed} failed\n")
+        message = _("graded {total} rows: {passed} passed, {failed} failed")
+        stderr.write(message.format(total=tally.passed + tally.failed, passed=tally.passed, failed=tally.failed) + "\n")
     problems: list[BackpropError] = []
     if tally.bad:
-        problems.append(UsageError(f"{len(tally.bad)} bad row(s) reported; {tally.rows_out} of {tally.rows_in} rows written"))
+        message = _("{bad} bad row(s) reported; {written} of {total} rows written")
+        problems.append(UsageError(message.format(bad=len(tally.bad), written=tally.rows_out, total=tally.rows_in)))
     if tally.non_finite:
-        problems.append(
-            NonFiniteError(f"non-finite results in {tally.non_finite} row(s), the first at line {tally.first_non_finite}")
-        )
+        message = _("non-finite results in {count} row(s), the first at line {line}")
+        problems.append(NonFiniteError(message.format(count=tally.non_finite, line=tally.first_non_finite)))
     if tally.failed:
-        problems.append(CheckFailed(f"{tally.failed} of {tally.passed + tally.failed} rows failed the expectations"))
+        message = _("{failed} of {total} rows failed the expectations")
+        problems.append(CheckFailed(message.format(failed=tally.failed, total=tally.passed + tally.failed)))
     if problems:
         raise min(problems, key=lambda p: _SEVERITY[p.exit_code])
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import N_
 from . import kinks
 
 
@@ -124,15 +125,15 @@ def router_forward(op: str):
 
 def matmul(a, b, out=None):
     if np.ndim(a) == 0 or np.ndim(b) == 0:
-        raise ValueError("matmul: a scalar has no dimension to contract (use * for scaling)")
+        raise ValueError(N_("matmul: a scalar has no dimension to contract (use * for scaling)"))
     if np.ndim(a) > 2 or np.ndim(b) > 2:
-        raise ValueError("matmul: only vectors and matrices")
+        raise ValueError(N_("matmul: only vectors and matrices"))
     return np.matmul(a, b)
 
 
 def dot(a, b, out=None):
     if np.ndim(a) != 1 or np.ndim(b) != 1 or np.shape(a) != np.shape(b):
-        raise ValueError("dot takes two vectors of the same length")
+        raise ValueError(N_("dot takes two vectors of the same length"))
     return np.asarray(np.dot(a, b))
 
 

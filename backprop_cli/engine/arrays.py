@@ -26,6 +26,7 @@ from typing import ClassVar
 import numpy as np
 
 from ..errors import ExpressionError, UsageError
+from ..i18n import _
 from ..language.graph import Graph
 from .array_compiler import Compiler, Negated
 from .array_rows import RowProgram, default_threads, evaluate_rows
@@ -95,18 +96,19 @@ def _array(program: Compiler, slots: list, slot: int) -> np.ndarray:
 def _shape_error(program: Compiler, slots: list, index: int, error: ValueError) -> ExpressionError:
     graph = program.graph
     node = graph.nodes[index]
-    shapes = " and ".join(shape_text(_array(program, slots, s).shape) for s in node.inputs)
-    message = f"shapes do not fit at node {node.name}: {node.op} of {shapes} ({_numpy_reason(error)})"
+    shapes = _(" and ").join(shape_text(_array(program, slots, s).shape) for s in node.inputs)
+    message = _("shapes do not fit at node {node}: {op} of {shapes} ({reason})")
+    message = message.format(node=node.name, op=node.op, shapes=shapes, reason=_numpy_reason(error))
     return ExpressionError(message, graph.source, graph.position(node))
 
 
 def _numpy_reason(error: ValueError) -> str:
     text = str(error)
     if "core dimension" in text:
-        return "the inner dimensions differ"
+        return _("the inner dimensions differ")
     if "could not be broadcast" in text or "broadcast" in text and "shape mismatch" in text:
-        return "they cannot be broadcast together"
-    return text
+        return _("they cannot be broadcast together")
+    return _(text) if text else text  # engine.array_steps' own reasons are in the catalog; NumPy's stay as NumPy says them
 
 
 def _scalar_output(program: Compiler, slots: list) -> None:
@@ -114,10 +116,8 @@ def _scalar_output(program: Compiler, slots: list) -> None:
     graph = program.graph
     output = _array(program, slots, graph.output)
     if output.size != 1:
-        raise UsageError(
-            f"the output {graph.output_name} has shape {shape_text(output.shape)}: it must be a scalar "
-            "(wrap it in sum(...) or mean(...))"
-        )
+        message = _("the output {name} has shape {shape}: it must be a scalar (wrap it in sum(...) or mean(...))")
+        raise UsageError(message.format(name=graph.output_name, shape=shape_text(output.shape)))
     register = program.value[graph.output]
     if not isinstance(register, float):
         slots[register.index] = output.reshape(())

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 
+from ..i18n import N_, _
+
 
 def all_finite(numbers) -> bool:
     """Whether every float of ``numbers`` is finite (one sum; a huge sum that overflows
@@ -29,20 +31,21 @@ def first_non_finite(result) -> str | None:
         return None
     for name, slot in graph.variables.items():
         if not isfinite(result.values[slot]):
-            return f"variable {name} = {result.values[slot]}"
+            return _("variable {name} = {value}").format(name=name, value=result.values[slot])
     for node in graph.nodes:
         if not isfinite(result.values[node.slot]):
-            return f"value of node {node.name} ({node.op}) = {result.values[node.slot]}"
+            return _("value of node {node} ({op}) = {value}").format(node=node.name, op=node.op, value=result.values[node.slot])
     for index in range(len(graph.nodes) - 1, -1, -1):
         node = graph.nodes[index]
         if not isfinite(result.grads[node.slot]):
-            return f"gradient ∂f/∂{node.name} ({node.op}) = {result.grads[node.slot]}"
+            return _("gradient ∂f/∂{node} ({op}) = {value}").format(node=node.name, op=node.op, value=result.grads[node.slot])
         for slot, partial in zip(node.inputs, result.partials[index]):
             if partial is not None and not isfinite(partial):
-                return f"local gradient ∂{node.name}/∂{graph.labels[slot]} of node {node.name} ({node.op}) = {partial}"
+                message = _("local gradient ∂{node}/∂{input} of node {node} ({op}) = {value}")
+                return message.format(node=node.name, input=graph.labels[slot], op=node.op, value=partial)
     for name, slot in graph.variables.items():
         if not isfinite(result.grads[slot]):
-            return f"gradient ∂f/∂{name} = {result.grads[slot]}"
+            return _("gradient ∂f/∂{name} = {value}").format(name=name, value=result.grads[slot])
     return None
 
 
@@ -52,10 +55,10 @@ def first_non_finite_array(result) -> str | None:
     import numpy as np
 
     labels = result.graph.labels
-    for what, arrays in (("value of ", result.values), ("gradient ∂f/∂", result.grads)):
+    for what, arrays in ((N_("value of {name}"), result.values), (N_("gradient ∂f/∂{name}"), result.grads)):
         for slot, array in enumerate(arrays):
             if array is not None and not np.all(np.isfinite(array)):
-                return f"{what}{labels[slot]}"
+                return _(what).format(name=labels[slot])
     return None
 
 

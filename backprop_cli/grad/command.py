@@ -78,11 +78,12 @@ def _evaluate(request: GradRequest, graph, values: dict, wrt, expectations, arra
     """The scalar engine on numbers; the array engine in vector mode (arrays, shapes, vector–Jacobian products)."""
     if not arrays:
         if any(binding_args.is_array(e.expected) for e in expectations):
-            raise UsageError("--expect: an array value needs vector mode (an array binding)")
+            raise UsageError(_("--expect: an array value needs vector mode (an array binding)"))
         return evaluate(graph, values, request.convention)
     if request.output_format not in array_formats():
         vector = ", ".join(array_formats())
-        raise UsageError(f"--format {request.output_format} is for scalar expressions; vector mode writes {vector}")
+        message = _("--format {format} is for scalar expressions; vector mode writes {formats}")
+        raise UsageError(message.format(format=request.output_format, formats=vector))
     from ..engine.arrays import evaluate as evaluate_arrays
 
     return evaluate_arrays(graph, values, request.convention, wrt)
@@ -90,11 +91,12 @@ def _evaluate(request: GradRequest, graph, values: dict, wrt, expectations, arra
 
 def _check_combinations(request: GradRequest) -> None:
     if request.quiet and request.output_format != "table":
-        raise UsageError("--quiet prints bare numbers: it cannot be combined with --json or --format")
+        raise UsageError(_("--quiet prints bare numbers: it cannot be combined with --json or --format"))
     if request.explain and request.output_format not in explain_formats():
-        raise UsageError(f"--explain prints the chain rule as text (or --format latex), not {request.output_format}")
+        message = _("--explain prints the chain rule as text (or --format latex), not {format}")
+        raise UsageError(message.format(format=request.output_format))
     if request.explain and request.quiet:
-        raise UsageError("--explain and --quiet cannot be combined")
+        raise UsageError(_("--explain and --quiet cannot be combined"))
 
 
 def _parse_wrt(text: str | None, variables: list[str]) -> list[str] | None:
@@ -102,12 +104,15 @@ def _parse_wrt(text: str | None, variables: list[str]) -> list[str] | None:
         return None
     names = [name.strip() for name in text.split(",") if name.strip()]
     if not names:
-        raise UsageError("--wrt needs variable names, e.g. --wrt x,y")
+        raise UsageError(_("--wrt needs variable names, e.g. --wrt x,y"))
     for name in names:
         if name not in variables:
             close = get_close_matches(name, variables, n=1, cutoff=0.5)
-            hint = f"did you mean {close[0]}?" if close else f"its variables are {', '.join(variables) or 'none'}"
-            raise UsageError(f"--wrt {name}: not a variable of the expression; {hint}")
+            if close:
+                hint = _("did you mean {name}?").format(name=close[0])
+            else:
+                hint = _("its variables are {names}").format(names=", ".join(variables) or _("none"))
+            raise UsageError(_("--wrt {name}: not a variable of the expression; {hint}").format(name=name, hint=hint))
     return list(dict.fromkeys(names))
 
 
@@ -134,7 +139,7 @@ def _refuse_assigned_bindings(graph, given: dict) -> None:
     """A name the program assigns is not an input: binding it is a mistake, not an override."""
     for name in given:
         if name in graph.assigned:
-            message = f"{name} is assigned by the program, so it cannot be bound"
+            message = _("{name} is assigned by the program, so it cannot be bound").format(name=name)
             raise ExpressionError(message, graph.source, graph.assigned[name])
 
 
@@ -182,9 +187,13 @@ def _report_problems(request: GradRequest, result, expectations, checks, stderr)
 
 
 def _check_messages(result, checks, quiet: bool, stderr) -> list[str]:
-    for index, kink in sorted(result.kinks.items()):
+    from ..render.cells import kink_text  # the kink note (English in --json) in the run's language
+
+    for index, note in sorted(result.kinks.items()):
+        kink = kink_text(note)
         name = result.graph.nodes[index].name
-        stderr.write(f"backprop: warning: node {name} is at a kink ({kink}): a finite difference is meaningless there\n")
+        message = _("node {name} is at a kink ({kink}): a finite difference is meaningless there")
+        stderr.write("backprop: " + _("warning: ") + message.format(name=name, kink=kink) + "\n")
     if quiet:
         for row in checks:
             stderr.write(row.summary() + "\n")

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from difflib import get_close_matches
 
 from ..errors import UsageError
-from ..i18n import _
+from ..i18n import _, ngettext
 from .files import load_npz, read_text_file, read_text_stream, repeated_key
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -93,10 +93,14 @@ def _stray_message(args: list[str], word: str, position: int, expression: str) -
     return message.format(word=word)
 
 
-def parse_value(name: str, text):
-    """A binding's value: a float, or for an array (vector mode) nested lists of floats."""
+def parse_value(name: str, text, subject: str | None = None):
+    """A binding's value: a float, or for an array (vector mode) nested lists of floats.
+
+    ``subject`` names it in errors ("value of x" by default; --expect says "the value").
+    """
+    subject = subject or _("value of {name}").format(name=name)
     if isinstance(text, bool):
-        raise UsageError(f"value of {name} is not a number: {text!r}")
+        raise UsageError(_("{subject} is not a number: {text!r}").format(subject=subject, text=text))
     if isinstance(text, int):
         return _int_to_float(text)
     if isinstance(text, float):
@@ -105,17 +109,18 @@ def parse_value(name: str, text):
     if number is not None:
         return number
     if isinstance(text, str) and text.lstrip().startswith("["):
-        text = _json_array(name, text)
+        text = _json_array(subject, text)
     if isinstance(text, list):
-        return _array(name, text)
-    raise UsageError(f"value of {name} is not a number: {text!r}{number_hint(text)}")
+        return _array(subject, text)
+    raise UsageError(_("{subject} is not a number: {text!r}").format(subject=subject, text=text) + number_hint(text))
 
 
-def _json_array(name: str, text: str) -> list:
+def _json_array(subject: str, text: str) -> list:
     try:
         return json.loads(text, parse_int=_json_integer)  # JSON, never Python: no code runs
     except json.JSONDecodeError as error:
-        raise UsageError(f"value of {name} is not a valid array: {error.msg} (write it like [[0.1, 0.5], [-0.3, 0.8]])") from None
+        message = _("{subject} is not a valid array: {reason} (write it like [[0.1, 0.5], [-0.3, 0.8]])")
+        raise UsageError(message.format(subject=subject, reason=error.msg)) from None
 
 
 def _json_integer(text: str):
@@ -149,7 +154,7 @@ def number_hint(text) -> str:
     return ""
 
 
-def _array(name: str, rows: list) -> list:
+def _array(subject: str, rows: list) -> list:
     """Nested lists of numbers, rectangular; checked here so NumPy sees only clean data."""
     shape: list[int] = []
     level = rows
@@ -161,14 +166,15 @@ def _array(name: str, rows: list) -> list:
         next_level = []
         for item in flat:
             if not isinstance(item, list) or len(item) != size:
-                raise UsageError(f"value of {name} is not a rectangular array (at depth {depth + 1})")
+                message = _("{subject} is not a rectangular array (at depth {depth})")
+                raise UsageError(message.format(subject=subject, depth=depth + 1))
             next_level.extend(item)
         flat = next_level
     for item in flat:
         if isinstance(item, bool) or not isinstance(item, (int, float)):
-            raise UsageError(f"value of {name} has a non-number element: {item!r}")
+            raise UsageError(_("{subject} has a non-number element: {item!r}").format(subject=subject, item=item))
     if not shape or 0 in shape:
-        raise UsageError(f"value of {name} is an empty array")
+        raise UsageError(_("{subject} is an empty array").format(subject=subject))
     return rows
 
 
@@ -181,20 +187,21 @@ def load_bindings_file(path: str) -> dict:
     """Read a JSON object ``{"x": -2, "W": [[...]]}``, or the arrays of a NumPy ``.npz`` file."""
     if path.endswith(".npz"):
         return load_npz(path)
-    text = read_text_file(path, f"bindings file {path}")
+    text = read_text_file(path, _("bindings file {path}").format(path=path))
     try:
         data = json.loads(text, parse_int=_json_integer, object_pairs_hook=_refuse_duplicates)
     except json.JSONDecodeError as error:
-        raise UsageError(f"bindings file {path} is not valid JSON: {error.msg} (line {error.lineno})") from None
+        message = _("bindings file {path} is not valid JSON: {reason} (line {line})")
+        raise UsageError(message.format(path=path, reason=error.msg, line=error.lineno)) from None
     if not isinstance(data, dict):
-        raise UsageError(f'bindings file {path} must hold a JSON object like {{"x": -2}}')
+        raise UsageError(_('bindings file {path} must hold a JSON object like {{"x": -2}}').format(path=path))
     return {str(name): parse_value(str(name), value) for name, value in data.items()}
 
 
 def _refuse_duplicates(pairs: list[tuple]) -> dict:
     twice = repeated_key(key for key, _ in pairs)
     if twice is not None:
-        raise UsageError(f"variable {twice} is bound twice in the bindings file")
+        raise UsageError(_("variable {name} is bound twice in the bindings file").format(name=twice))
     return dict(pairs)
 
 
@@ -206,24 +213,31 @@ def resolve(variables: list[str], given: dict) -> dict:
     missing = [name for name in variables if name not in given]
     if missing:
         how = " ".join(f"-{name} VALUE" for name in missing)
-        noun = "variable" if len(missing) == 1 else "variables"
-        raise UsageError(f"no value for {noun} {', '.join(missing)}: pass {how} (or {missing[0]}=VALUE)")
+        message = ngettext(
+            "no value for variable {names}: pass {how} (or {first}=VALUE)",
+            "no value for variables {names}: pass {how} (or {first}=VALUE)",
+            len(missing),
+        )
+        raise UsageError(message.format(names=", ".join(missing), how=how, first=missing[0]))
     return given
 
 
 def _unknown_message(name: str, variables: list[str]) -> str:
     if not variables:
-        return f"{name} is bound but the expression has no variables"
+        return _("{name} is bound but the expression has no variables").format(name=name)
     close = get_close_matches(name, variables, n=1, cutoff=0.5)
-    hint = f"did you mean {close[0]}?" if close else f"its variables are {', '.join(variables)}"
-    return f"{name} is bound but is not a variable of the expression; {hint}"
+    if close:
+        hint = _("did you mean {name}?").format(name=close[0])
+    else:
+        hint = _("its variables are {names}").format(names=", ".join(variables))
+    return _("{name} is bound but is not a variable of the expression; {hint}").format(name=name, hint=hint)
 
 
 def read_expression(argument: str, stdin) -> str:
     """EXPR as given, ``@PATH`` read from a file, or ``-`` read from standard input."""
     if argument == "-":
-        return read_text_stream(stdin, "standard input")
+        return read_text_stream(stdin, _("standard input"))
     if argument.startswith("@"):
         path = argument[1:]
-        return read_text_file(path, f"expression file {path}")
+        return read_text_file(path, _("expression file {path}").format(path=path))
     return argument

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .. import limits
 from ..errors import ExpressionError, UsageError
+from ..i18n import _
 from ..rules.table import VECTOR_RULES
 from . import lexer
 from .parser import parse
@@ -107,9 +108,8 @@ def _check_size(source: str) -> None:
     """Refuse a program with more possible nodes than the limit before spending memory on it."""
     operators = sum(map(source.count, "+-*/^@("))  # C-speed counts: an upper bound of the nodes
     if operators > limits.MAX_OPERATORS:
-        raise UsageError(
-            f"expression too large: {operators:,} operators and parentheses, over the limit of {limits.MAX_OPERATORS:,}"
-        )
+        message = _("expression too large: {count} operators and parentheses, over the limit of {limit}")
+        raise UsageError(message.format(count=f"{operators:,}", limit=f"{limits.MAX_OPERATORS:,}"))
 
 
 def _stage_expression(graph: Graph, statement: Statement, scope: dict[str, int], later: dict[str, int]) -> int:
@@ -155,12 +155,12 @@ def _stage_expression(graph: Graph, statement: Statement, scope: dict[str, int],
 
 def _name_slot(graph: Graph, statement: Statement, item: tuple, scope: dict[str, int], later: dict[str, int]) -> int:
     """The slot a name not yet a variable reads: an assigned value, or a new variable."""
-    _, name, at = item
+    _item, name, at = item
     if name in scope:
         return scope[name]
     if name in later:
         position = statement.offset + lexer.position(statement.text, at)
-        raise ExpressionError(f"{name} is used before it is assigned", graph.source, position)
+        raise ExpressionError(_("{name} is used before it is assigned").format(name=name), graph.source, position)
     slot = graph.variables[name] = graph.new_slot(name)
     graph.uses[name] = 1
     return slot
@@ -197,8 +197,9 @@ def _output_slot(graph: Graph, scope: dict[str, int], result: int, output_name: 
     if output_name is None:
         return result
     if output_name not in scope:
-        known = ", ".join(scope) or "none"
-        raise UsageError(f"--output-name {output_name}: no statement assigns it (assigned: {known})")
+        known = ", ".join(scope) or _("none")
+        message = _("--output-name {name}: no statement assigns it (assigned: {known})")
+        raise UsageError(message.format(name=output_name, known=known))
     return scope[output_name]
 
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 
+from ..i18n import N_, _
 from ..rules.table import RULES
 
 BAD_OP_HINTS = {
-    "//": "'//' (floor division) is not supported; use '/'",
-    "%": "'%' (modulo) is not supported",
+    "//": N_("'//' (floor division) is not supported; use '/'"),
+    "%": N_("'%' (modulo) is not supported"),
 }
 # The operators' spellings come from the operator table (rules.Infix), longest first.
 _SPELLINGS = sorted(
@@ -45,19 +46,19 @@ KIND_OF_FIRST_CHAR = {
 
 # What a stray character most likely means, so the message can say so.
 BAD_CHAR_HINTS = {
-    "'": "strings are not supported",
-    '"': "strings are not supported",
-    "[": "subscripts and lists are not supported",
-    "]": "subscripts and lists are not supported",
-    ".": "attribute access is not supported",
-    "<": "comparisons are not supported",
-    ">": "comparisons are not supported",
-    "!": "comparisons are not supported",
-    "=": "'=' is not part of an expression (bind values after it: x=2)",
-    ":": "lambdas and slices are not supported",
-    "{": "braces are not supported",
-    "}": "braces are not supported",
-    ";": "';' is not supported in an expression",
+    "'": N_("strings are not supported"),
+    '"': N_("strings are not supported"),
+    "[": N_("subscripts and lists are not supported"),
+    "]": N_("subscripts and lists are not supported"),
+    ".": N_("attribute access is not supported"),
+    "<": N_("comparisons are not supported"),
+    ">": N_("comparisons are not supported"),
+    "!": N_("comparisons are not supported"),
+    "=": N_("'=' is not part of an expression (bind values after it: x=2)"),
+    ":": N_("lambdas and slices are not supported"),
+    "{": N_("braces are not supported"),
+    "}": N_("braces are not supported"),
+    ";": N_("';' is not supported in an expression"),
 }
 
 
@@ -74,7 +75,8 @@ def kind(token: str) -> int:
 
 def bad_character(text: str) -> str:
     """The message for a character outside the language."""
-    return BAD_CHAR_HINTS.get(text, f"unexpected character {text!r}")
+    hint = BAD_CHAR_HINTS.get(text)
+    return _(hint) if hint else _("unexpected character {text!r}").format(text=text)
 
 
 def position(source: str, token_index: int) -> int:

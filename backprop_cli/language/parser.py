@@ -23,6 +23,7 @@ from difflib import get_close_matches
 
 from .. import limits
 from ..errors import ExpressionError, UsageError
+from ..i18n import _
 from ..rules.table import CONSTANTS, FUNCTIONS, RULES
 from . import lexer
 from .lexer import BAD, LPAREN, NAME, NUM, OP, RPAREN
@@ -60,7 +61,7 @@ MAX_LENGTH = limits.MAX_INPUT_BYTES  # characters: a clean error instead of exha
 def parse(source: str) -> list[tuple]:
     """Parse ``source`` into postfix items; raise ExpressionError with a position."""
     if len(source) > MAX_LENGTH:
-        raise UsageError(f"expression too large (over {MAX_LENGTH:,} characters)")
+        raise UsageError(_("expression too large (over {limit} characters)").format(limit=f"{MAX_LENGTH:,}"))
     tokens = lexer.tokenize(source)
     tokens.append("")  # sentinel: lookahead past the last token sees no '('
     output: list[tuple] = []
@@ -109,7 +110,7 @@ def parse(source: str) -> list[tuple]:
                     powers.pop()
                     emit(stack.pop())
                 if powers.pop() == _BOTTOM:
-                    raise _error(source, "unmatched ')'", at)
+                    raise _error(source, _("unmatched ')'"), at)
                 function, argc, opened = stack.pop()
                 if function is not None:
                     _close_call(source, function, argc, opened, output)
@@ -119,7 +120,7 @@ def parse(source: str) -> list[tuple]:
             else:
                 raise _error(source, _operator_expected(token), at)
     if expect_operand:
-        message = "empty expression" if len(tokens) == 1 else "expression ends too early"
+        message = _("empty expression") if len(tokens) == 1 else _("expression ends too early")
         raise _error(source, message, len(tokens) - 1)
     _finish(source, stack, powers, output)
     return output
@@ -131,9 +132,9 @@ def _error(source: str, message: str, at: int) -> ExpressionError:
 
 def _name_item(source: str, name: str, at: int) -> tuple:
     if name in _RESERVED:
-        raise _error(source, f"{name!r} is a Python keyword, not part of the expression language", at)
+        raise _error(source, _("{name!r} is a Python keyword, not part of the expression language").format(name=name), at)
     if name in FUNCTIONS:
-        raise _error(source, f"{name!r} is a function: call it as {name}(...)", at)
+        raise _error(source, _("{name!r} is a function: call it as {name}(...)").format(name=name), at)
     if name in CONSTANTS:
         return ("num", float(CONSTANTS[name]), name, at)
     return ("var", name, at)
@@ -142,15 +143,18 @@ def _name_item(source: str, name: str, at: int) -> tuple:
 def _not_callable(name: str) -> str:
     """Why ``name(`` is not a call of the language."""
     if name in _RESERVED:
-        return f"{name!r} is a Python keyword, not part of the expression language"
+        return _("{name!r} is a Python keyword, not part of the expression language").format(name=name)
     return _unknown_function(name)
 
 
 def _unknown_function(name: str) -> str:
     known = sorted(FUNCTIONS)
     close = get_close_matches(name, known, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else f"; known functions: {', '.join(known)}"
-    return f"unknown function {name!r}{hint}"
+    if close:
+        hint = _("; did you mean {name!r}?").format(name=close[0])
+    else:
+        hint = _("; known functions: {names}").format(names=", ".join(known))
+    return _("unknown function {name!r}{hint}").format(name=name, hint=hint)
 
 
 def _missing_operand(tokens: list[str], at: int, stack: list, powers: list) -> str:
@@ -159,23 +163,24 @@ def _missing_operand(tokens: list[str], at: int, stack: list, powers: list) -> s
     if kind == BAD:
         return lexer.bad_character(token)
     if token in lexer.BAD_OP_HINTS:
-        return lexer.BAD_OP_HINTS[token]
+        return _(lexer.BAD_OP_HINTS[token])
     if kind == RPAREN and at > 0 and tokens[at - 1] == "(":
         function = stack[-1][0] if powers[-1] == _FRAME else None
         if function is not None:
-            return f"{function}() needs at least {FUNCTIONS[function].min_args} argument(s)"
-        return "empty parentheses"
-    return f"expected a number, a name or '(' before {token!r}"
+            message = _("{function}() needs at least {count} argument(s)")
+            return message.format(function=function, count=FUNCTIONS[function].min_args)
+        return _("empty parentheses")
+    return _("expected a number, a name or '(' before {token!r}").format(token=token)
 
 
 def _operator_expected(token: str) -> str:
     """Why ``token`` cannot follow an operand (it is not a binary operator, ')' or ',')."""
     kind = lexer.kind(token)
     if kind == OP:
-        return lexer.BAD_OP_HINTS[token]
+        return _(lexer.BAD_OP_HINTS[token])
     if kind == BAD:
         return lexer.bad_character(token)
-    return "implicit multiplication is not supported: write '*' between the factors"
+    return _("implicit multiplication is not supported: write '*' between the factors")
 
 
 def _next_argument(source: str, stack: list, powers: list, output: list, at: int) -> None:
@@ -184,10 +189,10 @@ def _next_argument(source: str, stack: list, powers: list, output: list, at: int
         powers.pop()
         output.append(stack.pop())
     if powers[-1] == _BOTTOM:
-        raise _error(source, "',' outside a function call", at)
+        raise _error(source, _("',' outside a function call"), at)
     function, argc, opened = stack[-1]
     if function is None:
-        raise _error(source, "',' outside a function call (tuples are not supported)", at)
+        raise _error(source, _("',' outside a function call (tuples are not supported)"), at)
     stack[-1] = (function, argc + 1, opened)
 
 
@@ -196,12 +201,13 @@ def _close_call(source: str, function: str, argc: int, at: int, output: list) ->
     spec = FUNCTIONS[function]
     if argc < spec.min_args or (spec.max_args is not None and argc > spec.max_args):
         if spec.max_args is None:
-            wanted = f"at least {spec.min_args}"
+            wanted = _("at least {count}").format(count=spec.min_args)
         elif spec.max_args == spec.min_args:
             wanted = str(spec.min_args)
         else:
-            wanted = f"{spec.min_args} to {spec.max_args}"
-        raise _error(source, f"{function}() takes {wanted} argument(s), got {argc}", at)
+            wanted = _("{low} to {high}").format(low=spec.min_args, high=spec.max_args)
+        message = _("{function}() takes {wanted} argument(s), got {count}")
+        raise _error(source, message.format(function=function, wanted=wanted, count=argc), at)
     defaults = spec.defaults[argc - spec.min_args :]
     for literal in defaults:
         output.append(("num", float(literal), literal, at))
@@ -212,5 +218,5 @@ def _finish(source: str, stack: list, powers: list, output: list) -> None:
     while stack:
         top = stack.pop()
         if powers.pop() == _FRAME:
-            raise _error(source, "'(' is never closed", top[2])
+            raise _error(source, _("'(' is never closed"), top[2])
         output.append(top)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import ExpressionError
+from ..i18n import _
 from ..rules.table import CONSTANTS, FUNCTIONS
 
 _COMMENT = re.compile(r"#[^\n]*")
@@ -38,12 +39,12 @@ def split_program(source: str) -> list[Statement]:
     statements = [_statement(source, blanked, start, end) for start, end in _pieces(blanked)]
     statements = [s for s in statements if s is not None]
     if not statements:
-        empty = "empty program" if any(c in source for c in ";#") else "empty expression"
+        empty = _("empty program") if any(c in source for c in ";#") else _("empty expression")
         raise ExpressionError(empty, source, len(source) - len(source.lstrip()))
     if len(statements) > 1:
         for statement in statements:
             if statement.target is None:
-                message = "each statement of a program is name = expression"
+                message = _("each statement of a program is name = expression")
                 raise ExpressionError(message, source, statement.start)
     return statements
 
@@ -76,14 +77,15 @@ def _statement(source: str, blanked: str, start: int, end: int) -> Statement | N
     _check_target(source, target, first)
     text = piece[match.end() :]
     if not text.strip():
-        raise ExpressionError(f"nothing to assign to {target} after '='", source, start + match.end() - 1)
+        message = _("nothing to assign to {name} after '='").format(name=target)
+        raise ExpressionError(message, source, start + match.end() - 1)
     return Statement(target, text, start + match.end(), first)
 
 
 def _check_target(source: str, target: str, at: int) -> None:
     if keyword.iskeyword(target) or keyword.issoftkeyword(target):
-        raise ExpressionError(f"cannot assign to {target!r}: it is a Python keyword", source, at)
+        raise ExpressionError(_("cannot assign to {name!r}: it is a Python keyword").format(name=target), source, at)
     if target in FUNCTIONS:
-        raise ExpressionError(f"cannot assign to {target!r}: it is a function", source, at)
+        raise ExpressionError(_("cannot assign to {name!r}: it is a function").format(name=target), source, at)
     if target in CONSTANTS:
-        raise ExpressionError(f"cannot assign to {target!r}: it is a constant", source, at)
+        raise ExpressionError(_("cannot assign to {name!r}: it is a constant").format(name=target), source, at)

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from ..engine.scalar import Evaluation
 from ..errors import UsageError
+from ..i18n import _
 from ..report.rows import NodeRows
 from . import graph_scalar
 from .terminal import write_lines
@@ -258,14 +259,15 @@ def render(view: GraphView, path: str) -> None:
     """Draw the graph to PATH.svg or PATH.png with Graphviz's dot."""
     kind = path.rsplit(".", 1)[-1].lower() if "." in path else ""
     if kind not in ("svg", "png"):
-        raise UsageError(f"--render writes .svg or .png files, not {path!r}")
+        raise UsageError(_("--render writes .svg or .png files, not {path!r}").format(path=path))
     program = shutil.which("dot")
     if program is None:
         raise UsageError(
-            "--render needs Graphviz's dot: install the graphviz package (apt-get install graphviz, brew install graphviz)"
+            _("--render needs Graphviz's dot: install the graphviz package (apt-get install graphviz, brew install graphviz)")
         )
     try:
         text = "\n".join(dot_text(view)) + "\n"
         subprocess.run([program, f"-T{kind}", "-o", path], input=text, text=True, check=True, capture_output=True)
     except subprocess.CalledProcessError as error:
-        raise UsageError(f"Graphviz could not draw {path}: {error.stderr.strip() or error}") from None
+        detail = error.stderr.strip() or str(error)
+        raise UsageError(_("Graphviz could not draw {path}: {detail}").format(path=path, detail=detail)) from None

@@ -8,7 +8,7 @@ from difflib import get_close_matches
 
 from ..engine.scalar import Evaluation, forward
 from ..errors import CheckFailed, NonFiniteError, UsageError
-from ..i18n import ngettext
+from ..i18n import _, ngettext
 from ..inputs.bindings import parse_value
 
 # Central differences: h ~ cbrt(machine epsilon) balances truncation and rounding.
@@ -49,24 +49,26 @@ def parse_expectations(texts: list[str], variables: list[str]) -> list[Expectati
         name, sep, value = text.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise UsageError(f"--expect takes NAME=VALUE (f for the output value, df/dx for a gradient), got {text!r}")
+            message = _("--expect takes NAME=VALUE (f for the output value, df/dx for a gradient), got {text!r}")
+            raise UsageError(message.format(text=text))
         is_value = name == "f"
         if name.startswith(_GRADIENT_PREFIX):
             name = name[len(_GRADIENT_PREFIX) :].strip()
         if not is_value and name not in variables:
             close = get_close_matches(name, variables, n=1, cutoff=0.5)
-            hint = f"; did you mean {close[0]}?" if close else ""
-            raise UsageError(f"--expect {name}: not a variable of the expression (use f for the value){hint}")
-        label = "f (the output value; df/df is the gradient of variable f)" if is_value and "f" in variables else ""
+            hint = _("; did you mean {name}?").format(name=close[0]) if close else ""
+            message = _("--expect {name}: not a variable of the expression (use f for the value)")
+            raise UsageError(message.format(name=name) + hint)
+        label = _("f (the output value; df/df is the gradient of variable f)") if is_value and "f" in variables else ""
         result.append(Expectation(name, _expected_value(text, name, value), is_value, label))
     return result
 
 
 def _expected_value(text: str, name: str, value: str):
-    try:
-        return parse_value(name, value.strip())
-    except UsageError as error:  # "value of x is not a number" would name a binding, not this --expect
-        raise UsageError(f"--expect {text}: {error.message.replace(f'value of {name} ', 'the value ', 1)}") from None
+    try:  # "the value is not a number": "value of x" would name a binding, not this --expect
+        return parse_value(name, value.strip(), subject=_("the value"))
+    except UsageError as error:
+        raise UsageError(f"--expect {text}: {error.message}") from None
 
 
 def parse_tolerance(text) -> float:
@@ -76,7 +78,7 @@ def parse_tolerance(text) -> float:
     except UsageError:
         number = None
     if not isinstance(number, float) or not 0 <= number < math.inf:  # nan fails both comparisons
-        raise UsageError(f"--tol must be a finite number >= 0 (such as 1e-6), got {text!r}")
+        raise UsageError(_("--tol must be a finite number >= 0 (such as 1e-6), got {text!r}").format(text=text))
     return number
 
 
@@ -109,7 +111,8 @@ def failed_expectations(result: Evaluation, expectations: list[Expectation], tol
             messages += [message] if message else []
         elif not within(float(got), item.expected, tol):
             expected_text, got_text = distinct_texts(item.expected, float(got))
-            messages.append(f"expected {item.label()} = {expected_text}, got {got_text} (tolerance {tol:g})")
+            message = _("expected {label} = {expected}, got {got} (tolerance {tol})")
+            messages.append(message.format(label=item.label(), expected=expected_text, got=got_text, tol=f"{tol:g}"))
     return messages
 
 
@@ -121,9 +124,11 @@ def _array_failure(item: Expectation, got, tol: float) -> str | None:
 
     got, expected = np.asarray(got, dtype=float), np.asarray(item.expected, dtype=float)
     if expected.shape != got.shape and expected.ndim != 0:  # a number checks every element; [3] is a shape
-        return f"expected {item.label()} of shape {shape_text(expected.shape)}, got {shape_text(got.shape)}"
+        message = _("expected {label} of shape {expected}, got {got}")
+        return message.format(label=item.label(), expected=shape_text(expected.shape), got=shape_text(got.shape))
     if not np.all(within(got, expected, tol)):
-        return f"expected {item.label()} = {compact(expected, 12)}, got {compact(got, 12)} (tolerance {tol:g})"
+        message = _("expected {label} = {expected}, got {got} (tolerance {tol})")
+        return message.format(label=item.label(), expected=compact(expected, 12), got=compact(got, 12), tol=f"{tol:g}")
     return None
 
 
@@ -153,13 +158,13 @@ class CheckRow:
 
     def summary(self) -> str:
         """One line for --quiet's stderr."""
-        return f"check {self.name}: relative error {self.relative_error:.2e}"
+        return _("check {name}: relative error {error}").format(name=self.name, error=f"{self.relative_error:.2e}")
 
     def failure(self) -> str:
         """The message of a failed check."""
-        return (
-            f"∂f/∂{self.name} = {self.analytic:.10g} but the finite difference gives {self.numeric:.10g}"
-            f" (relative error {self.relative_error:.2e})"
+        message = _("∂f/∂{name} = {analytic} but the finite difference gives {numeric} (relative error {error})")
+        return message.format(
+            name=self.name, analytic=f"{self.analytic:.10g}", numeric=f"{self.numeric:.10g}", error=f"{self.relative_error:.2e}"
         )
 
 
@@ -174,11 +179,13 @@ class ArrayCheckRow:
 
     def summary(self) -> str:
         """One line under the tables (and on --quiet's stderr)."""
-        return f"check {self.name}: max relative error {self.relative_error:.2e} over {self.elements} elements"
+        message = _("check {name}: max relative error {error} over {count} elements")
+        return message.format(name=self.name, error=f"{self.relative_error:.2e}", count=self.elements)
 
     def failure(self) -> str:
         """The message of a failed check."""
-        return f"∂f/∂{self.name}: finite differences disagree (relative error {self.relative_error:.2e})"
+        message = _("∂f/∂{name}: finite differences disagree (relative error {error})")
+        return message.format(name=self.name, error=f"{self.relative_error:.2e}")
 
 
 CHECK_ELEMENTS = 12  # vector mode: finite differences per variable, on evenly spaced elements
@@ -240,9 +247,9 @@ def _array_check(result, bindings: dict, name: str) -> ArrayCheckRow:
 def raise_problems(failures: list[str], non_finite: str | None, stderr) -> None:
     """Every failed check on stderr; then exit 3 for inf/nan, else exit 1 for failed checks."""
     for message in failures:  # shown even when a non-finite result decides the exit code
-        stderr.write(f"backprop: check failed: {message}\n")
+        stderr.write("backprop: " + _("check failed: ") + message + "\n")
     if non_finite is not None:
-        raise NonFiniteError(f"non-finite result: {non_finite}")
+        raise NonFiniteError(_("non-finite result: {what}").format(what=non_finite))
     if failures:  # a result, not a usage error: "backprop: 2 checks failed" (docs/reference.md)
         count = len(failures)
         raise CheckFailed(ngettext("{count} check failed", "{count} checks failed", count).format(count=count))

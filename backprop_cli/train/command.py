@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field, fields
 import numpy as np
 
 from ..errors import UsageError
+from ..i18n import _
 from . import network, output, saved_runs, training
 
 
@@ -61,37 +62,45 @@ def save(path: str, result: training.TrainResult) -> None:
 def load(path: str) -> tuple[training.TrainConfig, network.Weights, int]:
     """A run saved by ``save``: its configuration, weights and step count, every part checked."""
     meta, arrays = saved_runs.load(path, training.MAX_ELEMENTS)
-    config, done = _config_from_meta(meta, f"cannot load {path}: meta")
+    where = _("cannot load {path}: {reason}").format(path=path, reason="meta")
+    config, done = _config_from_meta(meta, where)
     recorded = len(arrays.pop("losses"))  # saved_runs.load insists on it
     if not recorded <= done <= training.MAX_SAVED_STEPS:  # a run records one loss per step of its own
-        raise UsageError(
-            f"cannot load {path}: meta: steps_done is {done:,}, but the file holds {recorded:,} losses "
-            f"(steps_done must be at least that and at most {training.MAX_SAVED_STEPS:,})"
+        message = _(
+            "{where}: steps_done is {done}, but the file holds {recorded} losses "
+            "(steps_done must be at least that and at most {limit})"
         )
+        numbers = {"done": f"{done:,}", "recorded": f"{recorded:,}", "limit": f"{training.MAX_SAVED_STEPS:,}"}
+        raise UsageError(message.format(where=where, **numbers))
     try:
         training.validate_config(config)
     except UsageError as error:  # name the file: the user did not type this value
-        raise UsageError(f"cannot load {path}: meta: {error.message}") from None
+        raise UsageError(f"{where}: {error.message}") from None
     return config, network.Weights(**arrays), done
 
 
 def _config_from_meta(meta: object, where: str) -> tuple[training.TrainConfig, int]:
     """The TrainConfig and step count in a saved run's meta, each field's type checked."""
     if not isinstance(meta, dict) or set(meta) != {"config", "steps_done"}:
-        raise UsageError(f"{where} must be a JSON object with exactly config and steps_done")
+        raise UsageError(_("{where} must be a JSON object with exactly config and steps_done").format(where=where))
     config, done = meta["config"], meta["steps_done"]
     if type(done) is not int or done < 0:
-        raise UsageError(f"{where}: steps_done must be a whole number, got {done!r:.40}")
+        raise UsageError(_("{where}: steps_done must be a whole number, got {got}").format(where=where, got=f"{done!r:.40}"))
     if not isinstance(config, dict):
-        raise UsageError(f"{where}: config must be a JSON object")
+        raise UsageError(_("{where}: config must be a JSON object").format(where=where))
     kinds = {field_.name: field_.type for field_ in fields(training.TrainConfig)}
     unknown, missing = sorted(set(config) - set(kinds)), sorted(set(kinds) - set(config))
     if unknown or missing:
-        problem = f"an unknown field {unknown[0]!r}" if unknown else f"no field {missing[0]!r}"
-        raise UsageError(f"{where}: config has {problem}")
+        if unknown:
+            message = _("{where}: config has an unknown field {name!r}").format(where=where, name=unknown[0])
+        else:
+            message = _("{where}: config has no field {name!r}").format(where=where, name=missing[0])
+        raise UsageError(message)
     for name, kind in kinds.items():
         if not _has_type(config[name], kind):
-            raise UsageError(f"{where}: config.{name} must be {kind.replace(' | None', ' or null')}, got {config[name]!r:.40}")
+            message = _("{where}: config.{name} must be {kind}, got {got}")
+            kind_words = kind.replace(" | None", _(" or null"))
+            raise UsageError(message.format(where=where, name=name, kind=kind_words, got=f"{config[name]!r:.40}"))
     return training.TrainConfig(**config), done
 
 

@@ -17,7 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import UsageError
+from ..i18n import _
 from ..inputs.bindings import parse_number
+from ..inputs.files import os_reason
 
 # Defaults per dataset. `random` is the lecture's network exactly; the others are
 # chosen so that the documented result (README, docs/training.md) holds for seed 0.
@@ -76,7 +78,12 @@ def load(name: str, seed: int) -> Dataset:
         return _split("digits", data[:, :-1] / 16.0, data[:, -1].astype(np.int64), classes=10)
     if name.lower().endswith(".csv"):
         return load_csv(name)
-    raise UsageError(f"unknown dataset {name!r}: use {', '.join(NAMES)} or a path to a .csv file")
+    raise UsageError(unknown_message(name))
+
+
+def unknown_message(name: str) -> str:
+    """The error for a --dataset that is neither a preset nor a .csv file."""
+    return _("unknown dataset {name!r}: use {names} or a path to a .csv file").format(name=name, names=", ".join(NAMES))
 
 
 def _random() -> Dataset:
@@ -124,12 +131,12 @@ def load_csv(path: str) -> Dataset:
     if np.all(target == np.round(target)):
         classes, labels = np.unique(target, return_inverse=True)
         if len(classes) < 2:
-            raise UsageError(f"{path}: the target column has a single class ({classes[0]:g})")
-        if len(classes) > MAX_CLASSES:
             raise UsageError(
-                f"{path}: the target column has {len(classes):,} distinct whole numbers, "
-                f"more than the limit of {MAX_CLASSES:,} classes"
+                _("{path}: the target column has a single class ({label})").format(path=path, label=f"{classes[0]:g}")
             )
+        if len(classes) > MAX_CLASSES:
+            message = _("{path}: the target column has {count} distinct whole numbers, more than the limit of {limit} classes")
+            raise UsageError(message.format(path=path, count=f"{len(classes):,}", limit=f"{MAX_CLASSES:,}"))
         y, count = labels.astype(np.int64), len(classes)
     else:
         y, count = target[:, None], None
@@ -143,16 +150,16 @@ def _read_csv(path: str) -> np.ndarray:
     try:
         handle = open(path, "rb")  # decoded line by line, so that bad UTF-8 is found with its line
     except OSError as error:
-        raise UsageError(f"cannot read dataset {path}: {error.strerror}") from None
+        raise UsageError(_("cannot read dataset {path}: {reason}").format(path=path, reason=os_reason(error))) from None
     with handle:
         csv.field_size_limit(MAX_FIELD_CHARS)
         reader = csv.reader(_text_lines(path, handle))
         try:
             return _numbers(path, reader)
         except csv.Error as error:
-            raise UsageError(f"{path}: line {reader.line_num}: {error}") from None
+            raise UsageError(_("{path}: line {line}: {reason}").format(path=path, line=reader.line_num, reason=error)) from None
         except OSError as error:
-            raise UsageError(f"cannot read dataset {path}: {error.strerror}") from None
+            raise UsageError(_("cannot read dataset {path}: {reason}").format(path=path, reason=os_reason(error))) from None
 
 
 def _text_lines(path: str, handle):
@@ -161,13 +168,16 @@ def _text_lines(path: str, handle):
     while raw := handle.readline(MAX_LINE_BYTES + 1):
         number += 1
         if len(raw) > MAX_LINE_BYTES:
-            raise UsageError(f"{path}: line {number} is longer than the limit of {MAX_LINE_BYTES:,} bytes")
+            message = _("{path}: line {line} is longer than the limit of {limit} bytes")
+            raise UsageError(message.format(path=path, line=number, limit=f"{MAX_LINE_BYTES:,}"))
         try:
             yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as error:
+            message = _(
+                "{path}: line {line} is not valid UTF-8 (byte {byte} at byte {offset} of the line); save the file as UTF-8"
+            )
             raise UsageError(
-                f"{path}: line {number} is not valid UTF-8 (byte {raw[error.start]:#04x} at byte {error.start + 1} "
-                "of the line); save the file as UTF-8"
+                message.format(path=path, line=number, byte=f"{raw[error.start]:#04x}", offset=error.start + 1)
             ) from None
 
 
@@ -181,26 +191,30 @@ def _numbers(path: str, reader) -> np.ndarray:
         if not width:
             width = len(row)
             if width < 2:
-                raise UsageError(f"{path}: need at least one input column and a target column")
+                raise UsageError(_("{path}: need at least one input column and a target column").format(path=path))
             if not _all_numbers(row):
                 header = row
                 continue
         if len(row) != width:
-            raise UsageError(f"{path}: line {line} has {len(row)} columns, expected {width}")
+            message = _("{path}: line {line} has {count} columns, expected {width}")
+            raise UsageError(message.format(path=path, line=line, count=len(row), width=width))
         if len(values) + width > MAX_CSV_VALUES:
-            raise UsageError(f"{path}: more than the limit of {MAX_CSV_VALUES:,} numbers (at line {line})")
+            message = _("{path}: more than the limit of {limit} numbers (at line {line})")
+            raise UsageError(message.format(path=path, limit=f"{MAX_CSV_VALUES:,}", line=line))
         for column, cell in enumerate(row):
             number = parse_number(cell)
             if number is None:
                 name = f" ({header[column]})" if header else ""
-                raise UsageError(f"{path}: line {line}, column {column + 1}{name}: {cell!r:.40} is not a number")
+                message = _("{path}: line {line}, column {column}{name}: {cell} is not a number")
+                raise UsageError(message.format(path=path, line=line, column=column + 1, name=name, cell=f"{cell!r:.40}"))
             if not math.isfinite(number):
-                raise UsageError(f"{path}: line {line}, column {column + 1}: value is not finite")
+                message = _("{path}: line {line}, column {column}: value is not finite")
+                raise UsageError(message.format(path=path, line=line, column=column + 1))
             values.append(number)
     if not width:
-        raise UsageError(f"{path}: the dataset file is empty")
+        raise UsageError(_("{path}: the dataset file is empty").format(path=path))
     if not values:
-        raise UsageError(f"{path}: no data rows")
+        raise UsageError(_("{path}: no data rows").format(path=path))
     return np.frombuffer(values, dtype=np.float64).reshape(-1, width)
 
 

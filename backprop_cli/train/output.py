@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from dataclasses import asdict
 
 from ..errors import UsageError
+from ..i18n import N_, _, ngettext
+from ..inputs.files import os_reason
 from .training import TrainResult
 
 _BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -37,7 +39,8 @@ def progress(total: int, stream=None):
             with _bar(total, stream, count) as update:
                 yield update
     except KeyboardInterrupt:
-        stream.write(f"backprop: interrupted at step {min(done[0] + 1, total)} of {total}; no output written\n")
+        message = _("interrupted at step {step} of {total}; no output written")
+        stream.write(f"backprop: {message.format(step=min(done[0] + 1, total), total=total)}\n")
         stream.flush()
         raise
 
@@ -48,11 +51,11 @@ def _bar(total: int, stream, count):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     columns = [
-        TextColumn("training"),
+        TextColumn(_("training")),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("loss {task.fields[loss]}"),
-        TextColumn("{task.fields[rate]} steps/s"),
+        TextColumn(_("loss {value}").format(value="{task.fields[loss]}")),
+        TextColumn(_("{rate} steps/s").format(rate="{task.fields[rate]}")),
         TimeRemainingColumn(),
     ]
     with Progress(*columns, console=Console(file=stream), transient=True) as bar:
@@ -71,6 +74,7 @@ def _bar(total: int, stream, count):
         yield update
 
 
+_SETS = {"train": N_("train"), "held_out": N_("held-out")}  # result.accuracy's keys, as the summary names them
 LABEL = 12  # the y labels' width: "2.464e+04 ┤"
 MIN_PLOT = 10  # columns of the chart however narrow the terminal
 
@@ -94,44 +98,72 @@ def loss_chart(losses: list[float], width: int | None = None, height: int = 8, f
     scale = math.log10 if logarithmic else float
     lo, span = scale(low), (scale(high) - scale(low)) or 1.0
     levels = [1 + round((scale(v) - lo) / span * (height * 8 - 1)) for v in values]
-    rows = ["  loss" + ("   (log scale)" if logarithmic else "")]
+    rows = ["  " + _("loss") + ("   " + _("(log scale)") if logarithmic else "")]
     for row in range(height - 1, -1, -1):
         line = "".join(_BLOCKS[max(0, min(8, level - row * 8))] for level in levels)
         label = f"{high:>10.4g} ┤" if row == height - 1 else f"{low:>10.4g} ┤" if row == 0 else " " * 10 + " │"
         rows.append(label + line)
     rows.append(" " * 11 + "└" + "─" * count)
-    left, right = f"step {first_step}", str(first_step + len(losses) - 1)
-    rows.append(" " * LABEL + left + " " * max(1, count - len(left) - len(right)) + right)
+    left, right = _("step {step}").format(step=first_step), str(first_step + len(losses) - 1)
+    rows.append(" " * LABEL + left + " " * max(1, count - _columns(left) - len(right)) + right)
     return rows
+
+
+def _columns(text: str) -> int:
+    """Terminal columns of ``text``: a wide (Korean) character takes two."""
+    from unicodedata import east_asian_width
+
+    return len(text) + sum(east_asian_width(c) in "WF" for c in text)
+
+
+def _dataset_words(data) -> str:
+    """``Dataset.describe()`` (which --json keeps in English) in the run's language."""
+    test = _(", {count} held out").format(count=len(data.x_test)) if data.x_test is not None else ""
+    if data.classes:
+        kind = ngettext("{count} class", "{count} classes", data.classes).format(count=data.classes)
+    else:
+        kind = ngettext("{count} target", "{count} targets", data.outputs).format(count=data.outputs)
+    return f"{data.name}: {len(data.x_train)} × {data.x_train.shape[1]} → {kind}{test}"
 
 
 def summary_lines(result: TrainResult) -> list[str]:
     """The human summary printed after training."""
     config, data = result.config, result.data
     layers = f"{data.x_train.shape[1]} → {config.hidden} ({config.activation}) → {data.outputs}"
-    batch = "full batch" if config.batch_size is None else f"batch {config.batch_size}"
+    batch = _("full batch") if config.batch_size is None else _("batch {size}").format(size=config.batch_size)
+    network = _("  network {layers}, {loss} loss, lr {lr}, reg {reg}, {batch}, {dtype}, seed {seed}")
     lines = [
-        f"backprop train: {data.describe()}",
-        f"  network {layers}, {config.loss} loss, lr {config.lr:g}, reg {config.reg:g}, {batch}, "
-        f"{config.dtype}, seed {config.seed}",
+        f"backprop train: {_dataset_words(data)}",
+        network.format(
+            layers=layers,
+            loss=config.loss,
+            lr=f"{config.lr:g}",
+            reg=f"{config.reg:g}",
+            batch=batch,
+            dtype=config.dtype,
+            seed=config.seed,
+        ),
     ]
     if result.losses:
-        lines.append(
-            f"  loss {result.losses[0]:.6g} at step {result.start_step + 1} → {result.losses[-1]:.6g} "
-            f"at step {result.start_step + len(result.losses)}"
-        )
-        threads = "" if result.threads is None else f", {result.threads} BLAS thread{'s' if result.threads > 1 else ''}"
-        lines.append(f"  {result.steps_per_second:,.0f} steps/s, {result.seconds:.2f} s{threads}")
+        first, last = f"{result.losses[0]:.6g}", f"{result.losses[-1]:.6g}"
+        steps = {"start": result.start_step + 1, "end": result.start_step + len(result.losses)}
+        lines.append(_("  loss {first} at step {start} → {last} at step {end}").format(first=first, last=last, **steps))
+        if result.threads is None:
+            threads = ""
+        else:
+            threads = ngettext(", {count} BLAS thread", ", {count} BLAS threads", result.threads).format(count=result.threads)
+        speed = _("  {rate} steps/s, {seconds} s").format(rate=f"{result.steps_per_second:,.0f}", seconds=f"{result.seconds:.2f}")
+        lines.append(speed + threads)
     for name, value in result.accuracy.items():
-        lines.append(f"  {name.replace('_', '-')} accuracy {value * 100:.1f} %")
+        shown = _(_SETS.get(name, name.replace("_", "-")))
+        lines.append(_("  {name} accuracy {percent} %").format(name=shown, percent=f"{value * 100:.1f}"))
     if result.gradcheck is not None:
         check = result.gradcheck
-        verdict = "ok" if check["ok"] else "FAILED"
-        lines.append(
-            f"  gradient check: max relative error {check['max_relative_error']:.2e} ({verdict}, limit {check['limit']:.0e})"
-        )
+        verdict = _("ok") if check["ok"] else _("FAILED")
+        message = _("  gradient check: max relative error {error} ({verdict}, limit {limit})")
+        lines.append(message.format(error=f"{check['max_relative_error']:.2e}", verdict=verdict, limit=f"{check['limit']:.0e}"))
     if result.saved is not None:
-        lines.append(f"  saved to {result.saved}")
+        lines.append(_("  saved to {path}").format(path=result.saved))
     if len(result.losses) > 1:
         lines += ["", *loss_chart(result.losses, first_step=result.start_step + 1)]
     return lines
@@ -167,7 +199,7 @@ def write_plot(path: str, result: TrainResult) -> None:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        raise UsageError("--plot needs matplotlib: pip install 'backprop-cli[plot]' (or pip install matplotlib)") from None
+        raise UsageError(_("--plot needs matplotlib: pip install 'backprop-cli[plot]' (or pip install matplotlib)")) from None
     steps = range(result.start_step + 1, result.start_step + len(result.losses) + 1)
     figure, axes = plt.subplots(figsize=(7, 4))
     axes.plot(steps, result.losses)
@@ -180,6 +212,6 @@ def write_plot(path: str, result: TrainResult) -> None:
     try:
         figure.savefig(path, dpi=100, bbox_inches="tight")
     except OSError as error:
-        raise UsageError(f"cannot write plot {path}: {error.strerror}") from None
+        raise UsageError(_("cannot write plot {path}: {reason}").format(path=path, reason=os_reason(error))) from None
     finally:
         plt.close(figure)

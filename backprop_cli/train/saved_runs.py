@@ -17,7 +17,8 @@ import zlib
 import numpy as np
 
 from ..errors import UsageError
-from ..inputs.files import UnsupportedNpy, npy_header
+from ..i18n import _
+from ..inputs.files import UnsupportedNpy, npy_header, os_reason
 
 REQUIRED = ("meta", "losses", "w1", "w2")
 BIASES = ("b1", "b2")  # both or neither
@@ -30,13 +31,14 @@ _ARCHIVE_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError
 def destination(path: str) -> str:
     """The file ``--save PATH`` writes (NumPy adds .npz unless PATH ends so), checked before training."""
     if not path:
-        raise UsageError("--save needs a file name, e.g. --save run.npz")
+        raise UsageError(_("--save needs a file name, e.g. --save run.npz"))
     final = path if path.endswith(".npz") else path + ".npz"
     if path.endswith(("/", os.sep)) or os.path.isdir(path) or os.path.isdir(final):
-        raise UsageError(f"--save {path}: is a directory; name a file in it, e.g. --save {os.path.join(path, 'run.npz')}")
+        message = _("--save {path}: is a directory; name a file in it, e.g. --save {example}")
+        raise UsageError(message.format(path=path, example=os.path.join(path, "run.npz")))
     folder = os.path.dirname(final) or "."
     if not os.path.isdir(folder):
-        raise UsageError(f"--save {path}: no such directory: {folder}")
+        raise UsageError(_("--save {path}: no such directory: {folder}").format(path=path, folder=folder))
     return final
 
 
@@ -45,7 +47,7 @@ def save(path: str, arrays: dict[str, np.ndarray], meta: dict) -> None:
     try:
         np.savez(path, meta=np.array(json.dumps(meta)), **arrays)
     except OSError as error:
-        raise UsageError(f"cannot save to {path}: {error.strerror or error}") from None
+        raise UsageError(_("cannot save to {path}: {reason}").format(path=path, reason=os_reason(error))) from None
 
 
 def load(path: str, max_elements: int) -> tuple[object, dict[str, np.ndarray]]:
@@ -58,36 +60,37 @@ def load(path: str, max_elements: int) -> tuple[object, dict[str, np.ndarray]]:
     except UsageError:
         raise
     except _ARCHIVE_ERRORS as error:
-        raise _error(path, f"damaged archive ({error})") from None
+        raise _error(path, _("damaged archive ({reason})").format(reason=error)) from None
     except ValueError as error:  # a .npy header or body that NumPy cannot parse
-        raise _error(path, f"damaged array ({error})") from None
+        raise _error(path, _("damaged array ({reason})").format(reason=error)) from None
     for name, array in arrays.items():
         if name in ("w1", "w2", *BIASES) and not np.all(np.isfinite(array)):
-            raise _error(path, f"{name} holds nan or inf (a run saved by train never does: a diverged run exits 3 unsaved)")
+            message = _("{name} holds nan or inf (a run saved by train never does: a diverged run exits 3 unsaved)")
+            raise _error(path, message.format(name=name))
     return _meta(path, arrays.pop("meta")), {name: arrays[name] for name in ("losses", "w1", "w2", *BIASES) if name in arrays}
 
 
 def _error(path: str, reason: str) -> UsageError:
-    return UsageError(f"cannot load {path}: {reason}")
+    return UsageError(_("cannot load {path}: {reason}").format(path=path, reason=reason))
 
 
 def _check_file(path: str) -> None:
     try:
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
-            raise _error(path, "is a directory")
+            raise _error(path, _("is a directory"))
         if not stat.S_ISREG(info.st_mode):  # a FIFO or a device: opening it could block or never end
-            raise _error(path, "not a regular file")
+            raise _error(path, _("not a regular file"))
         with open(path, "rb") as handle:
             start = handle.read(6)
     except OSError as error:
-        raise _error(path, error.strerror or str(error)) from None
+        raise _error(path, os_reason(error)) from None
     if info.st_size == 0:
-        raise _error(path, "the file is empty")
+        raise _error(path, _("the file is empty"))
     if start == b"\x93NUMPY":
-        raise _error(path, "a single .npy array, not the .npz archive that train --save writes")
+        raise _error(path, _("a single .npy array, not the .npz archive that train --save writes"))
     if not zipfile.is_zipfile(path):
-        raise _error(path, "not a .npz archive (truncated, or not a zip file)")
+        raise _error(path, _("not a .npz archive (truncated, or not a zip file)"))
 
 
 def _headers(path: str, archive: zipfile.ZipFile, max_elements: int) -> dict[str, tuple[tuple, np.dtype]]:
@@ -96,20 +99,22 @@ def _headers(path: str, archive: zipfile.ZipFile, max_elements: int) -> dict[str
     for info in archive.infolist():
         name = info.filename[:-4] if info.filename.endswith(".npy") else None
         if name not in (*REQUIRED, *BIASES):
-            raise _error(path, f"unexpected member {info.filename!r} (expected {', '.join(REQUIRED)} and optionally b1, b2)")
+            message = _("unexpected member {member!r} (expected {names} and optionally b1, b2)")
+            raise _error(path, message.format(member=info.filename, names=", ".join(REQUIRED)))
         if name in headers:
-            raise _error(path, f"member {info.filename!r} appears twice")
+            raise _error(path, _("member {member!r} appears twice").format(member=info.filename))
         shape, dtype, data_bytes = _header(path, archive, info)
         _check_member(path, name, shape, dtype, max_elements)  # before the sizes: the clearer message
         promised = math.prod(shape) * dtype.itemsize
         if data_bytes != promised:
-            raise _error(path, f"{info.filename}: its header promises {promised:,} bytes of data, the archive has {data_bytes:,}")
+            message = _("{member}: its header promises {promised} bytes of data, the archive has {found}")
+            raise _error(path, message.format(member=info.filename, promised=f"{promised:,}", found=f"{data_bytes:,}"))
         headers[name] = shape, dtype
     missing = [name for name in REQUIRED if name not in headers]
     if sum(name in headers for name in BIASES) == 1:
         missing += [name for name in BIASES if name not in headers]
     if missing:
-        raise _error(path, f"missing {', '.join(missing)}")
+        raise _error(path, _("missing {names}").format(names=", ".join(missing)))
     _check_layers(path, headers)
     return headers
 
@@ -125,30 +130,34 @@ def _header(path: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple
 def _check_member(path: str, name: str, shape: tuple, dtype: np.dtype, max_elements: int) -> None:
     if name == "meta":
         if dtype.kind != "U" or shape != ():
-            raise _error(path, f"meta must be one string, got dtype {dtype} and shape {shape}")
+            raise _error(path, _("meta must be one string, got dtype {dtype} and shape {shape}").format(dtype=dtype, shape=shape))
         if dtype.itemsize // 4 > MAX_META_CHARS:
-            raise _error(path, f"meta is longer than {MAX_META_CHARS:,} characters")
+            raise _error(path, _("meta is longer than {limit} characters").format(limit=f"{MAX_META_CHARS:,}"))
         return
     wanted = 1 if name in ("losses", *BIASES) else 2
     dtypes = WEIGHT_DTYPES if name != "losses" else ("float64",)
     if dtype.hasobject or dtype.name not in dtypes:
-        raise _error(path, f"{name} has dtype {dtype}, expected {' or '.join(dtypes)}")
+        raise _error(
+            path, _("{name} has dtype {dtype}, expected {dtypes}").format(name=name, dtype=dtype, dtypes=_(" or ").join(dtypes))
+        )
     if len(shape) != wanted:
-        raise _error(path, f"{name} must be {wanted}-D, got shape {shape}")
+        raise _error(path, _("{name} must be {wanted}-D, got shape {shape}").format(name=name, wanted=wanted, shape=shape))
     if math.prod(shape) > max_elements:
-        raise _error(path, f"{name} holds {math.prod(shape):,} numbers, more than the limit of {max_elements:,}")
+        message = _("{name} holds {count} numbers, more than the limit of {limit}")
+        raise _error(path, message.format(name=name, count=f"{math.prod(shape):,}", limit=f"{max_elements:,}"))
 
 
 def _check_layers(path: str, headers: dict[str, tuple[tuple, np.dtype]]) -> None:
     """w1 (D×H), w2 (H×C), b1 (H), b2 (C) must fit together, and be non-empty."""
     (d, h), (rows, c) = headers["w1"][0], headers["w2"][0]
     if 0 in (d, h, c):
-        raise _error(path, f"empty weights: w1 is {d}×{h}, w2 is {rows}×{c}")
+        raise _error(path, _("empty weights: w1 is {w1}, w2 is {w2}").format(w1=f"{d}×{h}", w2=f"{rows}×{c}"))
     if rows != h:
-        raise _error(path, f"w1 is {d}×{h} but w2 is {rows}×{c}: w2 needs {h} rows")
+        raise _error(path, _("w1 is {w1} but w2 is {w2}: w2 needs {rows} rows").format(w1=f"{d}×{h}", w2=f"{rows}×{c}", rows=h))
     for name, size in (("b1", h), ("b2", c)):
         if name in headers and headers[name][0] != (size,):
-            raise _error(path, f"{name} has shape {headers[name][0]}, expected ({size},)")
+            message = _("{name} has shape {shape}, expected {wanted}")
+            raise _error(path, message.format(name=name, shape=headers[name][0], wanted=f"({size},)"))
 
 
 def _read(archive: zipfile.ZipFile, name: str) -> np.ndarray:
@@ -162,4 +171,4 @@ def _meta(path: str, array: np.ndarray) -> object:
     try:
         return json.loads(str(array.item()))
     except (ValueError, RecursionError) as error:  # JSONDecodeError, an integer too long, nesting too deep
-        raise _error(path, f"meta is not valid JSON ({type(error).__name__})") from None
+        raise _error(path, _("meta is not valid JSON ({reason})").format(reason=type(error).__name__)) from None

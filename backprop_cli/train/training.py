@@ -16,7 +16,9 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 
 from ..errors import CheckFailed, NonFiniteError, UsageError
+from ..i18n import N_, _
 from . import datasets, network
+from .sizes import check_shapes, check_sizes
 
 GRADCHECK_ENTRIES = 10  # per parameter
 GRADCHECK_STEP = 1e-5
@@ -80,7 +82,7 @@ def resolve_config(options: dict, loaded: TrainConfig | None = None) -> TrainCon
         dataset = options.get("dataset") or "random"
         preset = "csv" if dataset.lower().endswith(".csv") else dataset
         if preset not in datasets.PRESETS:
-            raise UsageError(f"unknown dataset {dataset!r}: use {', '.join(datasets.NAMES)} or a path to a .csv file")
+            raise UsageError(datasets.unknown_message(dataset))
         values = {**asdict(TrainConfig()), **datasets.PRESETS[preset], "dataset": dataset}
     values.update({name: value for name, value in options.items() if value is not None})
     config = TrainConfig(**values)
@@ -89,23 +91,26 @@ def resolve_config(options: dict, loaded: TrainConfig | None = None) -> TrainCon
 
 
 def validate_config(config: TrainConfig) -> None:
+    """Refuse a configuration outside the limits, naming the option (its message translated when shown)."""
     low, high = SEED_RANGE
     checks = [
-        (config.hidden >= 1, f"--hidden must be at least 1, got {config.hidden}"),
-        (config.hidden <= MAX_HIDDEN, f"--hidden must be at most {MAX_HIDDEN}, got {config.hidden}"),
-        (config.steps >= 0, f"--steps must be zero or more, got {config.steps}"),
-        (config.steps <= MAX_STEPS, f"--steps must be at most {MAX_STEPS}, got {config.steps}"),
-        (low <= config.seed <= high, f"--seed must be between {low} and {high} (2**32 - 1, NumPy's limit), got {config.seed}"),
-        (config.lr is None or (config.lr > 0 and math.isfinite(config.lr)), f"--lr must be positive, got {config.lr}"),
-        (config.reg >= 0 and math.isfinite(config.reg), f"--reg must be zero or positive, got {config.reg:g}"),
-        (config.batch_size is None or config.batch_size >= 1, f"--batch-size must be at least 1, got {config.batch_size}"),
-        (config.activation in network.ACTIVATIONS, f"--activation must be one of {', '.join(network.ACTIVATIONS)}"),
-        (config.loss in (*network.LOSSES, "auto"), f"--loss must be one of {', '.join(network.LOSSES)}"),
-        (config.dtype in ("float64", "float32"), "--dtype must be float64 or float32"),
+        (config.hidden >= 1, N_("--hidden must be at least 1, got {hidden}")),
+        (config.hidden <= MAX_HIDDEN, N_("--hidden must be at most {max_hidden}, got {hidden}")),
+        (config.steps >= 0, N_("--steps must be zero or more, got {steps}")),
+        (config.steps <= MAX_STEPS, N_("--steps must be at most {max_steps}, got {steps}")),
+        (low <= config.seed <= high, N_("--seed must be between {low} and {high} (2**32 - 1, NumPy's limit), got {seed}")),
+        (config.lr is None or (config.lr > 0 and math.isfinite(config.lr)), N_("--lr must be positive, got {lr}")),
+        (config.reg >= 0 and math.isfinite(config.reg), N_("--reg must be zero or positive, got {reg:g}")),
+        (config.batch_size is None or config.batch_size >= 1, N_("--batch-size must be at least 1, got {batch_size}")),
+        (config.activation in network.ACTIVATIONS, N_("--activation must be one of {activations}")),
+        (config.loss in (*network.LOSSES, "auto"), N_("--loss must be one of {losses}")),
+        (config.dtype in ("float64", "float32"), N_("--dtype must be float64 or float32")),
     ]
+    limits = {"max_hidden": MAX_HIDDEN, "max_steps": MAX_STEPS, "low": low, "high": high}
+    names = {"activations": ", ".join(network.ACTIVATIONS), "losses": ", ".join(network.LOSSES)}
     for ok, message in checks:
         if not ok:
-            raise UsageError(message)
+            raise UsageError(_(message).format(**asdict(config), **limits, **names))
 
 
 def prepare(
@@ -113,52 +118,28 @@ def prepare(
 ) -> tuple[TrainConfig, datasets.Dataset, network.Weights]:
     """Load the data and draw (or take) the weights, in the lecture's draw order."""
     data = datasets.load(config.dataset, config.seed)
-    _check_sizes(config, data)
+    check_sizes(config, data, MAX_ELEMENTS)
     if config.loss == "auto":
         config = replace(config, loss="softmax" if data.classes is not None else "l2")
     if config.lr is None:
         config = replace(config, lr=0.5 if config.loss == "softmax" else 0.5 / (len(data.x_train) * config.hidden))
     if config.loss == "softmax" and data.classes is None:
-        raise UsageError(f"--loss softmax needs class labels; dataset {config.dataset} has real-valued targets (use --loss l2)")
+        message = _("--loss softmax needs class labels; dataset {name} has real-valued targets (use --loss l2)")
+        raise UsageError(message.format(name=config.dataset))
     if data.classes is not None and config.loss == "l2":
         data = replace(data, y_train=np.eye(data.classes)[data.y_train])  # one-hot targets
     if config.batch_size is not None and config.batch_size > len(data.x_train):
-        raise UsageError(f"--batch-size {config.batch_size} is larger than the training set ({len(data.x_train)} rows)")
+        message = _("--batch-size {size} is larger than the training set ({rows} rows)")
+        raise UsageError(message.format(size=config.batch_size, rows=len(data.x_train)))
     lecture = config.dataset == "random"
     weights = loaded_weights or network.init_weights(data.x_train.shape[1], config.hidden, data.outputs, not lecture, not lecture)
-    _check_shapes(config, data, weights)
+    check_shapes(config, data, weights)
     dtype = np.dtype(config.dtype)
     data = replace(data, x_train=data.x_train.astype(dtype), x_test=None if data.x_test is None else data.x_test.astype(dtype))
     if data.classes is None or config.loss == "l2":
         data = replace(data, y_train=data.y_train.astype(dtype))
     weights = network.Weights(**{name: array.astype(dtype) for name, array in weights.named().items()})
     return config, data, weights
-
-
-def _check_sizes(config: TrainConfig, data: datasets.Dataset) -> None:
-    """Refuse, before anything is allocated, a network whose arrays exceed MAX_ELEMENTS."""
-    rows, inputs, outputs, hidden = len(data.x_train), data.x_train.shape[1], data.outputs, config.hidden
-    arrays = [
-        ("w1", "inputs", inputs, hidden),
-        ("the hidden layer", "rows", rows, hidden),
-        ("the output layer", "rows", rows, outputs),
-        ("w2", "hidden", hidden, outputs),
-    ]
-    for name, what, first, second in arrays:
-        if first * second > MAX_ELEMENTS:
-            raise UsageError(
-                f"{name} would hold {first:,} {what} × {second:,} = {first * second:,} numbers, "
-                f"more than the limit of {MAX_ELEMENTS:,} (use a smaller --hidden or dataset)"
-            )
-
-
-def _check_shapes(config: TrainConfig, data: datasets.Dataset, weights: network.Weights) -> None:
-    expected = (data.x_train.shape[1], config.hidden, data.outputs)
-    got = (weights.w1.shape[0], weights.w1.shape[1], weights.w2.shape[1])
-    if expected != got:
-        raise UsageError(
-            f"loaded weights are {got[0]}→{got[1]}→{got[2]}, the data needs {expected[0]}→{expected[1]}→{expected[2]}"
-        )
 
 
 def train(config: TrainConfig, data: datasets.Dataset, weights: network.Weights, progress=None) -> TrainResult:
@@ -174,7 +155,8 @@ def train(config: TrainConfig, data: datasets.Dataset, weights: network.Weights,
             loss = step()
             losses.append(loss)
             if not math.isfinite(loss):
-                raise NonFiniteError(f"training diverged: the loss became {loss} at step {index + 1} (try a smaller --lr)")
+                message = _("training diverged: the loss became {loss} at step {step} (try a smaller --lr)")
+                raise NonFiniteError(message.format(loss=loss, step=index + 1))
             if progress is not None:
                 progress(index + 1, loss)
     result.seconds = time.perf_counter() - start
@@ -296,4 +278,5 @@ def gradient_check(config: TrainConfig, data: datasets.Dataset, weights: network
 def check_gradcheck(report: dict | None) -> None:
     """Exit code 1 when --gradcheck found a relative error above its limit."""
     if report is not None and not report["ok"]:
-        raise CheckFailed(f"gradient check failed: max relative error {report['max_relative_error']:.2e} > {report['limit']:.0e}")
+        message = _("gradient check failed: max relative error {error} > {limit}")
+        raise CheckFailed(message.format(error=f"{report['max_relative_error']:.2e}", limit=f"{report['limit']:.0e}"))
