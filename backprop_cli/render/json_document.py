@@ -54,7 +54,8 @@ class NodeWriter:
         texts = []
         for shape, row in self.rows.rows(labels=self.labels):  # hot loop: once per node
             # An input read twice (x*x) has two edges but one key in "local" and "downstream".
-            repeated = row[LABELS] == row[LABELS + 1] if shape.kind == 2 else shape.kind == 0 and _repeats(shape, row)
+            kind = shape.kind
+            repeated = row[LABELS] == row[LABELS + 1] if kind == 2 else kind == 0 and _repeats(shape, row)
             key = (shape, row[USES] >= 2, row[KINK] is not None, repeated)
             text, fields = templates.get(key) or template(*key)
             extra = self.merged(shape, row) if repeated else ()
@@ -145,6 +146,8 @@ class NodeWriter:
 
 def _repeats(shape: Shape, row: tuple) -> bool:
     """Whether two edges of this node come from the same input (labels are unique per slot)."""
+    if len(shape.edges) < 2:
+        return False
     labels = [row[label] for label, _, _ in shape.edges]
     return len(set(labels)) < len(labels)
 

@@ -48,7 +48,8 @@ class Shape:
         self.positions = [[p] for p, c in enumerate(constant) if not c]  # the edges' input positions
         count = len(self.positions)
         self.simple = count == len(key)  # no constant inputs
-        self.kind = count if self.simple and count in (1, 2) else 0  # NodeRows.rows's fast cases
+        # NodeRows.rows's fast cases: 1 or 2 inputs, no constant; 3: two inputs, one a constant (x*3)
+        self.kind = count if self.simple and count in (1, 2) else 3 if len(key) == 2 and count == 1 else 0
         # local_symbolic's texts depend on the input names only by substituting them,
         # so one call with placeholders gives the text of every node of this shape;
         # a placeholder per position makes each text an edge's own (∂(a*b)/∂a = b).
