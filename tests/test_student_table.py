@@ -234,3 +234,13 @@ def test_an_expression_that_is_one_variable_has_no_empty_node_table(cli, monkeyp
     out = table(cli, monkeypatch, ["x", "-x", "1"], 80)
     assert out.splitlines()[0].rstrip() == "x   f = 1"
     assert "node" not in out and ["x", "1", "1", "1"] in [line.split() for line in out.splitlines()]
+
+
+def test_vector_mode_shapes_and_jacobians_in_korean_but_not_in_json(cli, monkeypatch):
+    args = ["@" + str(SAMPLES / "vector.expr"), "--bindings", str(SAMPLES / "vector.json")]
+    korean = " ".join(table(cli, monkeypatch, [*args, "--lang", "ko"], 200).split())
+    assert "(2,) · 2×2 (다른 인수) → (2,)" in korean and "스칼라" in korean and "the other factor" not in korean
+    explain = cli("grad", *args, "--explain", "--lang", "ko").out
+    assert "야코비안 1×2 (한 행: x/‖x‖) → (2,)" in explain
+    assert cli("grad", *args, "--json", "--lang", "ko").out == cli("grad", *args, "--json").out
+    assert "10×20 (the other factor)" not in korean  # (the lecture's shapes are in the JSON, in English)

@@ -116,3 +116,33 @@ def kink_text(note: str) -> str:
     if not gives:
         return note
     return _("{kink}: {convention} gives {value}").format(kink=_(label), convention=convention, value=value)
+
+
+# Vector mode's Jacobian descriptions (engine.arrays.jacobian_text) and its "scalar" shape,
+# marked for the catalogs: the table and --explain show them translated, --json as they are.
+_ARRAY_WORDS = (
+    N_("scalar"),
+    N_("diagonal"),
+    N_("diagonal, broadcast"),
+    N_("the other factor"),
+    N_("sparse, rows of the other factor"),
+    N_("a row: {what}"),
+    N_("ones"),
+    N_("the other vector"),
+)
+
+
+def array_words(text: str) -> str:
+    """A shape (``scalar``, ``(2,)``) or a Jacobian (``2×2 (the other factor)``) in the current language."""
+    if text == "scalar":
+        return _("scalar")
+    size, _space, kind = text.partition(" (")
+    if not kind.endswith(")"):
+        return text
+    kind = kind[:-1]
+    if kind.startswith("a row: "):
+        what = kind[len("a row: ") :]
+        shown = _("a row: {what}").format(what=_(what) if what in ("ones", "the other vector") else what)
+    else:
+        shown = _(kind)
+    return f"{size} ({shown})"

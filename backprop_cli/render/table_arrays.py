@@ -10,6 +10,7 @@ from rich.text import Text
 
 from ..i18n import N_, _
 from ..report.shapes import KINK, NAME, USES
+from .cells import array_words
 from .table_layout import Layout, console, print_section, table_title
 
 ARRAY_NODE_COLUMNS = [
@@ -39,10 +40,13 @@ def array_node_rows(report, digits: int = 6) -> list[list]:
         pattern = shape.pattern(row[USES])
         notes = [_(pattern) if pattern else ""] + ([_("kink: {note}").format(note=row[KINK])] if row[KINK] else [])
         written = f"{row[NAME]} = {shape.text(shape.expr).format(*row)}"
-        node = [Text(written, style="bold"), value.shape, f"{value:.{digits}g}", f"{grad:.{digits}g}"]
+        node = [Text(written, style="bold"), array_words(value.shape), f"{value:.{digits}g}", f"{grad:.{digits}g}"]
         edges = shape.edge_texts(row) or [("", "", None, None)]
         for i, (name, text, jacobian, down) in enumerate(edges):
-            shapes = f"{grad.shape} · {jacobian} → {down.shape}" if down is not None else ""
+            if down is not None:
+                shapes = f"{array_words(grad.shape)} · {array_words(jacobian)} → {array_words(down.shape)}"
+            else:
+                shapes = ""
             cells = node if i == 0 else ["", "", "", ""]
             rows.append([*cells, name, text, shapes, "\n".join(n for n in notes if n) if i == 0 else ""])
     return rows
@@ -60,7 +64,8 @@ def write_arrays(report, stream, layout: Layout) -> None:
     for v in report.variables:
         value, grad = ArrayText(v.value), ArrayText(v.grad)
         number = f".{layout.digits}g"
-        variables.append([Text(v.name, style="bold"), value.shape, format(value, number), format(grad, number), str(v.uses)])
+        shape = array_words(value.shape)
+        variables.append([Text(v.name, style="bold"), shape, format(value, number), format(grad, number), str(v.uses)])
     out.print()
     print_section(out, _("variables"), ARRAY_VARIABLE_COLUMNS, variables, output)
     for check in report.checks:

@@ -9,7 +9,7 @@ from ..i18n import _
 from ..report.rows import GradReport, NodeRows, VariableReport, variable_reports
 from ..report.shapes import KINK, LABELS, NAME, USES, expression_text
 from ..rules.table import RULES
-from .cells import kink_text
+from .cells import array_words, kink_text
 from .terminal import write_lines
 
 
@@ -48,8 +48,10 @@ def array_explain_lines(nodes: NodeRows, output: str) -> Iterator[str]:
         tail = f"   [{_(pattern)}]" if pattern else ""
         line = _("{gradient} += {local} with g = {upstream} {shape}: Jacobian {jacobian} → {down_shape} = {downstream}")
         for name, text, jacobian, down in shape.edge_texts(row):
-            fields = dict(gradient=f"∂{output}/∂{name}", local=text, upstream=f"∂{output}/∂{row[NAME]}", shape=grad.shape)
-            yield line.format(**fields, jacobian=jacobian, down_shape=down.shape, downstream=down) + tail
+            upstream = f"∂{output}/∂{row[NAME]}"
+            fields = dict(gradient=f"∂{output}/∂{name}", local=text, upstream=upstream, shape=array_words(grad.shape))
+            shapes = dict(jacobian=array_words(jacobian), down_shape=array_words(down.shape))
+            yield line.format(**fields, **shapes, downstream=down) + tail
 
 
 def write_latex(report: GradReport, stream) -> None:
