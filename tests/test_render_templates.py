@@ -189,7 +189,7 @@ def test_explain_lines_of_a_repeated_input(cli):
         "∂f/∂f = 1",
         "∂f/∂s0 = ∂f/∂f · ∂(s0 + x)/∂s0 = (1) · (1) = 1   [distributor]",
         "∂f/∂x += ∂f/∂f · ∂(s0 + x)/∂x = (1) · (1) = 1   [distributor]",
-        "∂f/∂x += ∂f/∂s0 · ∂s0/∂x = (1) · (3) = 3   [switcher]",
-        "∂f/∂x += ∂f/∂s0 · ∂s0/∂x = (1) · (3) = 3   [switcher]",
+        "∂f/∂x += ∂f/∂s0 · ∂s0/∂x₍₁₎ = (1) · (3) = 3   [switcher]",
+        "∂f/∂x += ∂f/∂s0 · ∂s0/∂x₍₂₎ = (1) · (3) = 3   [switcher]",
         "∂f/∂x = (1) + (3) + (3) = 7   [adder]",
     ]

@@ -82,7 +82,9 @@ def test_a_gate_whose_inputs_are_one_node_has_an_edge_each(cli, monkeypatch):
     assert ["s0", "=", "x", "*", "x", "9", "1", "x", "x", "=", "3", "3", "switcher"] in rows
     assert ["x", "x", "=", "3", "3"] in rows
     explain = cli("grad", "x*x+x", "-x", "3", "--explain").out.splitlines()
-    assert explain.count("∂f/∂x += ∂f/∂s0 · ∂s0/∂x = (1) · (3) = 3   [switcher]") == 2
+    # each edge's local names its position: ∂s0/∂x alone would be both together, 2x = 6
+    assert "∂f/∂x += ∂f/∂s0 · ∂s0/∂x₍₁₎ = (1) · (3) = 3   [switcher]" in explain
+    assert "∂f/∂x += ∂f/∂s0 · ∂s0/∂x₍₂₎ = (1) · (3) = 3   [switcher]" in explain
     assert "∂f/∂x = (1) + (3) + (3) = 7   [adder]" in explain
     node = cli("grad", "x*x+x", "-x", "3", "--json").json()["nodes"][0]
     assert node["edges"] == [
@@ -243,3 +245,12 @@ def test_vector_mode_shapes_and_jacobians_in_korean_but_not_in_json(cli, monkeyp
     explain = cli("grad", *args, "--explain", "--lang", "ko").out
     assert "야코비안 1×2 (한 행: x/‖x‖) → (2,)" in explain
     assert cli("grad", *args, "--json", "--lang", "ko").out == cli("grad", *args, "--json").out
+
+
+def test_x_to_the_x_explains_each_edge_by_its_position(cli):
+    """∂(x**x)/∂x is both edges together (4 + 4 ln 2 at 2): each line names its own edge."""
+    lines = cli("grad", "x**x", "-x", "2", "--explain").out.splitlines()
+    assert lines[1].startswith("∂f/∂x += ∂f/∂f · ∂(x ** x)/∂x₍₁₎ = (1) · (4) = 4")
+    assert lines[2].startswith("∂f/∂x += ∂f/∂f · ∂(x ** x)/∂x₍₂₎ = (1) · (2.77259) = 2.77259")
+    latex = cli("grad", "x*x", "-x", "3", "--format", "latex").out
+    assert r"\frac{\partial \left(x \cdot x\right)}{\partial {x}_{(2)}}" in latex

@@ -74,7 +74,7 @@ class GraphView:
         """A node's box: its name, op, shape (vector mode) and pattern, one per line."""
         node = self.graph.nodes[index]
         pattern = self.reports.pattern(index)
-        parts = [node.name, node.op, self.shape(node.slot).strip(), f"({pattern})" if pattern else ""]
+        parts = [node.name, node.op, self.shape(node.slot).strip(), f"({_(pattern)})" if pattern else ""]
         return separator.join(part for part in parts if part)
 
     def jacobian(self, index: int, position: int) -> str:
@@ -162,7 +162,7 @@ def _tree_label(view: GraphView, slot: int, again: bool, leaves: dict[int, str])
     if again:
         return f"{name} (shown above)"
     expr, pattern = view.reports.describe(index)
-    pattern = f"   [{pattern}]" if pattern else ""
+    pattern = f"   [{_(pattern)}]" if pattern else ""
     return f"{name}{view.shape(slot)} = {expr} = {view.value(slot)}{pattern}   ∂{view.output}/∂{name} = {view.grad(slot)}"
 
 

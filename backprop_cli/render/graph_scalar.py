@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..i18n import _
+
 BLOCK = 2048  # lines per piece yielded
 
 
@@ -36,13 +38,14 @@ def _node_patterns(view) -> Iterator[str | None]:
     rows = view.reports
     shape_of, uses = rows.shape, rows.uses
     for node in view.graph.nodes:
-        yield shape_of(node.op, node.inputs).pattern(uses.get(node.slot, 0))
+        pattern = shape_of(node.op, node.inputs).pattern(uses.get(node.slot, 0))
+        yield _(pattern) if pattern else None
 
 
 def _tree_template(shape, adder: bool, output: str) -> str:
     """The line of a node of this shape: fields 0 name, 1 value, 2 gradient, 3.. input labels."""
     pattern = shape.pattern(2 if adder else 0)
-    pattern = f"   [{braces(pattern)}]" if pattern else ""
+    pattern = f"   [{braces(_(pattern))}]" if pattern else ""
     expr = shape.text(shape.expr, first_field=3)
     return f"{{0}} = {expr} = {{1:.6g}}{pattern}   ∂{braces(output)}/∂{{0}} = {{2:.6g}}"
 

@@ -19,13 +19,16 @@ CONVENTION_NOTES_AFTER = [
 
 def convention_notes() -> list[str]:
     """The lines under the table: each row's kink (``Kink.shown``/``note``), then the general notes."""
+    from rich.cells import cell_len  # Hangul takes two columns
+
     lines = [_("Kinks (marked 'kink' in the table and JSON; choose with --convention):")]
     for row in RULES.values():
         kink = row.kink
         if kink is None or kink.shown is None:
             continue
         first, *more = _(kink.note).split("\n")
-        lines.append(f"  {kink.shown}:" + " " * max(1, _NOTE_COLUMN - len(kink.shown) - 1) + first)
+        shown = _(kink.shown)
+        lines.append(f"  {shown}:" + " " * max(1, _NOTE_COLUMN - cell_len(shown) - 1) + first)
         lines += [" " * (2 + _NOTE_COLUMN) + line for line in more]
     return lines + [_(line) for line in CONVENTION_NOTES_AFTER]
 

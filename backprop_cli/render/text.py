@@ -112,11 +112,14 @@ def explain_lines(nodes: NodeRows, variables: list[VariableReport], output: str,
     # The rows carry slots in place of labels: a fan-out is counted by slot.
     for shape, row in nodes.reversed_rows(labels=range(len(names))):  # hot loop: once per node
         top, grad = names[row[NAME]], row[shape.grad]
-        if row[NAME] == graph.output or row[KINK]:
-            pair = _special_templates(fmt, output, shape, row, names, row[NAME] == graph.output)
+        # x*x: two edges from x, each ∂s0/∂x₍₁₎ and ∂s0/∂x₍₂₎ (∂s0/∂x alone would be their sum, 2x)
+        repeated = row[LABELS] == row[LABELS + 1] if shape.kind == 2 else shape.kind == 0 and _repeats(shape, row)
+        if row[NAME] == graph.output or row[KINK] or repeated:
+            pairs = _special_templates(fmt, output, shape, row, names, row[NAME] == graph.output, repeated)
         else:
             pair = templates.get(shape.gate) or _edge_templates(templates, fmt, output, shape.gate)
-        for label, partial, downstream in shape.edges:
+            pairs = [pair] * len(shape.edges)
+        for (label, partial, downstream), pair in zip(shape.edges, pairs):
             slot, downstream = row[label], row[downstream]
             several = uses.get(slot, 1) >= 2
             name = names[slot]
@@ -132,9 +135,10 @@ def explain_lines(nodes: NodeRows, variables: list[VariableReport], output: str,
     yield from fmt.end()
 
 
-def _special_templates(fmt, output: str, shape, row: tuple, names: list[str], is_output: bool) -> tuple[str, str]:
-    """The edge templates of the output node (its local written with its expression) or of a
-    node at a kink (the convention's choice named): made per node, as these are few."""
+def _special_templates(fmt, output: str, shape, row: tuple, names: list[str], is_output: bool, repeated: bool) -> list:
+    """Per edge, the templates of the output node (its local written with its expression), of a
+    node at a kink (the convention's choice named) or of one whose inputs repeat (each edge's
+    local marked with its input's position): made per node, as these are few."""
     pattern = _(shape.gate) if shape.gate else None
     if row[KINK]:
         note = _("kink: {note}").format(note=kink_text(row[KINK]))
@@ -143,7 +147,17 @@ def _special_templates(fmt, output: str, shape, row: tuple, names: list[str], is
     if is_output:
         labels = [names[s] for s in row[LABELS : LABELS + shape.inputs]]
         local = fmt.gate(expression_text(shape.op, labels) if not fmt.latex else latex_expression(shape.op, labels))
-    return _edge_template(fmt, output, pattern, False, local), _edge_template(fmt, output, pattern, True, local)
+    pairs = []
+    for positions in shape.positions:
+        mark = positions[0] + 1 if repeated else None
+        pairs.append(tuple(_edge_template(fmt, output, pattern, accumulate, local, mark) for accumulate in (False, True)))
+    return pairs
+
+
+def _repeats(shape, row: tuple) -> bool:
+    """Whether two edges of this node come from the same input."""
+    inputs = [row[label] for label, _partial, _down in shape.edges]
+    return len(set(inputs)) < len(inputs)
 
 
 def _edge_templates(templates: dict, fmt, output: str, gate: str | None) -> tuple[str, str]:
@@ -153,13 +167,17 @@ def _edge_templates(templates: dict, fmt, output: str, gate: str | None) -> tupl
     return pair
 
 
-def _edge_template(fmt, output: str, gate: str | None, accumulate: bool, local: str | None = None) -> str:
+def _edge_template(fmt, output: str, gate: str | None, accumulate: bool, local: str | None = None, mark=None) -> str:
     """One edge's line as a printf-style template (no braces to escape, unlike str.format's:
     LaTeX is mostly braces). Its fields: input, node, node, input, then three numbers.
 
     ``local``: the local gradient's top written out (the output node's expression), in
-    place of the node's name; the node field is then dropped by ``%.0s``."""
-    local_factor = fmt.d("\x02", "\x01") if local is None else fmt.d_typeset("\x02\x06", "\x01")
+    place of the node's name; the node field is then dropped by ``%.0s``. ``mark``: the
+    input's position, written on the local gradient's input (an input read twice)."""
+    if local is None:
+        local_factor = fmt.d("\x02", "\x01", mark)
+    else:
+        local_factor = fmt.d_typeset("\x02\x06", "\x01", mark)
     chain = [fmt.d(output, "\x02"), local_factor]
     line = fmt.line(fmt.d(output, "\x01"), chain, f"(\x03) {fmt.dot} (\x04) = \x05", gate, accumulate)
     # printf fields are taken in order: both formats write input, node, node, input, numbers
@@ -170,6 +188,9 @@ def _edge_template(fmt, output: str, gate: str | None, accumulate: bool, local: 
     for mark, field in (("\x02", "%s"), ("\x01", "%s"), ("\x03", "%g"), ("\x04", "%g"), ("\x05", "%g")):
         line = line.replace(mark, field)
     return line
+
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 class _TextFormat:
@@ -183,8 +204,9 @@ class _TextFormat:
     def name(self, name: str) -> str:
         return name
 
-    def d(self, top: str, bottom: str) -> str:
-        return f"∂{top}/∂{bottom}"
+    def d(self, top: str, bottom: str, mark: int | None = None) -> str:
+        """∂top/∂bottom; with ``mark``, the bottom's position as a subscript: ∂s0/∂x₍₁₎."""
+        return f"∂{top}/∂{bottom}" + ("" if mark is None else f"₍{str(mark).translate(_SUBSCRIPTS)}₎")
 
     d_typeset = d
 
@@ -217,12 +239,13 @@ class _LatexFormat:
             shown = self.names[name] = latex_name(name)
         return shown
 
-    def d(self, top: str, bottom: str) -> str:
-        return rf"\frac{{\partial {self.name(top)}}}{{\partial {self.name(bottom)}}}"
+    def d(self, top: str, bottom: str, mark: int | None = None) -> str:
+        return self.d_typeset(self.name(top), bottom, mark)
 
-    def d_typeset(self, top: str, bottom: str) -> str:
+    def d_typeset(self, top: str, bottom: str, mark: int | None = None) -> str:
         """``d`` with ``top`` already LaTeX (a gate's expression)."""
-        return rf"\frac{{\partial {top}}}{{\partial {self.name(bottom)}}}"
+        bottom = self.name(bottom) if mark is None else f"{{{self.name(bottom)}}}_{{({mark})}}"
+        return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
 
     def line(self, left, chain, values, pattern, accumulate=False) -> str:
         sign = "\\mathrel{+}=" if accumulate else "="

@@ -245,7 +245,11 @@ TABLE = [
     # max/min: local gradients are computed by kinks.router_partials (ties split
     # 1/k under pytorch and jax; Heaviside(0) = 1/2 per tied input under sympy).
     Operator(
-        "max", None, lambda S, *xs: S.Max(*xs), "router", kink=Kink(N_("max tie"), _tie(max), shown="max/min tie", note=_TIE_NOTE)
+        "max",
+        None,
+        lambda S, *xs: S.Max(*xs),
+        "router",
+        kink=Kink(N_("max tie"), _tie(max), shown=N_("max/min tie"), note=_TIE_NOTE),
     ),
     Operator("min", None, lambda S, *xs: S.Min(*xs), "router", kink=Kink(N_("min tie"), _tie(min))),
     # Only on arrays (SPEC §5b): engine.arrays implements them; g is the upstream gradient.
