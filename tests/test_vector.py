@@ -116,7 +116,17 @@ def test_quiet_prints_arrays_as_json(cli):
 def test_explain_names_the_shapes(cli):
     lines = cli("grad", "sum((W @ x)**2)", W, X, "--explain").out.splitlines()
     assert lines[0] == "∂f/∂f = 1"
-    assert lines[-2].startswith("∂f/∂W += g·xᵀ with g = ∂f/∂s0 (2,): Jacobian 2×4 (sparse, rows of the other factor) → (2, 2)")
+    # W has one edge: "=", not "+=" (as in scalar mode)
+    assert lines[-2].startswith("∂f/∂W = g·xᵀ with g = ∂f/∂s0 (2,): Jacobian 2×4 (sparse, rows of the other factor) → (2, 2)")
+
+
+def test_explain_adds_the_edges_of_an_array_read_twice(cli):
+    lines = cli("grad", "sum(x*x)", "x=[1,2,3]", "--explain").out.splitlines()
+    assert lines[2:] == [
+        "∂f/∂x += g ⊙ (x) with g = ∂f/∂s0 (3,): Jacobian 3×3 (diagonal) → (3,) = [1, 2, 3]   [switcher]",
+        "∂f/∂x += g ⊙ (x) with g = ∂f/∂s0 (3,): Jacobian 3×3 (diagonal) → (3,) = [1, 2, 3]   [switcher]",
+        "∂f/∂x = [1, 2, 3] + [1, 2, 3] = [2, 4, 6]   [adder]",  # 2x, each edge the other factor x
+    ]
 
 
 def test_batch_refuses_vector_mode(cli):

@@ -41,17 +41,33 @@ def write_explain(report: GradReport, stream) -> None:
 
 
 def array_explain_lines(nodes: NodeRows, output: str) -> Iterator[str]:
-    """Vector mode's backward pass (SPEC §5b): per edge its vector–Jacobian product and the shapes."""
+    """Vector mode's backward pass (SPEC §5b): per edge its vector–Jacobian product and the shapes;
+    an input with several edges gets ``+=`` lines, then their sum (the adder), as in scalar mode."""
+    from ..report.arrays import ArrayText
+
+    graph = nodes.graph
+    uses = dict(graph.uses)
+    uses.update((node.name, nodes.uses.get(node.slot, 0)) for node in graph.nodes)
+    pending: dict[str, list] = {}
     yield f"∂{output}/∂{output} = 1"
+    line = _("{gradient} {sign} {local} with g = {upstream} {shape}: Jacobian {jacobian} → {down_shape} = {downstream}")
     for shape, row in nodes.reversed_rows():
         grad, pattern = row[shape.grad], shape.pattern(row[USES])
         tail = f"   [{_(pattern)}]" if pattern else ""
-        line = _("{gradient} += {local} with g = {upstream} {shape}: Jacobian {jacobian} → {down_shape} = {downstream}")
+        upstream = f"∂{output}/∂{row[NAME]}"
         for name, text, jacobian, down in shape.edge_texts(row):
-            upstream = f"∂{output}/∂{row[NAME]}"
-            fields = dict(gradient=f"∂{output}/∂{name}", local=text, upstream=upstream, shape=array_words(grad.shape))
-            shapes = dict(jacobian=array_words(jacobian), down_shape=array_words(down.shape))
+            several = uses.get(name, 1) >= 2
+            fields = dict(gradient=f"∂{output}/∂{name}", sign="+=" if several else "=", local=text, upstream=upstream)
+            shapes = dict(shape=array_words(grad.shape), jacobian=array_words(jacobian), down_shape=array_words(down.shape))
             yield line.format(**fields, **shapes, downstream=down) + tail
+            if several:
+                contributions = pending.setdefault(name, [])
+                contributions.append(down)
+                if len(contributions) == uses[name]:  # every edge from it has come: the adder sums them
+                    del pending[name]
+                    total = ArrayText(sum(d.array for d in contributions))
+                    parts = " + ".join(f"{d}" for d in contributions)
+                    yield f"∂{output}/∂{name} = {parts} = {total}   [{_('adder')}]"
 
 
 def write_latex(report: GradReport, stream) -> None:
