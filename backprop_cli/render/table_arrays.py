@@ -21,6 +21,7 @@ ARRAY_NODE_COLUMNS = [
     (N_("input"), ""),
     (N_("local"), N_("vector–Jacobian product")),
     (N_("shapes"), N_("upstream · Jacobian → downstream")),
+    (N_("downstream"), ""),
     (N_("pattern"), ""),
 ]
 ARRAY_VARIABLE_COLUMNS = [
@@ -29,6 +30,7 @@ ARRAY_VARIABLE_COLUMNS = [
     (N_("value"), ""),
     (N_("gradient"), "∂{output}/∂variable"),
     (N_("uses"), ""),
+    (N_("pattern"), ""),
 ]
 
 
@@ -45,10 +47,11 @@ def array_node_rows(report, digits: int = 6) -> list[list]:
         for i, (name, text, jacobian, down) in enumerate(edges):
             if down is not None:
                 shapes = f"{array_words(grad.shape)} · {array_words(jacobian)} → {array_words(down.shape)}"
+                downstream = f"{down:.{digits}g}"
             else:
-                shapes = ""
+                shapes = downstream = ""
             cells = node if i == 0 else ["", "", "", ""]
-            rows.append([*cells, name, text, shapes, "\n".join(n for n in notes if n) if i == 0 else ""])
+            rows.append([*cells, name, text, shapes, downstream, "\n".join(n for n in notes if n) if i == 0 else ""])
     return rows
 
 
@@ -65,7 +68,8 @@ def write_arrays(report, stream, layout: Layout) -> None:
         value, grad = ArrayText(v.value), ArrayText(v.grad)
         number = f".{layout.digits}g"
         shape = array_words(value.shape)
-        variables.append([Text(v.name, style="bold"), shape, format(value, number), format(grad, number), str(v.uses)])
+        pattern = _(v.pattern) if v.pattern else ""
+        variables.append([Text(v.name, style="bold"), shape, format(value, number), format(grad, number), str(v.uses), pattern])
     out.print()
     print_section(out, _("variables"), ARRAY_VARIABLE_COLUMNS, variables, output)
     for check in report.checks:
