@@ -327,12 +327,13 @@ def test_train_summary_in_korean(cli, workdir):
     lines = run.out.splitlines()
     assert run.code == 0
     assert lines[0] == "backprop train: random: 64 × 1000 → 목표값 10개"
-    assert lines[1] == "  신경망 1000 → 3 (sigmoid) → 10, l2 손실, 학습률 0.0001, 정규화 0, 전체 배치, float64, 시드 0"
-    assert re.fullmatch(r"  손실 \S+ \(단계 1\) → \S+ \(단계 2\)", lines[2])
+    assert lines[1:3] == ["  신경망 1000 → 3 (sigmoid) → 10, l2 손실", "  학습률 0.0001, 정규화 0, 전체 배치, float64, 시드 0"]
+    assert re.fullmatch(r"  손실 \S+ \(단계 1\) → \S+ \(단계 2\)", lines[3])
     english = cli("train", "--steps", "2", "--hidden", "3").out.splitlines()
-    assert english[:2] == [
+    assert english[:3] == [
         "backprop train: random: 64 × 1000 → 10 targets",
-        "  network 1000 → 3 (sigmoid) → 10, l2 loss, lr 0.0001, reg 0, full batch, float64, seed 0",
+        "  network 1000 → 3 (sigmoid) → 10, l2 loss",
+        "  lr 0.0001, reg 0, full batch, float64, seed 0",
     ]
 
 

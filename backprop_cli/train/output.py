@@ -131,19 +131,11 @@ def summary_lines(result: TrainResult) -> list[str]:
     config, data = result.config, result.data
     layers = f"{data.x_train.shape[1]} → {config.hidden} ({config.activation}) → {data.outputs}"
     batch = _("full batch") if config.batch_size is None else _("batch {size}").format(size=config.batch_size)
-    network = _("  network {layers}, {loss} loss, lr {lr}, reg {reg}, {batch}, {dtype}, seed {seed}")
-    lines = [
-        f"backprop train: {_dataset_words(data)}",
-        network.format(
-            layers=layers,
-            loss=config.loss,
-            lr=f"{config.lr:g}",
-            reg=f"{config.reg:g}",
-            batch=batch,
-            dtype=config.dtype,
-            seed=config.seed,
-        ),
-    ]
+    # Two lines: one would be over 80 columns (a terminal's width) for the lecture's network.
+    network = _("  network {layers}, {loss} loss").format(layers=layers, loss=config.loss)
+    settings = _("  lr {lr}, reg {reg}, {batch}, {dtype}, seed {seed}")
+    settings = settings.format(lr=f"{config.lr:g}", reg=f"{config.reg:g}", batch=batch, dtype=config.dtype, seed=config.seed)
+    lines = [f"backprop train: {_dataset_words(data)}", network, settings]
     if result.losses:
         first, last = f"{result.losses[0]:.6g}", f"{result.losses[-1]:.6g}"
         steps = {"start": result.start_step + 1, "end": result.start_step + len(result.losses)}
