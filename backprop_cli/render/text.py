@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from ..i18n import _
 from ..report.rows import GradReport, NodeRows, VariableReport, variable_reports
 from ..report.shapes import KINK, LABELS, NAME, USES, expression_text
-from ..rules.table import RULES
 from .cells import array_words, kink_text
+from .chain_formats import LatexFormat, TextFormat, latex_expression
 from .terminal import write_lines
 
 
@@ -81,7 +81,7 @@ def write_latex(report: GradReport, stream) -> None:
 def array_latex_lines(nodes: NodeRows, output: str) -> Iterator[str]:
     """Vector mode's chain rule in LaTeX: per edge its two factors, then the shapes,
     upstream · Jacobian → downstream, and the Jacobian's kind (SPEC §5b)."""
-    fmt = _LatexFormat()
+    fmt = LatexFormat()
     yield from fmt.begin()
     yield fmt.line(fmt.d(output, output), [], "1", None)
     for shape, row in nodes.reversed_rows():
@@ -113,7 +113,7 @@ def explain_lines(nodes: NodeRows, variables: list[VariableReport], output: str,
     gradients are written with its expression (``∂(s0 * z)/∂s0``), so that no line has
     the same symbol on both sides (``∂f/∂s0`` is the gradient; the local is the gate's).
     """
-    fmt = _LatexFormat() if latex else _TextFormat()
+    fmt = LatexFormat() if latex else TextFormat()
     graph = nodes.graph
     names = [fmt.name(label) for label in graph.labels]  # as shown, per slot
     uses = {slot: graph.uses[name] for name, slot in graph.variables.items()}
@@ -204,107 +204,3 @@ def _edge_template(fmt, output: str, gate: str | None, accumulate: bool, local: 
     for mark, field in (("\x02", "%s"), ("\x01", "%s"), ("\x03", "%g"), ("\x04", "%g"), ("\x05", "%g")):
         line = line.replace(mark, field)
     return line
-
-
-_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-class _TextFormat:
-    dot = "·"
-    latex = False
-
-    def gate(self, expression: str) -> str:
-        """The top of a local gradient written with the gate's expression: ∂(s0 * z)/∂s0."""
-        return f"({expression})"
-
-    def name(self, name: str) -> str:
-        return name
-
-    def d(self, top: str, bottom: str, mark: int | None = None) -> str:
-        """∂top/∂bottom; with ``mark``, the bottom's position as a subscript: ∂s0/∂x₍₁₎."""
-        return f"∂{top}/∂{bottom}" + ("" if mark is None else f"₍{str(mark).translate(_SUBSCRIPTS)}₎")
-
-    d_typeset = d
-
-    def line(self, left, chain, values, pattern, accumulate=False) -> str:
-        sign = "+=" if accumulate else "="
-        middle = f" {sign} " + " · ".join(chain) + " =" if chain else f" {sign}"
-        tail = f"   [{pattern}]" if pattern else ""
-        return f"{left}{middle} {values}{tail}"
-
-    def begin(self) -> list[str]:
-        return []
-
-    def end(self) -> list[str]:
-        return []
-
-
-class _LatexFormat:
-    dot = r"\cdot"
-    latex = True
-
-    def gate(self, expression: str) -> str:
-        return rf"\left({expression}\right)"
-
-    def __init__(self) -> None:
-        self.names: dict[str, str] = {}  # latex_name of each name, each worked out once
-
-    def name(self, name: str) -> str:
-        shown = self.names.get(name)
-        if shown is None:
-            shown = self.names[name] = latex_name(name)
-        return shown
-
-    def d(self, top: str, bottom: str, mark: int | None = None) -> str:
-        return self.d_typeset(self.name(top), bottom, mark)
-
-    def d_typeset(self, top: str, bottom: str, mark: int | None = None) -> str:
-        """``d`` with ``top`` already LaTeX (a gate's expression)."""
-        bottom = self.name(bottom) if mark is None else f"{{{self.name(bottom)}}}_{{({mark})}}"
-        return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
-
-    def line(self, left, chain, values, pattern, accumulate=False) -> str:
-        sign = "\\mathrel{+}=" if accumulate else "="
-        middle = f" &{sign} " + r" \cdot ".join(chain) + " =" if chain else f" &{sign}"
-        tail = rf" && \text{{{pattern}}}" if pattern else ""
-        return f"{left}{middle} {values}{tail} \\\\"
-
-    def begin(self) -> list[str]:
-        return [r"\begin{align*}"]
-
-    def end(self) -> list[str]:
-        return [r"\end{align*}"]
-
-
-_LATEX_SYMBOLS = {"*": r"\cdot", "@": r"\,", "/": "/"}
-
-
-def latex_expression(op: str, labels: list[str]) -> str:
-    """A gate's expression in LaTeX from its inputs' typeset names: ``s_{0} \\cdot z``, ``x^{2}``."""
-    symbol = RULES[op].symbol
-    if op == "pow":
-        return f"{labels[0]}^{{{labels[1]}}}"
-    if symbol is not None:
-        return f"{labels[0]} {_LATEX_SYMBOLS.get(symbol, symbol)} {labels[1]}"
-    if op == "neg":
-        return f"-{labels[0]}"
-    return rf"\operatorname{{{op}}}({', '.join(labels)})"
-
-
-def latex_name(name: str) -> str:
-    """``w0`` -> ``w_{0}``; longer names upright (``\\mathrm{theta}``); underscores escaped.
-
-    Trailing digits become a subscript when letters (and at most one underscore) come
-    before them: ``w_0`` is ``w_{0}`` too. Plain string methods: this runs once per node.
-    """
-    base = name.rstrip("0123456789")
-    sub = name[len(base) :]
-    if sub:
-        letters = base[:-1] if base.endswith("_") else base
-        if letters.isascii() and letters.isalpha():
-            base = letters
-        else:
-            base, sub = name, ""
-    base = base.replace("_", r"\_")
-    base = base if len(base) == 1 else rf"\mathrm{{{base}}}"
-    return f"{base}_{{{sub}}}" if sub else base
