@@ -196,7 +196,7 @@ def _lecture_losses(steps: int) -> list[float]:
 
 
 def test_summary_names_the_threads(cli, no_thread_settings):
-    line = cli("train", "--steps", "2").out.splitlines()[3]
+    line = cli("train", "--steps", "2").out.splitlines()[4]  # after the data set, the network, its settings, the loss
     assert line.endswith(" s, 1 BLAS thread"), line
 
 
