@@ -260,7 +260,11 @@ def _click_words(text: str) -> str:
 def _usage_message(error) -> str:
     """Click's message; an unknown option in grad's words: "no such option --jsn; did you mean --json?"."""
     if type(error).__name__ != "NoSuchOption" or not error.possibilities:
-        return _click_words(error.format_message())
+        text = _click_words(error.format_message())
+        param = getattr(error, "param", None)
+        if type(error).__name__ == "MissingParameter" and param is not None and "--input" in param.opts:
+            text += " " + _("Give the rows file as --input FILE (or --input - for stdin).")  # batch x.csv
+        return text
     message = _("no such option {option}; did you mean {close}?")
     return message.format(option=error.option_name, close=error.possibilities[0])  # Click's closest first
 

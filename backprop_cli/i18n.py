@@ -57,10 +57,15 @@ def set_language(name: str) -> None:
 
 
 def language_from_environment(environ: Mapping[str, str] = os.environ) -> str:
-    """ko when the locale says Korean, else en; gettext's order: LANGUAGE, LC_ALL, LC_MESSAGES, LANG."""
+    """ko when the locale says Korean, else en, in gettext's order: LANGUAGE, LC_ALL, LC_MESSAGES, LANG.
+
+    As in GNU gettext, LANGUAGE is ignored when the locale is C or POSIX (LC_ALL=C means English).
+    """
+    locale = next((environ[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(name)), "")
+    untranslated = locale in ("C", "POSIX") or locale.startswith("C.")
     for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = environ.get(variable)
-        if value:
+        if value and not (variable == "LANGUAGE" and untranslated):
             first = value.split(":")[0].split(".")[0].split("_")[0].lower()
             return first if first in LANGUAGES else "en"
     return "en"

@@ -219,3 +219,12 @@ def test_shell_completion_is_offered_and_completes_commands_and_options(cli):
 
     assert complete("backprop gr", 1).split() == ["grad"]  # main() names the program: _BACKPROP_COMPLETE
     assert complete("backprop grad x --js", 3).split() == ["--json"]
+
+
+def test_batch_without_input_says_how_to_give_the_rows_file(cli):
+    run = cli("batch", "(x+y)*z", "samples/students.csv")
+    assert run.code == 2
+    assert run.err == (
+        "backprop: error: Missing option '--input'. Give the rows file as --input FILE (or --input - for stdin)."
+        " (see 'backprop batch --help')\n"
+    )

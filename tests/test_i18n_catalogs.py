@@ -77,6 +77,8 @@ def test_the_shipped_mo_is_compiled_from_the_po():
         ({"LC_ALL": "ko_KR.UTF-8", "LANG": "en_US.UTF-8"}, "ko"),
         ({"LANGUAGE": "en:ko", "LC_ALL": "ko_KR.UTF-8"}, "en"),
         ({"LANG": "C.UTF-8"}, "en"),
+        ({"LANGUAGE": "ko", "LC_ALL": "C"}, "en"),  # GNU gettext: LANGUAGE does not apply under C
+        ({"LANGUAGE": "ko", "LANG": "en_US.UTF-8"}, "ko"),
         ({"LANG": "de_DE.UTF-8"}, "en"),
         ({}, "en"),
     ],
