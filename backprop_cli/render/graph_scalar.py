@@ -138,7 +138,7 @@ def _dot_edges(view, block: list[str]) -> Iterator[str]:
     (hot loop: once per edge). Each edge carries its own gradient: upstream × local."""
     graph = view.graph
     nodes, labels, constants = graph.nodes, graph.labels, graph.constants
-    grads, partials, values = view.result.grads, view.result.partials, view.values
+    grads, partials = view.result.grads, view.result.partials
     sources: dict[int, str] = {}  # slot -> the start of its edge lines, made once
     append = block.append
     for index, node in enumerate(nodes):
@@ -152,11 +152,7 @@ def _dot_edges(view, block: list[str]) -> Iterator[str]:
             start = sources.get(slot)
             if start is None:
                 start = sources[slot] = f"  {dot_id(labels[slot])} -> "
-            grad = upstream * local[position]
-            append(
-                f'{start}{target} [label=<<font color="darkgreen">{values[slot]:.6g}</font>'
-                f'<br/><font color="red">{grad:.6g}</font>>];'
-            )
+            append(f"{start}{target} [label={_edge_label(view, slot, upstream * local[position])}];")
         if len(block) >= BLOCK:
             yield "\n".join(block)
             block.clear()

@@ -54,8 +54,7 @@ class NodeWriter:
         texts = []
         for shape, row in self.rows.rows(labels=self.labels):  # hot loop: once per node
             # An input read twice (x*x) has two edges but one key in "local" and "downstream".
-            kind = shape.kind
-            repeated = row[LABELS] == row[LABELS + 1] if kind == 2 else kind == 0 and _repeats(shape, row)
+            repeated = shape.repeats(row)
             key = (shape, row[USES] >= 2, row[KINK] is not None, repeated)
             text, fields = templates.get(key) or template(*key)
             extra = self.merged(shape, row) if repeated else ()
@@ -142,14 +141,6 @@ class NodeWriter:
         compiled = (text, None) if self.rows.arrays else printf(text)
         self.templates[(shape, used_twice, kink, repeated)] = compiled
         return compiled
-
-
-def _repeats(shape: Shape, row: tuple) -> bool:
-    """Whether two edges of this node come from the same input (labels are unique per slot)."""
-    if len(shape.edges) < 2:
-        return False
-    labels = [row[label] for label, _, _ in shape.edges]
-    return len(set(labels)) < len(labels)
 
 
 def _sum_text(texts: list[str]) -> str:

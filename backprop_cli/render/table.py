@@ -22,7 +22,7 @@ from ..report.rows import NodeRows, VariableReport
 from ..report.shapes import Shape
 from .cells import NodeCells, pattern_lines
 from .table_layout import Layout, console, headers, print_section, right_aligned, table_title
-from .table_stacked import print_stacked_nodes
+from .table_stacked import plain_text, print_stacked_nodes
 
 # The lectures' words: upstream gradient × local gradient = downstream gradient (the
 # table's caption). Each header is the word, then its symbol ({output} is the output's
@@ -125,12 +125,12 @@ def _stream_nodes(stream, title: str, nodes: NodeRows, layout: Layout) -> None:
 
 def _stream_rows(stream, title: str, columns, rows: list[list], output: str) -> None:
     """A long table of other rows (the variables of a wide sum), as lines."""
-    from .table_stream import widths_of
+    from .table_stream import SAMPLE, widths_of
     from .terminal import write_lines
 
     right, header_texts = right_aligned(columns), headers(columns, output, " ")
-    plain = [[cell.plain if isinstance(cell, Text) else str(cell) for cell in row] for row in rows]
-    widths = widths_of(header_texts, plain[:100] + plain[-100:])
+    plain = [[plain_text(cell) for cell in row] for row in rows]
+    widths = widths_of(header_texts, plain[:SAMPLE] + plain[-SAMPLE:])
     line = aligned_format(widths, right).format
     write_lines(stream, streamed_table(title, header_texts, widths, right, (line(*row) for row in plain)))
 
@@ -139,7 +139,7 @@ def print_report(stream, report, layout: Layout) -> None:
     """The nodes, the variables and any checks; a table of over STREAM_ABOVE rows is streamed."""
     value, nodes, output = report.result.value, report.nodes, layout.output
     title = table_title(report.source, output, value, layout.digits)
-    out = console(stream, layout.width)
+    out = console(stream)
     if len(nodes) > STREAM_ABOVE:
         _stream_nodes(stream, title, nodes, layout)
     elif not len(nodes):  # f is a variable itself (grad x): no gate, so no node table
@@ -158,9 +158,9 @@ def print_report(stream, report, layout: Layout) -> None:
         print_section(out, _("finite-difference check"), CHECK_COLUMNS, check_rows(report.checks), output)
 
 
-def write(report, stream, layout: Layout | None = None) -> None:
+def write(report, stream) -> None:
     """The default output of ``grad`` (``render.formats``): nodes, variables, any checks."""
-    layout = layout or Layout(output=report.output, digits=report.digits)
+    layout = Layout(output=report.output, digits=report.digits)
     if report.nodes.arrays:
         from .table_arrays import write_arrays
 

@@ -60,7 +60,7 @@ def write_arrays(report, stream, layout: Layout) -> None:
     from ..report.arrays import ArrayText
 
     output = layout.output
-    out = console(stream, layout.width)
+    out = console(stream)
     title = table_title(report.source, output, report.result.value, layout.digits)
     print_section(out, title, ARRAY_NODE_COLUMNS, array_node_rows(report, layout.digits), output)
     variables = []

@@ -17,29 +17,27 @@ from rich import box
 from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
 from ..i18n import _
+from .table_stacked import plain_text, print_stacked
 
 
-def console(file=None, width: int | None = None) -> Console:
+def console(file=None) -> Console:
     """A console that writes plain text to pipes and when NO_COLOR is set."""
     file = file or sys.stdout
     terminal = file.isatty()
     plain = not terminal or "NO_COLOR" in os.environ
     # In a pipe Rich would wrap at 80 columns; a file has no width, so give room.
-    if width is None and not terminal:
-        width = int(os.environ.get("COLUMNS", 0)) or 160
+    width = None if terminal else int(os.environ.get("COLUMNS", 0)) or 160
     return Console(file=file, color_system=None if plain else "auto", width=width, highlight=False)
 
 
 @dataclass
 class Layout:
-    """How numbers and tables are shown: significant digits and the width to fit (None: the console's)."""
+    """How a report's numbers are shown: the output's name, and significant digits (``--digits``)."""
 
     output: str = "f"
     digits: int = 6
-    width: int | None = None
 
     def number(self, value: float) -> str:
         return f"{value:.{self.digits}g}"
@@ -80,7 +78,7 @@ def column_widths(columns: list[tuple[str, str]], header_texts: list[str], rows:
     """
     natural, least = [], []
     for i, (word, _symbol) in enumerate(columns):
-        texts = [header_texts[i], *(_plain(row[i]) for row in rows)]
+        texts = [header_texts[i], *(plain_text(row[i]) for row in rows)]
         longest = max(cell_len(line) for text in texts for line in text.split("\n"))
         natural.append(longest)
         least.append(longest if word in _WHOLE else max(cell_len(piece) for text in texts for piece in text.split()))
@@ -93,10 +91,6 @@ def column_widths(columns: list[tuple[str, str]], header_texts: list[str], rows:
         widths[i] -= 1
         excess -= 1
     return widths
-
-
-def _plain(cell) -> str:
-    return cell.plain if isinstance(cell, Text) else str(cell)
 
 
 # SIMPLE_HEAD with "-" for "─": Rich gives a stdout that can only take ASCII its boxed
@@ -136,6 +130,4 @@ def print_section(out: Console, title: str, columns, rows: list[list], output: s
     if stack is not None:
         stack(out, title, caption, rows, output)
         return
-    from .table_stacked import print_stacked
-
     print_stacked(out, title, caption, headers(columns, output, " "), rows)

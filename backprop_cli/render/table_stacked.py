@@ -18,14 +18,14 @@ def print_stacked(out: Console, title: str, caption: str | None, header_texts: l
     whose first cell is empty continues the block above)."""
     _print_heading(out, title, caption)
     for row in rows:
-        first = _plain(row[0])
+        first = plain_text(row[0])
         if first:
             out.print()
             out.print(Text(first, style="bold"))
         else:
             out.print(Text("  ·", style="dim"))
         for header, cell in zip(header_texts[1:], row[1:]):
-            text = _plain(cell)
+            text = plain_text(cell)
             if text:
                 line = Text(f"  {header}: ", style="dim")
                 line.append(text.replace("\n", "; "), style=cell.style if isinstance(cell, Text) else "")
@@ -45,13 +45,13 @@ def print_stacked_nodes(out: Console, title: str, caption: str | None, rows: lis
     _print_heading(out, title, caption)
     upstream_word, local_word, downstream_word = _("upstream"), _("local"), _("downstream")
     for node, value, upstream, edge, local, downstream, pattern in rows:
-        node = _plain(node)
+        node = plain_text(node)
         if node:
             name = node.partition(" = ")[0]
             heading = Text(f"{node} = {value}", style="bold")
-            if _plain(pattern):
+            if plain_text(pattern):
                 heading.append("   ")
-                heading.append(_plain(pattern).replace("\n", "; "), style="cyan")
+                heading.append(plain_text(pattern).replace("\n", "; "), style="cyan")
             out.print()
             out.print(heading)
             out.print(Text(f"  {upstream_word} ∂{output}/∂{name} = {upstream}"))
@@ -65,5 +65,6 @@ def _print_heading(out: Console, title: str, caption: str | None) -> None:
         out.print(Text(caption, style="dim"))
 
 
-def _plain(cell) -> str:
+def plain_text(cell) -> str:
+    """A cell's text, without its style (a cell is a ``str`` or a Rich ``Text``)."""
     return cell.plain if isinstance(cell, Text) else str(cell)

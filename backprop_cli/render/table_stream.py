@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..report.rows import NodeRows
-from ..report.shapes import KINK, NAME, USES
+from ..report.shapes import KINK, USES
 from .cells import NodeCells, pattern_lines
 from .printf import printf
 
@@ -26,9 +26,7 @@ def sample_cells(nodes: NodeRows, digits: int) -> list[list[str]]:
     rows = []
     for start, stop in ((0, SAMPLE), (max(SAMPLE, count - SAMPLE), count)):
         for shape, row, lines in cells.between(start, stop):
-            lines[0].append(_pattern(shape, row))
-            rows += [[row[NAME], *lines[0][1:]], *[[*line, ""] for line in lines[1:]]]
-            rows[-len(lines)][0] = lines[0][0]
+            rows += [[*lines[0], _pattern(shape, row)], *[[*line, ""] for line in lines[1:]]]
     return rows
 
 

@@ -129,7 +129,7 @@ def explain_lines(nodes: NodeRows, variables: list[VariableReport], output: str,
     for shape, row in nodes.reversed_rows(labels=range(len(names))):  # hot loop: once per node
         top, grad = names[row[NAME]], row[shape.grad]
         # x*x: two edges from x, each ∂s0/∂x₍₁₎ and ∂s0/∂x₍₂₎ (∂s0/∂x alone would be their sum, 2x)
-        repeated = row[LABELS] == row[LABELS + 1] if shape.kind == 2 else shape.kind == 0 and _repeats(shape, row)
+        repeated = shape.repeats(row)
         if row[NAME] == graph.output or row[KINK] or repeated:
             pairs = _special_templates(fmt, output, shape, row, names, row[NAME] == graph.output, repeated)
         else:
@@ -164,16 +164,10 @@ def _special_templates(fmt, output: str, shape, row: tuple, names: list[str], is
         labels = [names[s] for s in row[LABELS : LABELS + shape.inputs]]
         local = fmt.gate(expression_text(shape.op, labels) if not fmt.latex else latex_expression(shape.op, labels))
     pairs = []
-    for positions in shape.positions:
-        mark = positions[0] + 1 if repeated else None
+    for position in shape.positions:
+        mark = position + 1 if repeated else None
         pairs.append(tuple(_edge_template(fmt, output, pattern, accumulate, local, mark) for accumulate in (False, True)))
     return pairs
-
-
-def _repeats(shape, row: tuple) -> bool:
-    """Whether two edges of this node come from the same input."""
-    inputs = [row[label] for label, _partial, _down in shape.edges]
-    return len(set(inputs)) < len(inputs)
 
 
 def _edge_templates(templates: dict, fmt, output: str, gate: str | None) -> tuple[str, str]:

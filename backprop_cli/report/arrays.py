@@ -86,11 +86,10 @@ def array_rows(rows, start: int, stop: int, labels: list[str]) -> Iterator[tuple
         value = values[node.slot]
         grad = result.grads[node.slot]
         jacobians, downstream = [], []
-        for positions in shape.positions:
-            first = positions[0]
-            slot = node.inputs[first]
-            jacobians.append(jacobian_text(node.op, values[slot].shape, value.shape, first))
-            piece = result.downstream[index].get(first)
+        for position in shape.positions:
+            slot = node.inputs[position]
+            jacobians.append(jacobian_text(node.op, values[slot].shape, value.shape, position))
+            piece = result.downstream[index].get(position)
             downstream.append(ArrayText(np.zeros_like(values[slot], dtype=float) if piece is None else piece))
         yield (
             shape,

@@ -66,7 +66,7 @@ class NodeRows:
                 )  # fmt: skip
             elif kind == 3:  # x*3, 2**x: two inputs, one edge
                 a, b = inputs
-                pa = 0.0 + (partial[1] if partial[0] is None else partial[0])
+                pa = 0.0 + partial[shape.positions[0]]
                 yield shape, (
                     labels_of[slot], uses.get(slot, 0), kinks.get(index), labels_of[a], labels_of[b],
                     float(values[slot]), upstream, pa, upstream * pa,

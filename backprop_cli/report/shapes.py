@@ -45,7 +45,7 @@ class Shape:
         labels = [k if isinstance(k, str) else _placeholder(i) for i, k in enumerate(key)]
         constant = [isinstance(k, str) for k in key]
         self.op, self.gate = op, _gate(op, key)
-        self.positions = [[p] for p, c in enumerate(constant) if not c]  # the edges' input positions
+        self.positions = [p for p, c in enumerate(constant) if not c]  # each edge's input position
         count = len(self.positions)
         self.simple = count == len(key)  # no constant inputs
         # NodeRows.rows's fast cases: 1 or 2 inputs, no constant; 3: two inputs, one a constant (x*3)
@@ -65,13 +65,22 @@ class Shape:
         self.downstream = [self.grad + 1 + count + j for j in range(count)]
         # Per edge: the row fields of its input's label, its local and its downstream gradient.
         self.edges = [
-            (LABELS + positions[0], partial, downstream)
-            for positions, partial, downstream in zip(self.positions, self.partial, self.downstream)
+            (LABELS + position, partial, downstream)
+            for position, partial, downstream in zip(self.positions, self.partial, self.downstream)
         ]
 
     def input_label(self, j: int) -> int:
         """The row field holding the label of edge ``j``'s input."""
-        return LABELS + self.positions[j][0]
+        return LABELS + self.positions[j]
+
+    def repeats(self, row: tuple) -> bool:
+        """Whether two edges of this row's node come from one input (``x*x``): labels are one per slot."""
+        if self.kind == 2:
+            return row[LABELS] == row[LABELS + 1]
+        if self.kind or len(self.edges) < 2:
+            return False
+        inputs = [row[label] for label, _partial, _down in self.edges]
+        return len(set(inputs)) < len(inputs)
 
     def text(self, text: str, escape=None, first_field: int = LABELS) -> str:
         """``text`` (``expr`` or one of ``locals``) as a ``str.format`` template over a row.
