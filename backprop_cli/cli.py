@@ -99,7 +99,9 @@ EXPECT_HELP = N_("NAME=VALUE to check (f = output value, x or df/dx = a gradient
 ExpectOption = Annotated[list[str] | None, _check_option("--expect", text=EXPECT_HELP)]
 OUTPUT_NAME_HELP = N_("In a program: differentiate NAME's newest value, not the last statement.")
 RENDER_HELP = N_("Also draw the graph (needs Graphviz).")
-DIGITS_HELP = N_("Significant digits of the numbers in the table (1 to 17); --json and --quiet keep all.")
+DIGITS_HELP = N_(
+    "Significant digits shown, 1 to 17 (table, --explain, latex, tree, dot, mermaid); --json, csv, --quiet keep all."
+)
 RenderOption = Annotated[str | None, _output_option("--render", metavar="PATH.svg|PATH.png", text=RENDER_HELP)]
 BINDINGS_HELP = N_('JSON object of values, e.g. {"x": -2}.')
 BindingsOption = Annotated[str | None, _input_option("--bindings", metavar="FILE", text=BINDINGS_HELP)]

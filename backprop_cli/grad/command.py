@@ -153,7 +153,7 @@ def _render(request: GradRequest, source: str, result: Evaluation, wrt, checks, 
     if request.render:
         from ..render.graph_export import GraphView, render
 
-        render(GraphView(result), request.render)
+        render(GraphView(result, request.digits), request.render)
 
 
 def _write_output(request: GradRequest, source: str, result: Evaluation, wrt, checks, stdout) -> None:

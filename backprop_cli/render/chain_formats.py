@@ -16,6 +16,7 @@ class TextFormat:
 
     dot = "·"
     latex = False
+    number = "%g"  # printf spec of a number (explain_lines sets it from --digits)
 
     def gate(self, expression: str) -> str:
         """The top of a local gradient written with the gate's expression: ∂(s0 * z)/∂s0."""
@@ -48,6 +49,7 @@ class LatexFormat:
 
     dot = r"\cdot"
     latex = True
+    number = "%g"
 
     def gate(self, expression: str) -> str:
         return rf"\left({expression}\right)"

@@ -32,8 +32,9 @@ class GraphView:
     Nothing here holds a report per node, so a 200,000-node graph streams out.
     """
 
-    def __init__(self, result: Evaluation) -> None:
+    def __init__(self, result: Evaluation, digits: int = 6) -> None:
         graph = result.graph
+        self.spec = f".{digits}g"  # numbers as the table writes them (--digits)
         self.result, self.graph = result, graph
         self.reports = NodeRows(result)
         self.index = {node.slot: i for i, node in enumerate(graph.nodes)}  # node slot -> evaluation order
@@ -59,10 +60,10 @@ class GraphView:
     def value(self, slot: int) -> str:
         if slot in self.graph.constants:
             return self.graph.labels[slot]  # a constant's literal
-        return f"{self.values[slot]:.6g}"
+        return f"{self.values[slot]:{self.spec}}"
 
     def grad(self, slot: int) -> str | None:
-        return None if slot in self.graph.constants else f"{self.grads[slot]:.6g}"
+        return None if slot in self.graph.constants else f"{self.grads[slot]:{self.spec}}"
 
     def shape(self, slot: int) -> str:
         """`` (2, 3)`` after a name in vector mode; nothing for numbers (and 0-d arrays)."""
@@ -94,8 +95,8 @@ class GraphView:
             from ..report.arrays import ArrayText
 
             piece = self.result.downstream[index].get(position)
-            return f"{ArrayText(0.0 * self.values[node.inputs[position]].array if piece is None else piece):.6g}"
-        return f"{self.result.grads[node.slot] * self.result.partials[index][position]:.6g}"
+            return f"{ArrayText(0.0 * self.values[node.inputs[position]].array if piece is None else piece):{self.spec}}"
+        return f"{self.result.grads[node.slot] * self.result.partials[index][position]:{self.spec}}"
 
     def edges(self) -> Iterator[tuple[str | None, int, int, int]]:
         """(constant-use key or None, input slot, node index, position) per edge: one per input
@@ -234,7 +235,7 @@ def mermaid(view: GraphView) -> Iterator[str]:
 
 def write_tree(report, stream) -> None:
     """``--format tree`` (``render.formats``)."""
-    view = GraphView(report.result)
+    view = GraphView(report.result, report.digits)
     fast = not view.arrays and view.graph.nodes  # numbers: graph_scalar's templates, same text
     write_lines(stream, graph_scalar.tree(view, TREE_INDENT_LEVELS) if fast else tree(view))
 
@@ -246,12 +247,12 @@ def dot_text(view: GraphView) -> Iterator[str]:
 
 def write_dot(report, stream) -> None:
     """``--format dot`` (``render.formats``)."""
-    write_lines(stream, dot_text(GraphView(report.result)))
+    write_lines(stream, dot_text(GraphView(report.result, report.digits)))
 
 
 def write_mermaid(report, stream) -> None:
     """``--format mermaid`` (``render.formats``)."""
-    view = GraphView(report.result)
+    view = GraphView(report.result, report.digits)
     write_lines(stream, mermaid(view) if view.arrays else graph_scalar.mermaid(view))
 
 

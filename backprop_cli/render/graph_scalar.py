@@ -42,12 +42,12 @@ def _node_patterns(view) -> Iterator[str | None]:
         yield _(pattern) if pattern else None
 
 
-def _tree_template(shape, adder: bool, output: str) -> str:
+def _tree_template(shape, adder: bool, output: str, spec: str) -> str:
     """The line of a node of this shape: fields 0 name, 1 value, 2 gradient, 3.. input labels."""
     pattern = shape.pattern(2 if adder else 0)
     pattern = f"   [{braces(_(pattern))}]" if pattern else ""
     expr = shape.text(shape.expr, first_field=3)
-    return f"{{0}} = {expr} = {{1:.6g}}{pattern}   ∂{braces(output)}/∂{{0}} = {{2:.6g}}"
+    return f"{{0}} = {expr} = {{1:{spec}}}{pattern}   ∂{braces(output)}/∂{{0}} = {{2:{spec}}}"
 
 
 def tree(view, indent_levels: int) -> Iterator[str]:
@@ -76,7 +76,7 @@ def tree(view, indent_levels: int) -> Iterator[str]:
                 if slot in constants:
                     text = name
                 else:
-                    text = f"{name} = {values[slot]:.6g}   ∂{output}/∂{name} = {grads[slot]:.6g}"
+                    text = f"{name} = {values[slot]:{view.spec}}   ∂{output}/∂{name} = {grads[slot]:{view.spec}}"
                 leaves[slot] = text
         elif slot in shown:
             text = labels[slot] + " (shown above)"
@@ -87,7 +87,7 @@ def tree(view, indent_levels: int) -> Iterator[str]:
             key = (shape_of(node.op, inputs), uses.get(slot, 0) >= 2)
             template = templates.get(key)
             if template is None:
-                template = templates[key] = _tree_template(*key, output)
+                template = templates[key] = _tree_template(*key, output, view.spec)
             text = template.format(labels[slot], values[slot], grads[slot], *[labels[s] for s in inputs])
             if depth == 0 or depth > indent_levels:
                 guides = prefix
@@ -111,7 +111,7 @@ def _edge_label(view, slot: int, grad: float | None = None) -> str:
     if slot in view.graph.constants:
         return f'<<font color="darkgreen">{view.graph.labels[slot]}</font>>'
     grad = view.grads[slot] if grad is None else grad
-    return f'<<font color="darkgreen">{view.values[slot]:.6g}</font><br/><font color="red">{grad:.6g}</font>>'
+    return f'<<font color="darkgreen">{view.values[slot]:{view.spec}}</font><br/><font color="red">{grad:{view.spec}}</font>>'
 
 
 def dot(view) -> Iterator[str]:
@@ -166,7 +166,7 @@ def _mermaid_label(view, slot: int, grad: float) -> str:
     """A mermaid edge's text for numbers: value / ∂ the gradient along it (a constant: its literal)."""
     if slot in view.graph.constants:
         return view.graph.labels[slot]
-    return f"{view.values[slot]:.6g} / ∂ {grad:.6g}"
+    return f"{view.values[slot]:{view.spec}} / ∂ {grad:{view.spec}}"
 
 
 def mermaid(view) -> Iterator[str]:

@@ -37,7 +37,7 @@ def write_explain(report: GradReport, stream) -> None:
     if report.nodes.arrays:
         write_lines(stream, array_explain_lines(report.nodes, report.output))
         return
-    write_lines(stream, explain_lines(report.nodes, variable_reports(report.result), report.output))
+    write_lines(stream, explain_lines(report.nodes, variable_reports(report.result), report.output, digits=report.digits))
 
 
 def array_explain_lines(nodes: NodeRows, output: str) -> Iterator[str]:
@@ -75,7 +75,8 @@ def write_latex(report: GradReport, stream) -> None:
     if report.nodes.arrays:
         write_lines(stream, array_latex_lines(report.nodes, report.output))
         return
-    write_lines(stream, explain_lines(report.nodes, variable_reports(report.result), report.output, latex=True))
+    lines = explain_lines(report.nodes, variable_reports(report.result), report.output, latex=True, digits=report.digits)
+    write_lines(stream, lines)
 
 
 def array_latex_lines(nodes: NodeRows, output: str) -> Iterator[str]:
@@ -102,18 +103,22 @@ def _latex_shape(shape: str) -> str:
     return r"\text{scalar}" if shape == "scalar" else shape
 
 
-def _num(value: float) -> str:
-    return f"{value:g}"
+def _num(value: float, digits: int) -> str:
+    return f"{value:.{digits}g}"
 
 
-def explain_lines(nodes: NodeRows, variables: list[VariableReport], output: str, latex: bool = False) -> Iterator[str]:
+def explain_lines(
+    nodes: NodeRows, variables: list[VariableReport], output: str, latex: bool = False, digits: int = 6
+) -> Iterator[str]:
     """The backward pass as the lectures write it, one line per edge, last node first.
 
     ``∂f/∂x = ∂f/∂s0 · ∂s0/∂x``: upstream times local. The output node's own local
     gradients are written with its expression (``∂(s0 * z)/∂s0``), so that no line has
     the same symbol on both sides (``∂f/∂s0`` is the gradient; the local is the gate's).
+    Numbers have ``digits`` significant digits (``--digits``).
     """
     fmt = LatexFormat() if latex else TextFormat()
+    fmt.number = f"%.{digits}g"
     graph = nodes.graph
     names = [fmt.name(label) for label in graph.labels]  # as shown, per slot
     uses = {slot: graph.uses[name] for name, slot in graph.variables.items()}
@@ -145,9 +150,9 @@ def explain_lines(nodes: NodeRows, variables: list[VariableReport], output: str,
                 contributions.append(downstream)
                 if len(contributions) == uses[slot]:  # every edge from it has come: the adder sums them
                     del pending[slot]
-                    parts = " + ".join(f"({_num(p)})" for p in contributions)
+                    parts = " + ".join(f"({_num(p, digits)})" for p in contributions)
                     label = graph.labels[slot]
-                    yield fmt.line(fmt.d(output, label), [], f"{parts} = {_num(sum(contributions))}", _("adder"))
+                    yield fmt.line(fmt.d(output, label), [], f"{parts} = {_num(sum(contributions), digits)}", _("adder"))
     yield from fmt.end()
 
 
@@ -195,6 +200,7 @@ def _edge_template(fmt, output: str, gate: str | None, accumulate: bool, local: 
     line = line.replace("%", "%%")
     if local is not None:  # the node's name is still a field (the fields are in order), printed as nothing
         line = line.replace("\x02\x06", "%.0s" + local.replace("%", "%%"))
-    for mark, field in (("\x02", "%s"), ("\x01", "%s"), ("\x03", "%g"), ("\x04", "%g"), ("\x05", "%g")):
+    number = fmt.number
+    for mark, field in (("\x02", "%s"), ("\x01", "%s"), ("\x03", number), ("\x04", number), ("\x05", number)):
         line = line.replace(mark, field)
     return line
