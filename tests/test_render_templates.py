@@ -193,3 +193,23 @@ def test_explain_lines_of_a_repeated_input(cli):
         "∂f/∂x += ∂f/∂s0 · ∂s0/∂x₍₂₎ = (1) · (3) = 3   [switcher]",
         "∂f/∂x = (1) + (3) + (3) = 7   [adder]",
     ]
+
+
+MIXED = ("sin(x*2) + y*y + relu(x-y) + exp(x)/y + max(x, y, 1) + 3*x - y + relu(y)", {"x": 0.5, "y": -1.5})
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 7])
+@pytest.mark.parametrize(("program", "bindings"), [*SPECIAL, MIXED])
+def test_nodes_written_in_column_blocks_are_in_their_places(program, bindings, block):
+    """The writers format a block of nodes as columns, one group per shape, and put each
+    node back in its place: any block size gives the plain objects, in evaluation order."""
+    from backprop_cli.render.csv_rows import nodes_csv
+    from backprop_cli.render.json_document import NodeWriter
+    from backprop_cli.report.rows import NodeRows
+
+    result = evaluate(stage(program), bindings)
+    pieces = list(NodeWriter(NodeRows(result), ensure_ascii=False).pieces(block=block))
+    assert len(pieces) == -(-len(result.graph.nodes) // block)
+    assert json.loads("[" + ", ".join(pieces) + "]") == [as_json(node) for node in reference_nodes(result)]
+    lines = "\n".join(nodes_csv(NodeRows(result), block=block))
+    assert lines == "\n".join(nodes_csv(NodeRows(result)))

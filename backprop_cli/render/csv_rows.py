@@ -6,12 +6,13 @@ from collections.abc import Iterator
 
 from ..report.rows import NodeRows
 from ..report.shapes import KINK, LABELS, NAME, USES
+from .printf import printf, printf_order
 from .terminal import write_lines
 
 CSV_COLUMNS = ["name", "op", "expr", "inputs", "value", "grad", "local", "downstream", "pattern", "kink"]
 
 
-def nodes_csv(rows: NodeRows, block: int = 2048) -> Iterator[str]:
+def nodes_csv(rows: NodeRows, block: int = 4096) -> Iterator[str]:
     """One row per node: the JSON's fields, local and downstream gradients as name=value lists.
 
     Each row is written with a template made once per shape of node, quoted as
@@ -21,18 +22,20 @@ def nodes_csv(rows: NodeRows, block: int = 2048) -> Iterator[str]:
     if rows.arrays:
         yield from _array_csv(rows)
         return
-    templates: dict[tuple, str] = {}
-    lines = [",".join(CSV_COLUMNS)]
-    for shape, row in rows.rows():  # hot loop: once per node
-        key = (shape, row[USES] >= 2, row[KINK] is not None)
-        template = templates.get(key) or _csv_template(templates, *key)
-        if key[2]:
-            row = (*row[:KINK], _csv_quote(row[KINK]), *row[KINK + 1 :])
-        lines.append(template.format(*row))
-        if len(lines) == block:
-            yield "\n".join(lines)
-            lines = []
-    if lines:
+    templates: dict[tuple, tuple] = {}  # key -> (printf text, its fields' getter, their order)
+    yield ",".join(CSV_COLUMNS)
+    for _start, groups, others in rows.column_blocks(rows.graph.labels, block):
+        lines = [""] * (len(others) + sum(len(group[2]) for group in groups))
+        for shape, twice, places, columns in groups:
+            text, _fields, order = templates.get((shape, twice, False)) or _csv_template(templates, shape, twice, False)
+            columns = columns[: shape.value] + [list(map(repr, column)) for column in columns[shape.value :]]
+            for place, line in zip(places, map(text.__mod__, zip(*map(columns.__getitem__, order)))):
+                lines[place] = line
+        for place, shape, row in others:
+            key = (shape, row[USES] >= 2, row[KINK] is not None)
+            text, fields, _order = templates.get(key) or _csv_template(templates, *key)
+            kink = _csv_quote(row[KINK]) if key[2] else None
+            lines[place] = text % fields((*row[:KINK], kink, *row[KINK + 1 : shape.value], *map(repr, row[shape.value :])))
         yield "\n".join(lines)
 
 
@@ -56,26 +59,28 @@ def _array_csv(rows: NodeRows) -> Iterator[str]:
     yield buffer.getvalue()[:-1]
 
 
-def _csv_template(templates: dict, shape, used_twice: bool, kink: bool) -> str:
-    """The ``str.format`` template of a CSV row of this shape; the kink note comes quoted."""
+def _csv_template(templates: dict, shape, used_twice: bool, kink: bool) -> tuple:
+    """The printf template of a CSV row of this shape (``render.printf``), over a row whose
+    numbers are written already (as repr: full precision); the kink note comes quoted."""
     local = "; ".join(
-        f"{{{shape.input_label(j)}}}: {shape.text(text)} = {{{shape.partial[j]}!r}}" for j, text in enumerate(shape.locals)
+        f"{{{shape.input_label(j)}}}: {shape.text(text)} = {{{shape.partial[j]}}}" for j, text in enumerate(shape.locals)
     )
-    downstream = "; ".join(f"{{{shape.input_label(j)}}}={{{field}!r}}" for j, field in enumerate(shape.downstream))
+    downstream = "; ".join(f"{{{shape.input_label(j)}}}={{{field}}}" for j, field in enumerate(shape.downstream))
     cells = [
         f"{{{NAME}}}",
         _csv_quote(shape.op),
         _csv_quote(shape.text(shape.expr)),
         " ".join(f"{{{LABELS + i}}}" for i in range(shape.inputs)),
-        f"{{{shape.value}!r}}",
-        f"{{{shape.grad}!r}}",
+        f"{{{shape.value}}}",
+        f"{{{shape.grad}}}",
         _csv_quote(local),
         downstream,
         _csv_quote(shape.pattern(2 if used_twice else 0) or ""),
         f"{{{KINK}}}" if kink else "",
     ]
-    template = templates[(shape, used_twice, kink)] = ",".join(cells)
-    return template
+    template = ",".join(cells)
+    compiled = templates[(shape, used_twice, kink)] = (*printf(template), printf_order(template)[1])
+    return compiled
 
 
 def _csv_quote(text: str | None) -> str:

@@ -11,10 +11,11 @@ import re
 import sys
 from collections.abc import Iterator
 
+from ..engine.finite import all_finite
 from ..report.numbers import json_number
 from ..report.rows import GradReport, NodeRows, VariableReport
 from ..report.shapes import KINK, LABELS, NAME, USES, Shape
-from .printf import printf
+from .printf import printf, printf_order
 from .terminal import can_encode
 
 number = json_number  # the one rule (report.numbers); batch writes its JSON Lines with it too
@@ -40,41 +41,54 @@ class NodeWriter:
 
     def __init__(self, rows: NodeRows, ensure_ascii: bool) -> None:
         self.rows, self.ensure_ascii = rows, ensure_ascii
-        self.templates: dict[tuple, tuple] = {}  # key -> (printf text, its fields' getter)
+        self.templates: dict[tuple, tuple] = {}  # key -> (printf text, its fields' getter, their order)
         labels = rows.graph.labels
-        self.labels = labels if all(_PLAIN(label) for label in labels) else [self.escape(label) for label in labels]
+        # One scan of all the labels (names never hold a NUL, so joining them adds nothing JSON would escape)
+        self.labels = labels if _PLAIN("".join(labels)) else [self.escape(label) for label in labels]
 
     def escape(self, text: str) -> str:
         """``text`` as it stands inside a JSON string."""
         return text if _PLAIN(text) else json.dumps(text, ensure_ascii=self.ensure_ascii)[1:-1]
 
-    def pieces(self, block: int = 1024) -> Iterator[str]:
+    def pieces(self, block: int = 4096) -> Iterator[str]:
         """The node objects joined by ", ", ``block`` nodes a piece."""
-        templates, template, arrays = self.templates, self.template, self.rows.arrays
-        texts = []
-        for shape, row in self.rows.rows(labels=self.labels):  # hot loop: once per node
-            # An input read twice (x*x) has two edges but one key in "local" and "downstream".
-            repeated = shape.repeats(row)
-            key = (shape, row[USES] >= 2, row[KINK] is not None, repeated)
-            text, fields = templates.get(key) or template(*key)
-            extra = self.merged(shape, row) if repeated else ()
-            if arrays:  # arrays write their own JSON; the Jacobians' descriptions are text
-                row = self.array_row(shape, row)
-            else:
-                if key[2] or not _finite(row[shape.value :]):  # a kink note, or inf/nan
-                    row = self.unusual(row, shape.value)
+        if self.rows.arrays:
+            texts = [self.node_text(shape, row) for shape, row in self.rows.rows(labels=self.labels)]
+            yield ", ".join(texts)  # vector mode: a handful of nodes
+            return
+        templates, template = self.templates, self.template
+        for _start, groups, others in self.rows.column_blocks(self.labels, block):
+            texts = [""] * (len(others) + sum(len(group[2]) for group in groups))
+            for shape, twice, places, columns in groups:
+                numbers = columns[shape.value :]
+                if not all(map(all_finite, numbers)):  # inf or nan: written node by node
+                    for place, row in zip(places, zip(*columns)):
+                        texts[place] = self.node_text(shape, row)
+                    continue
+                key = (shape, twice, False, False)
+                text, _fields, order = templates.get(key) or template(*key)
                 # Each number once as JSON text: the template uses most of them twice ("edges").
-                value = shape.value
-                row = (*row[:value], *map(repr, row[value:]))
-            if fields is None:
-                texts.append(text.format(*row, *extra))
-            else:
-                texts.append(text % fields((*row, *extra) if extra else row))
-            if len(texts) == block:
-                yield ", ".join(texts)
-                texts = []
-        if texts:
+                columns = columns[: shape.value] + [list(map(repr, column)) for column in numbers]
+                for place, node in zip(places, map(text.__mod__, zip(*map(columns.__getitem__, order)))):
+                    texts[place] = node
+            for place, shape, row in others:
+                texts[place] = self.node_text(shape, row)
             yield ", ".join(texts)
+
+    def node_text(self, shape: Shape, row: tuple) -> str:
+        """One node's object from its row (``NodeRows.rows``): any node, at a kink or not."""
+        # An input read twice (x*x) has two edges but one key in "local" and "downstream".
+        repeated = shape.repeats(row)
+        key = (shape, row[USES] >= 2, row[KINK] is not None, repeated)
+        text, fields, _order = self.templates.get(key) or self.template(*key)
+        extra = self.merged(shape, row) if repeated else ()
+        if self.rows.arrays:  # arrays write their own JSON; the Jacobians' descriptions are text
+            return text.format(*self.array_row(shape, row), *extra)
+        if key[2] or not all_finite(row[shape.value :]):  # a kink note, or inf/nan
+            row = self.unusual(row, shape.value)
+        value = shape.value
+        row = (*row[:value], *map(repr, row[value:]))
+        return text % fields((*row, *extra) if extra else row)
 
     def merged(self, shape: Shape, row: tuple) -> tuple[str, str]:
         """ "local" and "downstream" of a node with an input read twice: one key per input,
@@ -106,8 +120,9 @@ class NodeWriter:
         kink = row[KINK] and self.escape(row[KINK])
         return (*row[:KINK], kink, *row[KINK + 1 : first_number], *numbers)
 
-    def template(self, shape: Shape, used_twice: bool, kink: bool, repeated: bool = False) -> str:
-        """The ``str.format`` template of one node object of this shape.
+    def template(self, shape: Shape, used_twice: bool, kink: bool, repeated: bool = False) -> tuple:
+        """The template of one node object of this shape: ``(text, fields, order)``, printf
+        (``render.printf``) for numbers, ``str.format`` (fields None) for arrays.
 
         ``repeated``: "local" and "downstream" are two extra fields after the row (``merged``).
         """
@@ -138,7 +153,7 @@ class NodeWriter:
             f'"edges": [{", ".join(edges)}], "pattern": {pattern}' + (f', "kink": "{{{KINK}}}"' if kink else "") + "}}"
         )
         # Numbers: printf (twice as fast); arrays keep str.format ({5.shape_json} reads an attribute).
-        compiled = (text, None) if self.rows.arrays else printf(text)
+        compiled = (text, None, None) if self.rows.arrays else (*printf(text), printf_order(text)[1])
         self.templates[(shape, used_twice, kink, repeated)] = compiled
         return compiled
 
@@ -155,11 +170,6 @@ def _json_repr(value) -> str:
     if isinstance(value, float):
         return repr(value) if value - value == 0.0 else f'"{number(value)}"'
     return repr(value)
-
-
-def _finite(numbers: tuple) -> bool:
-    total = sum(numbers)
-    return total - total == 0.0  # inf and nan survive a sum
 
 
 def document(expression: str, value: float, variables: list[VariableReport], extra: dict | None = None) -> dict:

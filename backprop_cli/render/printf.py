@@ -22,6 +22,18 @@ def printf(template: str) -> tuple[str, Callable[[tuple], tuple]]:
     Fields: ``{3}``, ``{3!r}``, and the specs the table uses: ``{3:<8}`` (a text
     padded), ``{3:>8.6g}`` and ``{3:.6g}`` (a number); a width needs its alignment.
     """
+    text, order = printf_order(template)
+    if len(order) > 1:
+        return text, itemgetter(*order)
+    if order:  # itemgetter of one index gives the item itself, not a tuple
+        only = order[0]
+        return text, lambda row: (row[only],)
+    return text, lambda row: ()
+
+
+def printf_order(template: str) -> tuple[str, list[int]]:
+    """``(text, order)``: ``printf``'s text, and the row fields it takes in order (a
+    writer formatting columns zips ``columns[k] for k in order``)."""
     out, order = [], []
     for part in _PART.split(template):
         if part == "{{":
@@ -37,12 +49,7 @@ def printf(template: str) -> tuple[str, Callable[[tuple], tuple]]:
             if "{" in part or "}" in part:
                 raise ValueError(f"not a plain field: {part!r}")
             out.append(part.replace("%", "%%"))
-    if len(order) > 1:
-        return "".join(out), itemgetter(*order)
-    if order:  # itemgetter of one index gives the item itself, not a tuple
-        only = order[0]
-        return "".join(out), lambda row: (row[only],)
-    return "".join(out), lambda row: ()
+    return "".join(out), order
 
 
 def _conversion(conversion: str, spec: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import mul
 
 from ..engine.scalar import Evaluation
 from .shapes import Shape
@@ -83,6 +84,60 @@ class NodeRows:
                     labels_of[slot], uses.get(slot, 0), kinks.get(index), *[labels_of[s] for s in inputs],
                     float(values[slot]), upstream, *local, *[upstream * p for p in local],
                 )  # fmt: skip
+
+    def column_blocks(self, labels: list[str], block: int = 4096) -> Iterator[tuple[int, list, list]]:
+        """The rows of ``block`` nodes at a time, as columns: ``(start, groups, others)``.
+
+        ``groups``: per shape of node (and whether it is used twice) ``(shape, used_twice,
+        places, columns)``, where ``columns[k]`` holds field ``k`` of the rows of the
+        nodes at ``start + place``. A writer formats a column group with one C-level
+        ``map``, which is several times faster than a row at a time. ``others``: the
+        nodes that take more care (at a kink, an input read twice, three or more inputs),
+        as ``(place, shape, row)``. Scalar results only.
+        """
+        nodes, uses, kinks, shape_of = self.graph.nodes, self.uses, self.result.kinks, self.shape
+        for start in range(0, len(nodes), block):
+            stop = min(start + block, len(nodes))
+            places: dict[tuple, list[int]] = {}
+            others = []
+            for index in range(start, stop):  # hot loop: once per node, as little as possible
+                node = nodes[index]
+                inputs = node.inputs
+                shape = shape_of(node.op, inputs)
+                if not shape.kind or index in kinks or (shape.kind == 2 and inputs[0] == inputs[1]):
+                    others.append((index - start, shape, next(self.rows(index, index + 1, labels))[1]))
+                    continue
+                key = (shape, uses.get(node.slot, 0) >= 2)
+                group = places.get(key)
+                if group is None:
+                    places[key] = [index - start]
+                else:
+                    group.append(index - start)
+            groups = [
+                (shape, twice, at, self.columns(shape, [start + p for p in at], labels)) for (shape, twice), at in places.items()
+            ]
+            yield start, groups, others
+
+    def columns(self, shape: Shape, indices: list[int], labels: list[str]) -> list[list]:
+        """The row fields (``rows``) of the nodes ``indices``, all of one shape of one or two
+        inputs, as columns: each made by one comprehension or ``map`` over the nodes."""
+        result, uses = self.result, self.uses
+        nodes = list(map(self.graph.nodes.__getitem__, indices))
+        slots = [node.slot for node in nodes]
+        inputs = [node.inputs for node in nodes]
+        grads = list(map(float, map(result.grads.__getitem__, slots)))
+        partials = list(map(result.partials.__getitem__, indices))
+        locals_ = [[0.0 + local[p] for local in partials] for p in shape.positions]  # 0.0 + makes -0.0 0.0
+        return [
+            list(map(labels.__getitem__, slots)),
+            [uses.get(slot, 0) for slot in slots],
+            [None] * len(slots),
+            *[list(map(labels.__getitem__, [each[p] for each in inputs])) for p in range(shape.inputs)],
+            list(map(float, map(result.values.__getitem__, slots))),
+            grads,
+            *locals_,
+            *[list(map(mul, grads, local)) for local in locals_],
+        ]
 
     def reversed_rows(self, labels: list[str] | None = None, block: int = 1024) -> Iterator[tuple]:
         """``rows`` from the last node to the first (made forwards a block at a time)."""
