@@ -4,6 +4,7 @@ and the refusals (issue #14). Numbers are the seeds' worked examples, written he
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -96,6 +97,22 @@ def test_the_neuron_key_has_the_lecture_numbers(cli):
     assert (found["s6"]["op"], found["s6"]["inputs"], found["f"]["inputs"]) == ("add", [1.0, "s5"], [1.0, "s6"])
 
 
+def test_the_neuron_sheet_is_the_lectures_eight_nodes(cli):
+    lines = cli("exercise", *NEURON, "--format", "csv").out.splitlines()
+    assert lines[:2] == ["#exercise,1141b828", "node,expr,value,gradient"]
+    assert lines[2:7] == ["w0,w0,2,", "x0,x0,-1,", "w1,w1,-3,", "x1,x1,-2,", "w2,w2,-3,"]
+    assert lines[7:] == [
+        "s0,w0 * x0,,",
+        "s1,w1 * x1,,",
+        "s2,s0 + s1,,",
+        "s3,s2 + w2,,",
+        "s4,-s3,,",
+        "s5,exp(s4),,",
+        "s6,1 + s5,,",
+        "f,1 / s6,,",
+    ]
+
+
 def test_the_neuron_sheet_asks_for_4_significant_digits_and_the_headline_does_not(cli):
     assert "Write numbers with 4 significant digits." in cli("exercise", *NEURON).out
     assert "significant" not in cli("exercise", *HEADLINE).out
@@ -123,11 +140,47 @@ def test_latex_draws_the_graph_inputs_left_output_right_and_the_table(cli):
     assert out.startswith("\\documentclass[11pt]{article}") and out.rstrip().endswith("\\end{document}")
     assert "\\usepackage{tikz}" in out and "\\begin{tikzpicture}" in out
     assert "\\node[input] (n0) at (0.00,1.90) {\\texttt{x}};" in out  # the inputs in the first column
-    assert "\\node[gate] (n4) at (6.80,0.00) {$\\times$};" in out  # f, two columns on
-    assert "\\draw[edge] (n3.east) -- (n4.west);" in out  # s0 -> f
-    assert out.count("\\node[value]") == 5 and out.count("\\node[gradient]") == 5
+    assert "\\node[gate] (n4) at (7.60,0.00) {$\\times$};" in out  # f, two columns on
+    assert "\\draw[edge] (n3-out) to (n4.west);" in out  # s0's way out -> f
+    assert "\\node[value,above=1pt] at ($(n0.east)+(0.85,0)$) {\\texttt{-2}};" in out  # x's given value, green
+    assert out.count("\\node[value,") == 5 and out.count("\\node[gradient,") == 5
     assert "\\texttt{s0} & \\texttt{x + y} &  & \\\\ \\hline" in out
     assert "\\texttt{x} & \\texttt{x} & \\texttt{-2} & \\\\ \\hline" in out
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex (texlive-latex-base, -recommended, -pictures)")
+def test_the_latex_sheets_compile(cli, tmp_path):
+    sheets = {
+        "headline": (*HEADLINE, "--student", "k&m_1%<a|b>~^#$\\"),
+        "neuron": NEURON,
+        "fan-out": ("x*x+2*(y-1)", "-x", "2", "-y", "3"),
+    }
+    for name, args in sheets.items():
+        (tmp_path / f"{name}.tex").write_text(cli("exercise", *args, "--format", "latex").out, encoding="utf-8")
+        command = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", f"{name}.tex"]
+        run = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        assert run.returncode == 0, run.stdout[-2000:]
+        assert (tmp_path / f"{name}.pdf").stat().st_size > 1000
+
+
+@pytest.mark.parametrize(
+    ("op", "inputs", "expr", "label"),
+    [
+        ("add", [1.0, "s5"], "1 + s5", "+1"),  # the neuron's +1 and 1/x gates
+        ("div", [1.0, "s6"], "1 / s6", "1/·"),
+        ("mul", ["s3", -1.0], "s3 * -1", "×-1"),
+        ("sub", ["y", 1.0], "y - 1", "−1"),
+        ("pow", ["x", 2.0], "x ** 2", "^2"),
+        ("mul", ["x", "y"], "x * y", "×"),
+        ("max", ["z", "w"], "max(z, w)", "max"),
+        ("leaky_relu", ["x", 0.1], "leaky_relu(x, 0.1)", "leaky_relu(·, 0.1)"),
+    ],
+)
+def test_a_gate_is_labelled_as_the_lecture_draws_it(op, inputs, expr, label):
+    from backprop_cli.exercise.sheet_latex import gate_label
+    from backprop_cli.report.worksheet import KeyCell
+
+    assert gate_label(KeyCell("s0", op, expr, inputs, 0.0, 0.0)) == label
 
 
 def test_every_text_is_escaped_for_its_format(cli):

@@ -1,8 +1,9 @@
 """A worksheet as a standalone LaTeX document (article + TikZ) for print.
 
 The graph is drawn as the lecture draws it: inputs on the left, the output on the right,
-one column per depth; each node's outgoing edge carries two blank boxes, its value above
-(green) and its gradient below (red); a variable's value box holds its given number.
+one column per depth; each node's way out is a short edge carrying two blank boxes, its
+value above (green) and its gradient below (red), as the lecture writes the numbers on the
+edges; a variable's value box holds its given number.
 The table of the Markdown sheet follows. Every text is escaped for LaTeX.
 """
 
@@ -12,7 +13,19 @@ import re
 
 from ..i18n import _, language
 from ..report.worksheet import Key, KeyCell
-from .sheet import GRAPH, INPUTS, NAME_LINE, NODES, TITLE, column_names, identity_line, inputs_text, instructions, sheet_rows
+from .sheet import (
+    GRAPH,
+    INPUTS,
+    NAME_LINE,
+    NODES,
+    TITLE,
+    column_names,
+    identity_line,
+    inputs_text,
+    instructions,
+    number_text,
+    sheet_rows,
+)
 
 _SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -29,11 +42,13 @@ _SPECIAL = {
 # Characters an article's Latin fonts lack, in math mode instead.
 _MATH = {"∂": r"$\partial$", "×": r"$\times$", "·": r"$\cdot$", "−": r"$-$", "σ": r"$\sigma$"}
 # The symbol of an op in a graph node (a node with a constant input shows its expression instead).
-_SYMBOL = {"add": "+", "sub": "−", "mul": "×", "div": "÷", "neg": "−", "pow": "^", "sigmoid": "σ"}
-COLUMN_CM, ROW_CM = 3.4, 1.9
+_SYMBOL = {"add": "+", "sub": "−", "mul": "×", "div": "/", "neg": "−", "pow": "^", "sigmoid": "σ"}
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")  # a Korean name needs kotex in any language
+COLUMN_CM, ROW_CM, STUB_CM = 3.8, 1.9, 1.7
 PORTRAIT_CM, LANDSCAPE_CM = 17.0, 25.7  # A4's text width with 2 cm margins
 _PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[a4paper,<LANDSCAPE>margin=2cm]{geometry}
+\usepackage[T1]{fontenc}
 \usepackage{tikz}
 \usetikzlibrary{arrows.meta,calc}
 \tikzset{
@@ -56,7 +71,7 @@ def escape(text: str) -> str:
 
 def latex_sheet(key: Key) -> str:
     """The whole worksheet as a LaTeX document (pdflatex; in Korean it needs ko.TeX's kotex package)."""
-    korean = "\\usepackage{kotex}\n" if language() == "ko" else ""
+    korean = "\\usepackage{kotex}\n" if language() == "ko" or _HANGUL.search(key.student or "") else ""
     landscape = "landscape," if graph_width(key) > PORTRAIT_CM else ""
     out = [
         _PREAMBLE.replace("<KOREAN>", korean).replace("<LANDSCAPE>", landscape),
@@ -108,38 +123,50 @@ def graph_lines(key: Key) -> list[str]:
         lines.append(rf"\node[{style}] ({ids[cell.node]}) at ({x:.2f},{y:.2f}) {{{label}}};")
         if cell.op is not None:
             lines.append(rf"\node[font=\scriptsize,above] at ({ids[cell.node]}.north) {{\texttt{{{escape(cell.node)}}}}};")
-    for cell in key.cells:
-        for name in cell.inputs:
-            if isinstance(name, str) and name in ids:
-                lines.append(rf"\draw[edge] ({ids[name]}.east) -- ({ids[cell.node]}.west);")
     given = {row.node: row.value for row in sheet_rows(key)}
     for cell in key.cells:
-        lines += _boxes(ids[cell.node], given.get(cell.node), cell.node == key.output)
+        lines += _way_out(ids[cell.node], given.get(cell.node), cell.node == key.output)
+    for cell in key.cells:
+        drawn: list[str] = []
+        for name in cell.inputs:
+            if isinstance(name, str) and name in ids:
+                # x*x: the second edge from x bends, so that both are seen (fan-out)
+                bend = f"[bend left={25 * drawn.count(name)}]" if name in drawn else ""
+                lines.append(rf"\draw[edge] ({ids[name]}-out) to{bend} ({ids[cell.node]}.west);")
+                drawn.append(name)
     lines.append(r"\end{tikzpicture}")
     return lines + ["}"] if graph_width(key) > LANDSCAPE_CM else lines
 
 
 def graph_width(key: Key) -> float:
     """The picture's width in cm: its columns, and the output's arrow and boxes."""
-    return max(columns(key).values(), default=0) * COLUMN_CM + 3.5
+    return max(columns(key).values(), default=0) * COLUMN_CM + 1 + STUB_CM
 
 
-def _boxes(node_id: str, value: str | None, output: bool) -> list[str]:
-    """The blank value box above and gradient box below the start of a node's way out (the output: an arrow out)."""
-    lines = []
-    if output:
-        lines.append(rf"\draw[edge] ({node_id}.east) -- ++(1.8,0);")
+def _way_out(node_id: str, value: str | None, output: bool) -> list[str]:
+    """A node's way out: a short edge with the value box above it (green) and the gradient box
+    below it (red); the edges to the gates that read the node start at its end (``<id>-out``)."""
+    style = "edge" if output else "thick"
     text = r"\texttt{" + escape(value) + "}" if value is not None else ""
-    lines.append(rf"\node[value] at ($({node_id}.east)+(0.95,0.4)$) {{{text}}};")
-    lines.append(rf"\node[gradient] at ($({node_id}.east)+(0.95,-0.4)$) {{}};")
-    return lines
+    return [
+        rf"\draw[{style}] ({node_id}.east) -- ++({STUB_CM},0) coordinate ({node_id}-out);",
+        rf"\node[value,above=1pt] at ($({node_id}.east)+({STUB_CM / 2},0)$) {{{text}}};",
+        rf"\node[gradient,below=1pt] at ($({node_id}.east)+({STUB_CM / 2},0)$) {{}};",
+    ]
 
 
 def gate_label(cell: KeyCell) -> str:
-    """A gate's label: its op's symbol (``+``, ``×``, ``max``), or with a constant input its expression
-    with the other inputs as dots (``1 + ·``, ``1 / ·``), as the lecture writes ``+1`` and ``1/x``."""
+    """A gate's label as the lecture writes it: its op's symbol (``+``, ``×``, ``max``, ``exp``);
+    with a constant input the symbol and the constant (``+1``, ``×-1``, ``^2``), or for a constant
+    before a division or subtraction ``1/x`` as ``1/·``; any other with its expression, inputs as dots."""
+    symbol = _SYMBOL.get(cell.op, cell.op)
     if all(isinstance(name, str) for name in cell.inputs):
-        return _SYMBOL.get(cell.op, cell.op)
+        return symbol
+    if cell.op in _SYMBOL and len(cell.inputs) == 2 and any(isinstance(name, str) for name in cell.inputs):
+        first, second = cell.inputs
+        if isinstance(second, float) or cell.op in ("add", "mul"):  # 1 + s5 is +1, as s5 + 1
+            return symbol + number_text(second if isinstance(second, float) else first)
+        return number_text(first) + symbol + "·"
     names = {name for name in cell.inputs if isinstance(name, str)}
     if not names:
         return cell.expr

@@ -27,7 +27,8 @@ def markdown_sheet(key: Key) -> str:
     lines += [escape(_(NAME_LINE)) + " ______________________", ""]
     for paragraph in instructions(key):
         lines += [escape(paragraph), ""]
-    lines += [f"## {escape(_(INPUTS))}", "", code(inputs_text(key)) if key.cells and inputs_text(key) else "", ""]
+    inputs = inputs_text(key)
+    lines += [f"## {escape(_(INPUTS))}", "", code(inputs) if inputs else "", ""]
     lines += [f"## {escape(_(NODES))}", ""]
     lines.append("| " + " | ".join(escape(name) for name in column_names()) + " |")
     lines.append("|---|---|---:|---:|")
