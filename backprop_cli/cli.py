@@ -325,7 +325,9 @@ def exercise(
     bindings: BindingsOption = None,
     output_format: Annotated[
         SheetFormat | None,
-        _output_option("--format", text=N_("markdown, csv, latex or key [default: markdown; csv with --roster].")),
+        _output_option(
+            "--format", text=N_("The sheet, or key for its answer key (JSON) [default: markdown; csv with --roster].")
+        ),
     ] = None,
     key: Annotated[str | None, _output_option("--key", metavar="FILE", text=N_("Also write the key (JSON) to FILE."))] = None,
     out: Annotated[

@@ -222,6 +222,7 @@ def test_the_korean_sheet_has_korean_headings_and_the_csv_stays_data(cli):
         (("--random", "--format", "pdf"), "Invalid value for '--format'"),
         (("--random", "--roster", "students.csv"), "--roster FILE and --out DIR go together"),
         (("--random", "--out", "sheets"), "--roster FILE and --out DIR go together"),
+        (("--random", "--student", " "), "--student needs an id, e.g. --student s001"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(cli, args, fragment):

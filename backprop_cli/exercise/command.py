@@ -95,6 +95,8 @@ def check_combinations(request: ExerciseRequest) -> None:
         raise UsageError(_('give an expression and its values, e.g. exercise "(x+y)*z" -x -2 -y 5 -z -4, or --random'))
     if not request.random and (request.level is not None or request.seed is not None):
         raise UsageError(_("--level and --seed are for --random"))
+    if request.student is not None and not request.student.strip():
+        raise UsageError(_("--student needs an id, e.g. --student s001"))
     if bool(request.roster) != bool(request.out):
         raise UsageError(_("--roster FILE and --out DIR go together: the class's sheets and keys.json are written to DIR"))
     if request.roster and (request.student is not None or request.key):
