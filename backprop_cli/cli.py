@@ -297,3 +297,66 @@ def main(argv: list[str] | None = None) -> None:
             raise
         code = report(error)
     sys.exit(code if isinstance(code, int) else ExitCode.OK)
+
+
+SheetFormat = _choices("SheetFormat", ["markdown", "csv", "latex", "key"])
+
+
+@app.command(
+    cls=BackpropCommand,
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    help=page.EXERCISE_HELP,
+    short_help=page.EXERCISE_SHORT,
+    epilog=page.EXERCISE_EPILOG + "\n\n" + page.EXERCISE_EXIT_CODES,
+)
+def exercise(
+    ctx: typer.Context,
+    expr: Annotated[
+        str | None,
+        typer.Argument(metavar="[EXPR]", help=N_("The expression, @PATH or - (not with --random)."), show_default=False),
+    ] = None,
+    random: Annotated[bool, _input_option("--random", text=N_("Draw the exercise (see --level, --seed)."))] = False,
+    level: Annotated[
+        int | None, _input_option("--level", min=1, max=3, metavar="1|2|3", text=N_("Size of a drawn exercise [default: 1]."))
+    ] = None,
+    seed: Annotated[int | None, _input_option("--seed", metavar="S", text=N_("Seed of the draw [default: 0]."))] = None,
+    student: Annotated[str | None, _input_option("--student", metavar="ID", text=N_("One student's sheet (and draw)."))] = None,
+    roster: Annotated[
+        str | None, _input_option("--roster", metavar="FILE", text=N_("CSV with an id column: a sheet per student."))
+    ] = None,
+    bindings: BindingsOption = None,
+    output_format: Annotated[
+        SheetFormat | None,
+        _output_option(
+            "--format", text=N_("The sheet, or key for its answer key (JSON) [default: markdown; csv with --roster].")
+        ),
+    ] = None,
+    key: Annotated[str | None, _output_option("--key", metavar="FILE", text=N_("Also write the key (JSON) to FILE."))] = None,
+    out: Annotated[
+        str | None, _output_option("--out", metavar="DIR", text=N_("With --roster: write the sheets and keys.json here."))
+    ] = None,
+    force: Annotated[bool, _output_option("--force", text=N_("Replace an existing key file."))] = False,
+    quiet: Annotated[bool, _output_option("--quiet", text=N_("Do not say on stderr what was written."))] = False,
+    lang: LangOption = None,
+) -> None:
+    """Make a worksheet and its answer key (the help is page.EXERCISE_HELP)."""
+    from .exercise.command import ExerciseRequest, run_exercise
+
+    run_exercise(
+        ExerciseRequest(
+            expression=expr,
+            binding_words=list(ctx.args),
+            bindings_file=bindings,
+            random=random,
+            level=level,
+            seed=seed,
+            student=student,
+            roster=roster,
+            out=out,
+            output_format=output_format.value if output_format else None,
+            key=key,
+            force=force,
+            quiet=quiet,
+            options=tuple(name for param in ctx.command.params for name in param.opts if name.startswith("--")),
+        )
+    )

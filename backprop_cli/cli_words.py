@@ -211,6 +211,25 @@ TRAIN_EXIT_CODES = N_("Exit codes: 0 done; 1 --gradcheck failed; 2 bad input; 3 
 OPS_SHORT = N_("List the operators: syntax, local gradient (derived by SymPy), gate pattern, kinks.")
 OPS_EPILOG = N_("\b\nExample:\n  backprop ops --lang ko")
 OPS_EXIT_CODES = N_("Exit codes: 0 done; 70 a bug.")
+EXERCISE_SHORT = N_("A backpropagation worksheet and its answer key, from EXPR or drawn at random.")
+EXERCISE_HELP = (
+    N_(
+        "Make a worksheet: the computational graph of EXPR in grad's node names, every node's value and gradient"
+        " left blank, and its answer key (JSON). Bind variables as grad does: -x -2, --x=-2 or x=-2."
+    )
+    + "\n\n"
+    + N_(
+        "--random draws an exercise like the lectures' (level 1: add and mul chains; 2: max, fan-out, negation;"
+        " 3: the logistic neuron, division, exp). The same --seed and --student give the same exercise, so any"
+        " student's sheet and key can be made again. --roster gives each student of a class their own."
+    )
+)
+EXERCISE_EPILOG = N_(
+    '\b\nExamples:\n  backprop exercise "(x+y)*z" -x -2 -y 5 -z -4 --key key.json'
+    "\n  backprop exercise --random --level 3 --seed 7 --student s001 --format latex"
+    "\n  backprop exercise --random --level 2 --seed 7 --roster students.csv --out sheets"
+)
+EXERCISE_EXIT_CODES = N_("Exit codes: 0 done; 2 bad input (also an exercise at a kink or with inf or nan); 70 a bug.")
 
 
 def _unencodable(error: UnicodeEncodeError) -> str:
