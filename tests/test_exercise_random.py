@@ -125,10 +125,18 @@ def test_level_3_sheets_ask_for_4_significant_digits_when_a_number_has_more():
 
 def test_the_draws_are_pinned_so_a_new_python_cannot_change_them():
     # Written when the generator was made: the same (seed, student) must give these forever.
-    assert (generate(1, 0, "s001").expression, generate(1, 0, "s001").bindings) == ("x*y-z", {"x": 5.0, "y": 1.0, "z": 1.0})
-    drawn = generate(3, 0, "s001")
-    assert drawn.expression == "sigmoid(w0*x0+w1*x1+w2)"
-    assert drawn.bindings == {"w0": 0.3, "x0": 3.0, "w1": 0.9, "x1": -0.7, "w2": -2.0}
+    first = generate(1, 0, "s001")
+    assert (first.expression, first.bindings) == ("(x*y+z)*w", {"x": -2.0, "y": 5.0, "z": 1.0, "w": 1.0})
+    drawn = generate(3, 0, "s002")
+    assert drawn.expression == "x/(1+exp(-(w*x+b)))"
+    assert drawn.bindings == {"x": 2.0, "w": 1.0, "b": -4.0}
+
+
+def test_a_class_shares_the_seeds_graph_with_its_own_numbers():
+    drawn = [generate(2, 7, f"s{n:03d}") for n in range(30)]
+    assert {exercise.expression for exercise in drawn} == {generate(2, 7, "").expression}
+    assert len({tuple(exercise.bindings.values()) for exercise in drawn}) >= 25
+    assert len({generate(2, seed, "s001").expression for seed in range(30)}) >= 5  # seeds choose graphs
 
 
 def test_the_same_seed_and_student_give_the_same_sheet_and_other_students_mostly_other_sheets(cli):

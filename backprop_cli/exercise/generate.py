@@ -1,7 +1,8 @@
 """Random exercises that look like the lectures', the same for the same (seed, student) everywhere.
 
-An exercise is drawn from a small family of expressions per level (``TEMPLATES``) and
-numbers for its variables, then evaluated; a draw is refused and drawn again (the next
+An exercise is an expression of a small family per level (``TEMPLATES``), chosen by the
+seed alone (a class gets one graph), and numbers for its variables drawn for the student,
+then evaluated; a draw is refused and drawn again (the next
 numbers of the same stream) until every node's value and gradient is finite, no node sits
 at a kink (a max tie), no node's value is 0 (it would hide the work of the gates after
 it), and every number is readable at that level (``readable``).
@@ -113,9 +114,11 @@ def generate(level: int, seed: int = 0, student: str = "") -> Exercise:
     """The exercise of (level, seed, student): deterministic, refused and redrawn until it is a good one."""
     if level not in LEVELS:
         raise UsageError(_("--level {level}: choose 1, 2 or 3").format(level=level))
+    # The graph is the seed's (a class shares it, so marking's item analysis compares one
+    # gate across students); the numbers are each student's own.
+    expression = pick(stream(seed, ""), TEMPLATES[level])
     rng = stream(seed, student)
     for _draw in range(MAX_DRAWS):
-        expression = pick(rng, TEMPLATES[level])
         bindings = {name: draw_number(rng, level) for name in variables_of(expression)}
         result = evaluate(stage(expression), bindings)
         if is_good(result, level):
