@@ -7,9 +7,21 @@ import csv
 import io
 import json
 
+import pytest
+
+from backprop_cli import i18n
 from backprop_cli.engine.scalar import evaluate
 from backprop_cli.language.graph import stage
 from backprop_cli.report.worksheet import key_from_evaluation, keys_document
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The language is global: a test that ran ``--lang ko`` in-process must not leave it for the next."""
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+
 
 HEADLINE = ("(x+y)*z", {"x": -2.0, "y": 5.0, "z": -4.0})
 NEURON = ("1/(1+exp(-(w0*x0+w1*x1+w2)))", {"w0": 2.0, "x0": -1.0, "w1": -3.0, "x1": -2.0, "w2": -3.0})

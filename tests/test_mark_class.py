@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from mark_helpers import HEADLINE, make_key, sheet_text, write_key, write_keys
+from mark_helpers import HEADLINE, english, make_key, sheet_text, write_key, write_keys  # noqa: F401 (english: an autouse fixture)
 
 RIGHT = {"x": ("", "-4"), "y": ("", "-4"), "z": ("", "3"), "s0": ("3", "-4"), "f": ("-12", "1")}
 SLIP = {**RIGHT, "z": ("", "4"), "s0": ("4", "-4"), "f": ("-16", "1")}  # s0 = 4: ∂f/∂z and f carried
@@ -219,3 +219,29 @@ def test_a_sheet_is_matched_by_its_exercise_when_no_key_names_its_student(cli, t
     assert run.code == 2 and rows[1][:8] == ["kim", str(sheet), make_key(neuron_like).exercise, "marked", "6", "6", "100.0", "6"]
     assert rows[2][3] == "not marked"
     assert rows[2][15] == f"{other}: no key in {keys} for student lee (nor one key of exercise 0badc0de)"
+
+
+def test_a_correct_sheet_gets_full_marks_and_exit_0(cli, tmp_path):
+    key = make_key(HEADLINE)
+    key_file = write_key(tmp_path / "key.json", key)
+    sheet = tmp_path / "s001.csv"
+    sheet.write_text(sheet_text(key, RIGHT, student="s001"))
+    run = cli("mark", str(sheet), "--key", key_file, "--pass-mark", "100%")
+    assert (run.code, run.err) == (0, "")
+    assert run.out.splitlines()[-1] == "s001: 7/7 (right 7, carried 0, wrong 0) passed"
+    assert [line.split()[2] for line in run.out.splitlines()[3:-1]] == ["right"] * 7
+
+
+def test_the_help_and_the_result_line_in_korean(cli, tmp_path):
+    import re
+
+    help_page = cli("mark", "-h", "--lang", "ko").out
+    assert help_page.startswith("사용법: backprop mark [OPTIONS]")
+    assert re.findall(r"\b(the|and|or|of|to|an?|is|with|for|from|each|every|Exit)\b", help_page) == []
+    key = make_key(HEADLINE)
+    key_file = write_key(tmp_path / "key.json", key)
+    sheet = tmp_path / "s002.csv"
+    sheet.write_text(sheet_text(key, SLIP, student="s002"))
+    run = cli("mark", str(sheet), "--key", key_file, "--lang", "ko")
+    assert run.out.splitlines()[-1] == "s002: 6/7 (정답 4, 이어받음 2, 오답 1)"
+    assert "내가 쓴 s0 = 4에서 따라 나옵니다" in run.out

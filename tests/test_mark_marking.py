@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from mark_helpers import HEADLINE, NEURON, key_answers, make_key, rounded, sheet_text
+from mark_helpers import HEADLINE, NEURON, english, key_answers, make_key, rounded, sheet_text  # noqa: F401 (english: an autouse fixture)
 
 from backprop_cli.mark.marking import mark_sheet
 from backprop_cli.mark.sheets import SheetError, parse_sheet

@@ -6,7 +6,7 @@ below the sigmoid has ∂f/∂s = σ(1)(1-σ(1)) = 0.1966, σ(1) = 0.7311)."""
 from __future__ import annotations
 
 import pytest
-from mark_helpers import HEADLINE, NEURON, key_answers, make_key, sheet_text
+from mark_helpers import HEADLINE, NEURON, english, key_answers, make_key, sheet_text  # noqa: F401 (english: an autouse fixture)
 
 from backprop_cli.mark.marking import mark_sheet
 from backprop_cli.mark.misconceptions import MISCONCEPTIONS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from mark_helpers import english  # noqa: F401 (an autouse fixture)
 
 from backprop_cli.mark.numbers import Unreadable, read_answer
 

@@ -4,7 +4,7 @@ a renamed or extra row, another exercise, and files that are no sheet at all (ne
 from __future__ import annotations
 
 import pytest
-from mark_helpers import HEADLINE, make_key, sheet_text, write_key
+from mark_helpers import HEADLINE, english, make_key, sheet_text, write_key  # noqa: F401 (english: an autouse fixture)
 
 RIGHT = {"x": ("", "-4"), "y": ("", "-4"), "z": ("", "3"), "s0": ("3", "-4"), "f": ("-12", "1")}
 

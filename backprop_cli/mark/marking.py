@@ -177,5 +177,5 @@ def _gradient_depends(edges) -> list[tuple[str, str]]:
     for edge in edges:
         consumer = edge.consumer
         depends.append((consumer.node, "gradient"))
-        depends += [(name, "value") for name in recompute.reads(consumer, edge.position)]
+        depends += [(name, "value") for name in edge.reads]
     return list(dict.fromkeys(depends))

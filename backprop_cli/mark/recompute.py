@@ -59,6 +59,7 @@ class Edge:
 
     consumer: KeyCell
     position: int
+    reads: tuple[str, ...] = ()  # the values its local gradient reads (``reads``)
 
 
 def consumers(key: Key) -> dict[str, list[Edge]]:
@@ -67,7 +68,7 @@ def consumers(key: Key) -> dict[str, list[Edge]]:
     for cell in key.cells:
         for position, name in enumerate(cell.inputs):
             if isinstance(name, str) and name in found:
-                found[name].append(Edge(cell, position))
+                found[name].append(Edge(cell, position, tuple(reads(cell, position))))
     return found
 
 
