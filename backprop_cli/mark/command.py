@@ -138,7 +138,7 @@ def _mark_class(request: MarkRequest, settings: _Settings, stdin, stdout, stderr
     if to_file or not request.json:
         write_rows(request.output, RESULT_COLUMNS, [result_row(result) for result in results], stdout)
     if request.json:
-        write_json(class_document(results, items), stdout)
+        write_json(class_document(results, items), stdout, indent=None)
     else:
         print_items(results, items, stdout if to_file else stderr)
     _class_exit(results)
