@@ -28,8 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_grad import backprop_command  # noqa: E402
 
-# 20 nodes: the lectures' neuron on three inputs, a max gate, a fan-out of x0 and a subtraction
-EXPRESSION = "1/(1+exp(-(w0*x0+w1*x1+w2*x2+b))) * max(x0, x1) - x0*x2 + tanh(w0)"
+# 20 nodes and 7 variables: the lectures' neuron on three inputs, a max gate, fan-outs, a subtraction
+EXPRESSION = "1/(1+exp(-(w0*x0+w1*x1+w2*x2+b))) * max(x0, x1) - x0*x2 + tanh(w0) + x1*x2 + b*b"
 
 
 def make_class(folder: Path, students: int) -> list[str]:
