@@ -230,6 +230,25 @@ EXERCISE_EPILOG = N_(
     "\n  backprop exercise --random --level 2 --seed 7 --roster students.csv --out sheets"
 )
 EXERCISE_EXIT_CODES = N_("Exit codes: 0 done; 2 bad input (also an exercise at a kink or with inf or nan); 70 a bug.")
+MARK_SHORT = N_("Mark filled-in worksheets node by node: right, carried, wrong; a class's results and item analysis.")
+MARK_HELP = (
+    N_(
+        "Mark every asked cell of a filled-in worksheet against its answer key: right, carried (follows from the"
+        " student's own earlier numbers), wrong (with the misconception, where one fits), blank or unreadable."
+    )
+    + "\n\n"
+    + N_(
+        "One sheet with --key: a table of its cells and the result line. Several sheets, or --keys: one row per"
+        " student (CSV, to stdout or --output) and the item analysis (docs/marking.md)."
+    )
+)
+MARK_EPILOG = N_(
+    "\b\nExamples:\n  backprop mark s001.csv --key key.json\n"
+    "  backprop mark --keys keys.json submissions/*.csv --output results.csv --pass-mark 60%"
+)
+MARK_EXIT_CODES = N_(
+    "Exit codes: 0 marked; 1 below --pass-mark; 2 bad input, or a sheet that could not be marked (a class: at the end); 70 a bug."
+)
 
 
 def _unencodable(error: UnicodeEncodeError) -> str:
