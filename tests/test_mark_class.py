@@ -57,8 +57,8 @@ def test_a_class_run_writes_one_row_per_student_and_exits_2_for_the_sheet_it_cou
          "z.gradient", "z.gradient=switcher-swapped"],
         [
             "s003", sheets[4], e, "marked", "3", "7", "42.9", "3", "0", "4", "0", "0", "",
-            "z.gradient s0.gradient",
-            "x.gradient=split-not-copied y.gradient=split-not-copied z.gradient=switcher-swapped s0.gradient=switcher-swapped",
+            "s0.gradient z.gradient",
+            "s0.gradient=switcher-swapped z.gradient=switcher-swapped y.gradient=split-not-copied x.gradient=split-not-copied",
         ],
     ]  # fmt: skip
     assert rows[3][15] == f"{sheets[2]}: a sheet of exercise 0badc0de, but the key is for exercise {e}"
@@ -68,13 +68,14 @@ def test_a_class_run_writes_one_row_per_student_and_exits_2_for_the_sheet_it_cou
 
 ITEMS = [
     # label, right, carried, wrong, blank, unreadable, most common mistake, its count
-    ("∂f/∂x", 3, 0, 1, 0, 0, "split-not-copied", 1),
-    ("∂f/∂y", 3, 0, 1, 0, 0, "split-not-copied", 1),
-    ("∂f/∂z", 1, 1, 2, 0, 0, "switcher-swapped", 2),
+    # in the order of the work: the forward pass, then the backward pass
     ("s0", 3, 0, 1, 0, 0, None, 0),
-    ("∂f/∂s0", 3, 0, 1, 0, 0, "switcher-swapped", 1),
     ("f", 3, 1, 0, 0, 0, None, 0),
     ("∂f/∂f", 4, 0, 0, 0, 0, None, 0),
+    ("∂f/∂s0", 3, 0, 1, 0, 0, "switcher-swapped", 1),
+    ("∂f/∂z", 1, 1, 2, 0, 0, "switcher-swapped", 2),
+    ("∂f/∂y", 3, 0, 1, 0, 0, "split-not-copied", 1),
+    ("∂f/∂x", 3, 0, 1, 0, 0, "split-not-copied", 1),
 ]
 
 
@@ -117,7 +118,7 @@ def test_with_output_the_csv_goes_to_the_file_and_the_analysis_to_stdout(cli, kl
         "s003: 3/7 (right 3, carried 0, wrong 4)",
     ]
     table = [line.split() for line in lines if line.startswith(("∂f/∂z ", "f "))]
-    assert table == [["∂f/∂z", "1", "1", "2", "0", "0", "switcher-swapped", "(2)"], ["f", "3", "1", "0", "0", "0"]]
+    assert table == [["f", "3", "1", "0", "0", "0"], ["∂f/∂z", "1", "1", "2", "0", "0", "switcher-swapped", "(2)"]]
     assert not [name for name in os.listdir(tmp_path) if name.endswith(".part")]
 
 

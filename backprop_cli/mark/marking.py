@@ -125,9 +125,10 @@ class _Marker:
                 self._judge(mark, recomputed)
                 if mark.verdict == "wrong":
                     mark.misconception = self._diagnose(mark, edges)
-        return [
-            self.marks[(cell.node, column)] for cell in self.key.cells for column in ASKED if (cell.node, column) in self.marks
-        ]
+        # In the order the work is done: the forward pass, then the backward pass from ∂f/∂f
+        forward = [self.marks[(cell.node, "value")] for cell in self.key.cells if (cell.node, "value") in self.marks]
+        backward = [self.marks[(c.node, "gradient")] for c in reversed(self.key.cells) if (c.node, "gradient") in self.marks]
+        return forward + backward
 
     def _judge(self, mark: CellMark, recomputed: float | None) -> None:
         slips = [dep for dep in mark.depends if self.verdicts.get(dep) in _SLIPS]
