@@ -40,6 +40,11 @@ def _choices(name: str, values) -> type[Enum]:
     return Enum(name, {value: value for value in values}, type=str)
 
 
+def _long_options(ctx: typer.Context) -> tuple[str, ...]:
+    """The command's own --options, so that a misspelled one can be named (``--wtr``: did you mean --wrt?)."""
+    return tuple(name for param in ctx.command.params for name in param.opts if name.startswith("--"))
+
+
 OutputFormat = _choices("OutputFormat", FORMATS)  # from the format registry
 Convention = _choices("Convention", CONVENTIONS)  # from the operator table
 Language = _choices("Language", LANGUAGES)
@@ -162,7 +167,7 @@ def grad(
             output_name=output_name,
             render=render,
             digits=digits,
-            options=tuple(name for param in ctx.command.params for name in param.opts if name.startswith("--")),
+            options=_long_options(ctx),
         )
     )
 
@@ -397,6 +402,6 @@ def exercise(
             key=key,
             force=force,
             quiet=quiet,
-            options=tuple(name for param in ctx.command.params for name in param.opts if name.startswith("--")),
+            options=_long_options(ctx),
         )
     )

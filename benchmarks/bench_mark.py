@@ -18,15 +18,12 @@ import io
 import json
 import os
 import random
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_grad import backprop_command  # noqa: E402
+from bench_grad import backprop_command, median_times  # noqa: E402
 
 # 20 nodes and 7 variables: the lectures' neuron on three inputs, a max gate, fan-outs, a subtraction
 EXPRESSION = "1/(1+exp(-(w0*x0+w1*x1+w2*x2+b))) * max(x0, x1) - x0*x2 + tanh(w0) + x1*x2 + b*b"
@@ -70,17 +67,6 @@ def sheet_text(key, student: str, chooser: random.Random) -> str:
             value, gradient = ("", "") if cell.op else (value, "abc")
         writer.writerow([cell.node, cell.expr, value, gradient])
     return out.getvalue()
-
-
-def median_times(commands: dict[str, list[str]], runs: int) -> dict[str, float]:
-    samples: dict[str, list[float]] = {name: [] for name in commands}
-    env = dict(os.environ, NO_COLOR="1")
-    for _ in range(runs):
-        for name, command in commands.items():
-            start = time.perf_counter()
-            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
-            samples[name].append(time.perf_counter() - start)
-    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def main() -> None:
