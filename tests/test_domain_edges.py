@@ -144,8 +144,8 @@ def test_kink_edge_gives_each_conventions_value_in_every_engine(engine_name, exp
 
 
 def test_kink_message_names_each_value_under_grad():
-    assert _grad("x**y", {"x": 0, "y": 0}, "sympy")[1] == ["pow at 0**0: sympy gives 0/nan"]
-    assert _grad("x**y", {"x": 0, "y": 0}, "pytorch")[1] == ["pow at 0**0: pytorch gives 0/0"]
+    assert _grad("x**y", {"x": 0, "y": 0}, "sympy")[1] == ["pow at 0**0: sympy gives 0, nan"]
+    assert _grad("x**y", {"x": 0, "y": 0}, "pytorch")[1] == ["pow at 0**0: pytorch gives 0, 0"]
 
 
 def test_zero_to_a_variable_power_is_exit_0_with_gradient_0(cli):

@@ -157,7 +157,7 @@ def test_kinks_are_shown_as_the_conventions_choice_not_as_an_equality(cli, monke
     assert re.search(r"\by\s+1 \(kink\)", out)
     assert "kink: abs at 0: jax gives 1" in out
     assert "kink: relu at 0: jax gives 0" in out
-    assert "kink: max tie: jax gives 0.5/0.5" in out
+    assert "kink: max tie: jax gives 0.5, 0.5" in out
     explain = cli("grad", "abs(y)", "-y", "0", "--convention", "jax", "--explain").out
     assert "∂f/∂y = ∂f/∂f · ∂(abs(y))/∂y = (1) · (1) = 1   [kink: abs at 0: jax gives 1]" in explain
 

@@ -36,7 +36,7 @@ def at_kink(kink: Kink, convention: str, args: list, variable: list[bool], deriv
         return None
     chosen = kink.values[convention](tuple(args)) if convention in kink.values else derived
     local = [c if v else None for c, v in zip(chosen, variable)]
-    shown = "/".join(f"{p:g}" for p in local if p is not None)
+    shown = ", ".join(f"{p:g}" for p in local if p is not None)  # one per variable input (not "0/0": a quotient)
     return local, f"{kink.label}: {convention} gives {shown}"
 
 
