@@ -1,0 +1,63 @@
+"""Review #14, marking: follow-through credit for a student who keeps a calculator's precision,
+computed here by hand (math), never with the engine."""
+
+from __future__ import annotations
+
+import math
+
+from mark_helpers import NEURON, english, make_key, rounded, sheet_text  # noqa: F401 (english: an autouse fixture)
+
+from backprop_cli.mark.marking import mark_sheet
+from backprop_cli.mark.sheets import parse_sheet
+
+
+def marked(key, answers, **options):
+    return mark_sheet(key, parse_sheet(sheet_text(key, answers), "sheet.csv"), **options)
+
+
+def neuron_slip_at_calculator_precision() -> dict:
+    """The docs' worked example: s0 = 2 (not -2), then every step right from the student's own
+    numbers kept at full precision on a calculator, each written with 4 significant digits."""
+    w0, x0, w1, x1, w2 = 2.0, -1.0, -3.0, -2.0, -3.0
+    v = {"s0": 2.0, "s1": w1 * x1}
+    v["s2"] = v["s0"] + v["s1"]
+    v["s3"] = v["s2"] + w2
+    v["s4"] = -v["s3"]
+    v["s5"] = math.exp(v["s4"])  # 0.006737947
+    v["s6"] = 1 + v["s5"]  # 1.006738: written 1.007
+    v["f"] = 1 / v["s6"]  # 0.993307: written 0.9933 (1/1.007 = 0.99305 would be 0.9930)
+    g = {"f": 1.0, "s6": -1 / v["s6"] ** 2}  # -0.98666: written -0.9867 (from 1.007: -0.98615)
+    g["s5"] = g["s6"]
+    g["s4"] = g["s5"] * v["s5"]
+    g["s3"] = -g["s4"]
+    g["s2"] = g["s0"] = g["s1"] = g["w2"] = g["s3"]
+    g.update(w0=g["s0"] * x0, x0=g["s0"] * w0, w1=g["s1"] * x1, x1=g["s1"] * w1)
+    return {name: (rounded(v[name]) if name in v else "", rounded(g[name])) for name in g}
+
+
+def test_a_slip_carried_at_calculator_precision_is_carried_not_wrong():
+    answers = neuron_slip_at_calculator_precision()
+    assert (answers["s6"][0], answers["f"][0], answers["s6"][1]) == ("1.007", "0.9933", "-0.9867")
+    result = marked(make_key(NEURON), answers)
+    verdicts = {cell.label: cell.verdict for cell in result.cells}
+    assert verdicts["s0"] == "wrong"
+    assert verdicts["f"] == verdicts["∂f/∂s6"] == "carried"
+    assert [cell.label for cell in result.cells if cell.fix_first] == ["s0"]
+    assert (result.count("right"), result.count("carried"), result.count("wrong")) == (2, 18, 1)
+
+
+def test_the_rounding_band_does_not_carry_a_real_slip():
+    # f = 0.9950 is 0.0019 from 1/1.006738: far outside what rounding s6 to 1.007 (±0.0005) explains.
+    answers = neuron_slip_at_calculator_precision()
+    answers["f"] = ("0.9950", answers["f"][1])
+    verdicts = {cell.label: cell.verdict for cell in marked(make_key(NEURON), answers).cells}
+    assert verdicts["f"] == "wrong"
+
+
+def test_a_whole_number_is_exact_not_a_rounding():
+    # s2 = 8 follows from s0 = 2; s3 written 6 (not 5): "8" is no rounding, so its half unit (0.5)
+    # does not widen what s3 may be, and s3 stays wrong.
+    answers = neuron_slip_at_calculator_precision()
+    answers["s3"] = ("6", answers["s3"][1])
+    verdicts = {cell.label: cell.verdict for cell in marked(make_key(NEURON), answers).cells}
+    assert verdicts["s3"] == "wrong"
