@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import math
 
-from mark_helpers import NEURON, english, make_key, rounded, sheet_text  # noqa: F401 (english: an autouse fixture)
+import pytest
+from mark_helpers import HEADLINE, NEURON, english, make_key, rounded, sheet_text  # noqa: F401 (english: an autouse fixture)
 
 from backprop_cli.mark.marking import mark_sheet
+from backprop_cli.mark.numbers import EXACT, read_answer
 from backprop_cli.mark.sheets import parse_sheet
 
 
@@ -61,3 +63,32 @@ def test_a_whole_number_is_exact_not_a_rounding():
     answers["s3"] = ("6", answers["s3"][1])
     verdicts = {cell.label: cell.verdict for cell in marked(make_key(NEURON), answers).cells}
     assert verdicts["s3"] == "wrong"
+
+
+HEADLINE_RIGHT = {"x": ("", "-4"), "y": ("", "-4"), "z": ("", "3"), "s0": ("3", "-4"), "f": ("-12", "1")}
+
+
+def headline_cell(answers, label, **options):
+    result = marked(make_key(HEADLINE), answers, **options)
+    return next(cell for cell in result.cells if cell.label == label)
+
+
+def test_a_whole_number_for_a_whole_number_answer_is_no_rounding():
+    # f = (x+y)*z = 3 * -4 = -12 by hand. "-10" is a slip, not -12 rounded to 1 digit.
+    answers = {**HEADLINE_RIGHT, "f": ("-10", "1")}
+    cell = headline_cell(answers, "f")
+    assert (cell.verdict, cell.reason) == ("wrong", "")
+    assert headline_cell(answers, "f", min_digits=1).verdict == "wrong"
+
+
+@pytest.mark.parametrize(("text", "number"), [("½", 0.5), ("-¼", -0.25), ("1½", 1.5), ("−¾", -0.75)])
+def test_a_vulgar_fraction_is_an_exact_number(text, number):
+    answer = read_answer(text, decimal_comma=False)
+    assert (answer.number, answer.digits) == (number, EXACT)
+
+
+def test_a_vulgar_fraction_in_a_sheet_is_right():
+    # ∂f/∂z = x + y = -2 + 5 = 3; s0 = 3: "3" right; ∂f/∂x = z = -4 written "-4"; a half would be wrong
+    answers = {**HEADLINE_RIGHT, "z": ("", "3")}
+    assert headline_cell(answers, "∂f/∂z").verdict == "right"
+    assert headline_cell({**answers, "z": ("", "2½")}, "∂f/∂z").verdict == "wrong"

@@ -167,7 +167,7 @@ class _Marker:
         answer = mark.answer
         if answer.digits < self.min_digits or answer.digits >= EXACT:
             return False
-        band = answer.half_unit
+        band = 0.0 if answer.whole else answer.half_unit
         for dep in mark.depends:
             source = self.marks.get(dep)
             written = source.answer if source is not None else None
@@ -184,7 +184,7 @@ class _Marker:
         """A number the student may have rounded: enough digits, and a decimal mark or an exponent."""
         if written is None or not self.min_digits <= written.digits < EXACT:
             return False
-        return any(mark in written.text for mark in ".,eE")
+        return not written.whole
 
     def _follow(self, mark: CellMark, dep: tuple[str, str], number: float) -> float | None:
         """``mark``'s recomputation with the student's number at ``dep`` replaced by ``number``."""
