@@ -92,3 +92,36 @@ def test_a_vulgar_fraction_in_a_sheet_is_right():
     answers = {**HEADLINE_RIGHT, "z": ("", "3")}
     assert headline_cell(answers, "∂f/∂z").verdict == "right"
     assert headline_cell({**answers, "z": ("", "2½")}, "∂f/∂z").verdict == "wrong"
+
+
+def sigmoid(t: float) -> float:
+    return 1 / (1 + math.exp(-t))
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "right"),
+    [
+        ("0.31", 0.3100255, True),  # typed 0.3100; a spreadsheet saves the number as 0.31
+        ("-1.6", -1.600049, True),  # typed -1.600
+        ("0.2", 0.19661193, False),  # 0.200 is not 0.1966 rounded: still wrong
+        ("0.20", 0.19661193, False),
+        ("0", 0.0001, False),  # zero has no digits to pad
+        ("10", 12.0, False),  # a whole number for a whole number: no rounding
+    ],
+)
+def test_a_number_saved_without_its_trailing_zeros_is_padded_to_min_digits(text, target, right):
+    assert read_answer(text, decimal_comma=False).matches(target, 1e-6, 3) is right
+
+
+def test_a_spreadsheet_sheet_without_trailing_zeros_is_all_right():
+    # sigmoid(w*x+b)*y at w=1, x=0.8, b=-1.6, y=2: s1 = -0.8, s2 = sigmoid(-0.8) = 0.31002552,
+    # f = 0.62005104; a student types 0.3100 and 0.6201, the spreadsheet saves 0.31 and 0.6201.
+    example = ("sigmoid(w*x+b)*y", {"w": 1.0, "x": 0.8, "b": -1.6, "y": 2.0})
+    key = make_key(example)
+    s2 = sigmoid(-0.8)
+    assert f"{s2:.4g}" == "0.31"
+    answers = {cell.node: (rounded(cell.value), rounded(cell.gradient)) for cell in key.cells}
+    answers["s2"] = ("0.31", rounded(2.0))
+    result = marked(key, answers)
+    assert {cell.label: cell.verdict for cell in result.cells}["s2"] == "right"
+    assert result.count("right") == len(result.cells)

@@ -37,15 +37,21 @@ class Answer:
 
     def matches(self, target: float, tol: float, min_digits: int) -> bool:
         """The marking rule: within ``tol`` (as --expect), or ``target`` rounded to the digits
-        written, when at least ``min_digits`` significant digits were written."""
-        return within(self.number, target, tol) or (self.digits >= min_digits and self.rounds_to(target))
+        written, when at least ``min_digits`` significant digits were written. Fewer digits are
+        read as padded with zeros to ``min_digits``: a spreadsheet saves 0.3100 as 0.31."""
+        if within(self.number, target, tol):
+            return True
+        if self.digits >= min_digits:
+            return self.rounds_to(target)
+        return self.digits >= 1 and self.rounds_to(target, 10.0 ** (self.digits - min_digits))
 
-    def rounds_to(self, target: float) -> bool:
-        """This number is ``target`` rounded to the digits written (a tie either way). A whole
-        number written for a whole-number target is no rounding: 10 for 12 is a slip."""
+    def rounds_to(self, target: float, scale: float = 1.0) -> bool:
+        """This number is ``target`` rounded to the digits written (a tie either way); ``scale``
+        < 1 narrows the last digit's unit (zeros dropped). A whole number written for a
+        whole-number target is no rounding: 10 for 12 is a slip."""
         if self.whole and abs(target - round(target)) <= 1e-9 * max(1.0, abs(target)):
             return False
-        return self.digits < EXACT and abs(self.number - target) <= self.half_unit * (1 + 1e-9)
+        return self.digits < EXACT and abs(self.number - target) <= self.half_unit * scale * (1 + 1e-9)
 
 
 class Unreadable(ValueError):
