@@ -100,6 +100,9 @@ class _Marker:
         if row is None:
             mark.verdict, mark.reason = "unreadable", _("no row named {node} on the sheet").format(node=cell.node)
             return mark
+        if row.problem:
+            mark.verdict, mark.reason = "unreadable", row.problem
+            return mark
         try:
             mark.answer = read_answer(getattr(row, column), self.sheet.decimal_comma)
         except Unreadable as error:

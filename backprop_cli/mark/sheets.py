@@ -34,6 +34,7 @@ class SheetRow:
     line: int
     value: str
     gradient: str
+    problem: str = ""  # why neither cell can be read (in the run's language), or ""
 
 
 @dataclass
@@ -98,7 +99,21 @@ def parse_sheet(text: str, where: str) -> Sheet:
     sheet = Sheet(where, identity.get("exercise"), identity.get("student"), delimiter == ";")
     for line, record in records[at + 1 :]:
         _add_row(sheet, record, line, columns)
+        if delimiter == "," and any(text.strip(_BLANK) for text in record[len(names) :]):
+            _split_by_a_comma(sheet, record, line, columns)
     return sheet
+
+
+def _split_by_a_comma(sheet: Sheet, record: list[str], line: int, columns: dict[str, int]) -> None:
+    """A row with more cells than the header in a comma-separated sheet: a decimal comma typed
+    in a cell (``3,5``) split it, and its numbers cannot be told apart (3 and 5 are not the
+    value and the gradient)."""
+    row = sheet.rows.get(record[columns["node"]].strip()) if columns["node"] < len(record) else None
+    if row is None or row.line != line:
+        return
+    first = min(columns["value"], columns["gradient"])
+    text = ",".join(record[first:]).rstrip(_BLANK)
+    row.problem = _("{text!r} has a comma: write the decimal point as '.'").format(text=text)
 
 
 def _records(text: str, delimiter: str, where: str) -> list[tuple[int, list[str]]]:
