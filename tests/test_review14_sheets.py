@@ -30,3 +30,13 @@ def test_an_unquoted_decimal_comma_makes_the_row_unreadable_not_two_numbers():
 def test_trailing_empty_columns_are_still_ignored():
     text = sheet_text(make_key(HEADLINE), RIGHT).replace("s0,x + y,3,-4", "s0,x + y,3,-4,,")
     assert {cell.verdict for cell in cells_of(text).values()} == {"right"}
+
+
+def test_a_pattern_that_matched_no_file_says_so(cli, tmp_path):
+    from mark_helpers import write_keys
+
+    keys = write_keys(tmp_path / "keys.json", [make_key(HEADLINE, student="s001")])
+    pattern = str(tmp_path / "submissions" / "*.csv")  # the shell passes it on as it is
+    run = cli("mark", "--keys", keys, pattern)
+    assert run.code == 2
+    assert run.out.splitlines()[1].endswith(f",not marked,,,,,,,,,,,,cannot read sheet {pattern}: no file matches the pattern")

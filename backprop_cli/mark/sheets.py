@@ -64,6 +64,10 @@ def _read_file(path: str, what: str) -> str:
     try:
         with open(path, "rb") as stream:
             data = stream.read(MAX_INPUT_BYTES + 1)
+    except FileNotFoundError as error:
+        # the shell passes a pattern that matched nothing (submissions/*.csv) on as it is
+        reason = _("no file matches the pattern") if any(c in path for c in "*?[") else os_reason(error)
+        raise SheetError(_("cannot read {what}: {reason}").format(what=what, reason=reason)) from None
     except OSError as error:
         raise SheetError(_("cannot read {what}: {reason}").format(what=what, reason=os_reason(error))) from None
     if len(data) > MAX_INPUT_BYTES:
