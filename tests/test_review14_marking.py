@@ -125,3 +125,19 @@ def test_a_spreadsheet_sheet_without_trailing_zeros_is_all_right():
     result = marked(key, answers)
     assert {cell.label: cell.verdict for cell in result.cells}["s2"] == "right"
     assert result.count("right") == len(result.cells)
+
+
+def test_an_overflowing_recomputation_carries_nothing():
+    # s0 = 4.49e307 (a slip): f = s0 * z = -1.796e308 just fits in a float, but s0 + half a unit
+    # (4.495e307 * 4) overflows to inf; that must not make every answer for f "carried".
+    answers = {**HEADLINE_RIGHT, "s0": ("4.49e307", "-4"), "f": ("7.00", "1")}
+    assert headline_cell(answers, "f").verdict == "wrong"
+
+
+def test_one_significant_digit_is_singular():
+    # ∂f/∂w2 of the neuron is 0.19661193: "0.2" is it rounded to 1 significant digit
+    key = make_key(NEURON)
+    answers = {cell.node: (rounded(cell.value), rounded(cell.gradient)) for cell in key.cells}
+    answers["w2"] = ("", "0.2")
+    cell = next(cell for cell in marked(key, answers).cells if cell.label == "∂f/∂w2")
+    assert (cell.verdict, cell.reason) == ("wrong", "rounded to 1 significant digit: write at least 3")

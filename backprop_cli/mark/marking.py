@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..report.worksheet import ASKED, Key, KeyCell
 from . import recompute
 from .misconceptions import Misconception, Situation, diagnose
@@ -156,7 +156,11 @@ class _Marker:
             return "carried"
         mark.fix_first = "wrong" not in [self.verdicts.get(dep) for dep in slips]
         if answer.digits < self.min_digits and answer.rounds_to(mark.expected):
-            message = _("rounded to {digits} significant digits: write at least {least}")
+            message = ngettext(
+                "rounded to {digits} significant digit: write at least {least}",
+                "rounded to {digits} significant digits: write at least {least}",
+                answer.digits,
+            )
             mark.reason = message.format(digits=answer.digits, least=self.min_digits)
         return "wrong"
 
