@@ -101,6 +101,8 @@ def check_combinations(request: ExerciseRequest) -> None:
         raise UsageError(_("--roster FILE and --out DIR go together: the class's sheets and keys.json are written to DIR"))
     if request.roster and (request.student is not None or request.key):
         raise UsageError(_("--roster makes the whole class's sheets and keys: --student and --key are for one sheet"))
+    if request.key == "-":  # the sheet is on stdout; a file named "-" is no one's intent
+        raise UsageError(_("--key - would mix the key into the sheet on standard output: name a file, or use --format key"))
     if request.roster and request.output_format == "key":
         raise UsageError(_("--roster writes the keys to DIR/keys.json: choose --format markdown, csv or latex for the sheets"))
 
@@ -120,7 +122,10 @@ def text_key(request: ExerciseRequest, stdin) -> Key:
     values = binding_args.resolve(variables, given)
     result = evaluate(graph, values)
     refuse_ambiguous(result)
-    return key_from_evaluation(result, source, values, student=request.student)
+    key = key_from_evaluation(result, source, values, student=request.student)
+    if not key.cells:  # a constant: no variable, no gate; its key could not be marked
+        raise UsageError(_("{expression}: nothing to fill in: a worksheet needs a variable or a node").format(expression=source))
+    return key
 
 
 def refuse_ambiguous(result) -> None:

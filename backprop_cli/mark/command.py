@@ -51,13 +51,13 @@ class _Settings:
     min_digits: int
     points: dict[str, float]
     pass_mark: PassMark | None
-    by_student: dict[str, Key] = field(default_factory=dict)  # a class of 500: no search per sheet
+    by_student: dict[str, list[Key]] = field(default_factory=dict)  # a class of 500: no search per sheet
     by_exercise: dict[str, list[Key]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for key in self.keys:
             if key.student is not None:
-                self.by_student.setdefault(key.student, key)
+                self.by_student.setdefault(key.student, []).append(key)
             self.by_exercise.setdefault(key.exercise, []).append(key)
 
 
@@ -117,11 +117,13 @@ def mark_one(path: str, settings: _Settings, stdin=None, single: bool = False) -
 
 
 def choose_key(settings: _Settings, sheet: Sheet, student: str) -> Key:
-    """The sheet's key: the only one, else the student's, else the only key of the sheet's exercise."""
+    """The sheet's key: the only one, else the student's (of the sheet's exercise, if the student
+    has several), else the only key of the sheet's exercise."""
     if len(settings.keys) == 1:
         return settings.keys[0]
-    if student in settings.by_student:
-        return settings.by_student[student]
+    if student in settings.by_student:  # two weeks' keys joined name a student twice: the sheet's exercise
+        mine = settings.by_student[student]
+        return next((key for key in mine if key.exercise == sheet.exercise), mine[0])
     same = settings.by_exercise.get(sheet.exercise or "", [])
     if len(same) == 1:
         return same[0]

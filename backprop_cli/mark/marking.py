@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..report.worksheet import ASKED, Key, KeyCell
 from . import recompute
 from .misconceptions import Misconception, Situation, diagnose
-from .numbers import Answer, Unreadable, read_answer
+from .numbers import EXACT, Answer, Unreadable, read_answer
 from .sheets import Sheet, SheetError
 
 VERDICTS = ("right", "carried", "wrong", "blank", "unreadable")
@@ -79,6 +79,7 @@ class _Marker:
     def __init__(self, key: Key, sheet: Sheet, tol: float, min_digits: int) -> None:
         self.key, self.sheet, self.tol, self.min_digits = key, sheet, tol, min_digits
         self.uses = recompute.consumers(key)
+        self.cells = {cell.node: cell for cell in key.cells}
         self.values = {cell.node: cell.value for cell in key.cells}
         self.grads = {cell.node: cell.gradient for cell in key.cells}
         self.student = recompute.Numbers(self.values, self.grads, key.convention)  # filled in by _read
@@ -98,6 +99,9 @@ class _Marker:
         row = self.sheet.rows.get(cell.node)
         if row is None:
             mark.verdict, mark.reason = "unreadable", _("no row named {node} on the sheet").format(node=cell.node)
+            return mark
+        if row.problem:
+            mark.verdict, mark.reason = "unreadable", row.problem
             return mark
         try:
             mark.answer = read_answer(getattr(row, column), self.sheet.decimal_comma)
@@ -141,7 +145,9 @@ class _Marker:
         answer = mark.answer
         if answer.matches(mark.expected, self.tol, self.min_digits):
             return "right"
-        if recomputed is not None and answer.matches(recomputed, self.tol, self.min_digits):
+        if recomputed is not None and (
+            answer.matches(recomputed, self.tol, self.min_digits) or self._within_rounding(mark, recomputed)
+        ):
             if not slips:
                 mark.reason = _("follows from your rounded numbers")
                 return "right"
@@ -150,9 +156,50 @@ class _Marker:
             return "carried"
         mark.fix_first = "wrong" not in [self.verdicts.get(dep) for dep in slips]
         if answer.digits < self.min_digits and answer.rounds_to(mark.expected):
-            message = _("rounded to {digits} significant digits: write at least {least}")
+            message = ngettext(
+                "rounded to {digits} significant digit: write at least {least}",
+                "rounded to {digits} significant digits: write at least {least}",
+                answer.digits,
+            )
             mark.reason = message.format(digits=answer.digits, least=self.min_digits)
         return "wrong"
+
+    def _within_rounding(self, mark: CellMark, recomputed: float) -> bool:
+        """The answer is what follows from the student's numbers before they rounded them: a
+        student keeps a calculator's precision and writes 1.007 for 1.006738, then 0.9933 for
+        1/1.006738, where 1/1.007 gives 0.99305. Each number the recomputation reads that the
+        student wrote rounded (at least --min-digits significant digits; a whole number like 8
+        is taken as exact) may be off by half a unit of its last digit; the answer may be off
+        by half of its own."""
+        answer = mark.answer
+        if answer.digits < self.min_digits or answer.digits >= EXACT:
+            return False
+        band = 0.0 if answer.whole else answer.half_unit
+        for dep in mark.depends:
+            source = self.marks.get(dep)
+            written = source.answer if source is not None else None
+            if not self._maybe_rounded(written):
+                continue
+            for step in (written.half_unit, -written.half_unit):
+                moved = self._follow(mark, dep, written.number + step)
+                if moved is None:
+                    return False
+                band += abs(moved - recomputed) / 2
+        return abs(answer.number - recomputed) <= band * (1 + 1e-9)
+
+    def _maybe_rounded(self, written: Answer | None) -> bool:
+        """A number the student may have rounded: enough digits, and a decimal mark or an exponent."""
+        if written is None or not self.min_digits <= written.digits < EXACT:
+            return False
+        return not written.whole
+
+    def _follow(self, mark: CellMark, dep: tuple[str, str], number: float) -> float | None:
+        """``mark``'s recomputation with the student's number at ``dep`` replaced by ``number``."""
+        values, grads = dict(self.values), dict(self.grads)
+        (values if dep[1] == "value" else grads)[dep[0]] = number
+        if mark.column == "value":
+            return recompute.forward_value(self.cells[mark.node], values)
+        return recompute.Numbers(values, grads, self.key.convention).backward_value(self.uses[mark.node])
 
     def _diagnose(self, mark: CellMark, edges) -> Misconception | None:
         if not edges:

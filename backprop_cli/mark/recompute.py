@@ -10,12 +10,13 @@ number: such a cell cannot be carried.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from ..engine import kinks
 from ..errors import UsageError
 from ..i18n import _
-from ..report.worksheet import Key, KeyCell
+from ..report.worksheet import ASKED, Key, KeyCell
 from ..rules import mathfns
 from ..rules.generated.derived import FORWARD, PARTIALS
 from ..rules.table import RULES
@@ -33,11 +34,19 @@ def check_key(key: Key, where: str) -> None:
         if problem:
             raise UsageError(_("{file}: a damaged worksheet key ({reason})").format(file=where, reason=problem))
         seen.add(cell.node)
+    problem = "no cells" if not seen else None if key.output in seen else f"the output {key.output!r} is not a cell"
+    if problem:  # a hand-edited key: nothing to mark would be "0/0 passed"
+        raise UsageError(_("{file}: a damaged worksheet key ({reason})").format(file=where, reason=problem))
 
 
 def _cell_problem(cell: KeyCell, seen: set[str]) -> str | None:
     if not isinstance(cell.node, str) or cell.node in seen:
         return f"cell {cell.node!r} is not a new name"
+    if not isinstance(cell.given, list) or not all(isinstance(g, str) and g in ASKED for g in cell.given):
+        return f"{cell.node}: given {cell.given!r} is not a list of {', '.join(ASKED)}"
+    for column in ASKED:
+        if not math.isfinite(getattr(cell, column)):
+            return f"{cell.node}: {column} {getattr(cell, column)!r} is not a finite number"
     if cell.op is None:
         return None
     if cell.op not in _FORWARD:

@@ -34,6 +34,7 @@ class SheetRow:
     line: int
     value: str
     gradient: str
+    problem: str = ""  # why neither cell can be read (in the run's language), or ""
 
 
 @dataclass
@@ -63,6 +64,10 @@ def _read_file(path: str, what: str) -> str:
     try:
         with open(path, "rb") as stream:
             data = stream.read(MAX_INPUT_BYTES + 1)
+    except FileNotFoundError as error:
+        # the shell passes a pattern that matched nothing (submissions/*.csv) on as it is
+        reason = _("no file matches the pattern") if any(c in path for c in "*?[") else os_reason(error)
+        raise SheetError(_("cannot read {what}: {reason}").format(what=what, reason=reason)) from None
     except OSError as error:
         raise SheetError(_("cannot read {what}: {reason}").format(what=what, reason=os_reason(error))) from None
     if len(data) > MAX_INPUT_BYTES:
@@ -98,7 +103,21 @@ def parse_sheet(text: str, where: str) -> Sheet:
     sheet = Sheet(where, identity.get("exercise"), identity.get("student"), delimiter == ";")
     for line, record in records[at + 1 :]:
         _add_row(sheet, record, line, columns)
+        if delimiter == "," and any(text.strip(_BLANK) for text in record[len(names) :]):
+            _split_by_a_comma(sheet, record, line, columns)
     return sheet
+
+
+def _split_by_a_comma(sheet: Sheet, record: list[str], line: int, columns: dict[str, int]) -> None:
+    """A row with more cells than the header in a comma-separated sheet: a decimal comma typed
+    in a cell (``3,5``) split it, and its numbers cannot be told apart (3 and 5 are not the
+    value and the gradient)."""
+    row = sheet.rows.get(record[columns["node"]].strip()) if columns["node"] < len(record) else None
+    if row is None or row.line != line:
+        return
+    first = min(columns["value"], columns["gradient"])
+    text = ",".join(record[first:]).rstrip(_BLANK)
+    row.problem = _("{text!r} has a comma: write the decimal point as '.'").format(text=text)
 
 
 def _records(text: str, delimiter: str, where: str) -> list[tuple[int, list[str]]]:
