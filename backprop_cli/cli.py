@@ -286,46 +286,6 @@ def ops(lang: LangOption = None) -> None:
     print_ops()
 
 
-@app.command(
-    cls=BackpropCommand,
-    help=page.MARK_HELP,
-    short_help=page.MARK_SHORT,
-    epilog=page.MARK_EPILOG + "\n\n" + page.MARK_EXIT_CODES,
-)
-def mark(
-    sheets: Annotated[
-        list[str], typer.Argument(metavar="SHEET...", help=N_("Filled-in worksheets (CSV), or - for stdin."), show_default=False)
-    ],
-    key: Annotated[str | None, _input_option("--key", metavar="FILE", text=N_("The answer key of the exercise (JSON)."))] = None,
-    keys: Annotated[
-        str | None,
-        _input_option("--keys", metavar="FILE", text=N_("A class's keys (JSON), matched by #student, else by the file name.")),
-    ] = None,
-    json_output: Annotated[bool, _output_option("--json", text=N_("Print one JSON object."))] = False,
-    output: Annotated[
-        str | None, _output_option("--output", metavar="FILE", text=N_("Write the class's results CSV here (atomically)."))
-    ] = None,
-    tol: Annotated[
-        float, _check_option("--tol", parser=_tolerance, metavar="TOL", text=N_("Tolerance: relative, with an absolute floor."))
-    ] = 1e-6,
-    min_digits: Annotated[
-        int, _check_option("--min-digits", metavar="N", text=N_("A rounded answer is right with at least N significant digits."))
-    ] = 3,
-    points: Annotated[
-        str | None, _check_option("--points", metavar="SPEC", text=N_("Points per cell, e.g. right=1,carried=1,wrong=0."))
-    ] = None,
-    pass_mark: Annotated[
-        str | None, _check_option("--pass-mark", metavar="P", text=N_("Points (12) or percent (75%); exit 1 below it."))
-    ] = None,
-    lang: LangOption = None,
-) -> None:
-    """Mark filled-in worksheets node by node (the help is page.MARK_HELP)."""
-    from .mark.command import MarkRequest, run_mark
-
-    options = dict(key=key, keys=keys, json=json_output, output=output, points=points, pass_mark=pass_mark)
-    run_mark(MarkRequest(sheets=list(sheets), tol=tol, min_digits=min_digits, **options))
-
-
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app, map every failure to its exit code."""
     ascii_fallback()  # a stdout that cannot encode ∂ gets d (render/terminal.py)
@@ -405,3 +365,43 @@ def exercise(
             options=_long_options(ctx),
         )
     )
+
+
+@app.command(
+    cls=BackpropCommand,
+    help=page.MARK_HELP,
+    short_help=page.MARK_SHORT,
+    epilog=page.MARK_EPILOG + "\n\n" + page.MARK_EXIT_CODES,
+)
+def mark(
+    sheets: Annotated[
+        list[str], typer.Argument(metavar="SHEET...", help=N_("Filled-in worksheets (CSV), or - for stdin."), show_default=False)
+    ],
+    key: Annotated[str | None, _input_option("--key", metavar="FILE", text=N_("The answer key of the exercise (JSON)."))] = None,
+    keys: Annotated[
+        str | None,
+        _input_option("--keys", metavar="FILE", text=N_("A class's keys (JSON), matched by #student, else by the file name.")),
+    ] = None,
+    json_output: Annotated[bool, _output_option("--json", text=N_("Print one JSON object."))] = False,
+    output: Annotated[
+        str | None, _output_option("--output", metavar="FILE", text=N_("Write the class's results CSV here (atomically)."))
+    ] = None,
+    tol: Annotated[
+        float, _check_option("--tol", parser=_tolerance, metavar="TOL", text=N_("Tolerance: relative, with an absolute floor."))
+    ] = 1e-6,
+    min_digits: Annotated[
+        int, _check_option("--min-digits", metavar="N", text=N_("A rounded answer is right with at least N significant digits."))
+    ] = 3,
+    points: Annotated[
+        str | None, _check_option("--points", metavar="SPEC", text=N_("Points per cell, e.g. right=1,carried=1,wrong=0."))
+    ] = None,
+    pass_mark: Annotated[
+        str | None, _check_option("--pass-mark", metavar="P", text=N_("Points (12) or percent (75%); exit 1 below it."))
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    """Mark filled-in worksheets node by node (the help is page.MARK_HELP)."""
+    from .mark.command import MarkRequest, run_mark
+
+    options = dict(key=key, keys=keys, json=json_output, output=output, points=points, pass_mark=pass_mark)
+    run_mark(MarkRequest(sheets=list(sheets), tol=tol, min_digits=min_digits, **options))
