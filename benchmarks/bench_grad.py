@@ -223,11 +223,12 @@ def formats(nodes: int, runs: int) -> None:
                 for name, options in FORMATS.items():
                     samples[name].append(run_measured([*backprop, "grad", f"@{path}", *words, *options]))
             print(f"\n== {shape}, about {nodes:,} nodes: whole process (median of {runs}, interleaved), output to /dev/null")
-            print(f"  {'format':<24} {'wall':>7} {'cpu':>7} {'peak RSS':>9}   (target: wall <= 3 s)")
+            print(f"  {'format':<24} {'wall':>7} {'best':>7} {'cpu':>7} {'peak RSS':>9}   (target: wall <= 3 s)")
             for name, runs_of_format in samples.items():
                 wall, cpu = (statistics.median(column) for column in list(zip(*runs_of_format))[:2])
+                best = min(sample[0] for sample in runs_of_format)  # a shared host slows down at times: the best shows the code
                 peak = max(sample[2] for sample in runs_of_format)
-                print(f"  {name:<24} {wall:6.2f}s {cpu:6.2f}s {peak:7.0f} MB")
+                print(f"  {name:<24} {wall:6.2f}s {best:6.2f}s {cpu:6.2f}s {peak:7.0f} MB")
 
 
 def main() -> None:
