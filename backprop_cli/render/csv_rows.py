@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..report.rows import NodeRows
 from ..report.shapes import KINK, LABELS, NAME, USES
-from .printf import printf, printf_order
+from .printf import fill_columns, printf_template
 from .terminal import write_lines
 
 CSV_COLUMNS = ["name", "op", "expr", "inputs", "value", "grad", "local", "downstream", "pattern", "kink"]
@@ -28,9 +28,8 @@ def nodes_csv(rows: NodeRows, block: int = 4096) -> Iterator[str]:
         lines = [""] * (len(others) + sum(len(group[2]) for group in groups))
         for shape, twice, places, columns in groups:
             text, _fields, order = templates.get((shape, twice, False)) or _csv_template(templates, shape, twice, False)
-            columns = columns[: shape.value] + [list(map(repr, column)) for column in columns[shape.value :]]
-            for place, line in zip(places, map(text.__mod__, zip(*map(columns.__getitem__, order)))):
-                lines[place] = line
+            numbers = [list(map(repr, column)) for column in columns[shape.value :]]  # full precision
+            fill_columns(lines, places, text, order, columns[: shape.value] + numbers)
         for place, shape, row in others:
             key = (shape, row[USES] >= 2, row[KINK] is not None)
             text, fields, _order = templates.get(key) or _csv_template(templates, *key)
@@ -79,7 +78,7 @@ def _csv_template(templates: dict, shape, used_twice: bool, kink: bool) -> tuple
         f"{{{KINK}}}" if kink else "",
     ]
     template = ",".join(cells)
-    compiled = templates[(shape, used_twice, kink)] = (*printf(template), printf_order(template)[1])
+    compiled = templates[(shape, used_twice, kink)] = printf_template(template)
     return compiled
 
 

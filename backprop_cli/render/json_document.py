@@ -15,7 +15,7 @@ from ..engine.finite import all_finite
 from ..report.numbers import json_number
 from ..report.rows import GradReport, NodeRows, VariableReport
 from ..report.shapes import KINK, LABELS, NAME, USES, Shape
-from .printf import printf, printf_order
+from .printf import fill_columns, printf_template
 from .terminal import can_encode
 
 number = json_number  # the one rule (report.numbers); batch writes its JSON Lines with it too
@@ -68,9 +68,7 @@ class NodeWriter:
                 key = (shape, twice, False, False)
                 text, _fields, order = templates.get(key) or template(*key)
                 # Each number once as JSON text: the template uses most of them twice ("edges").
-                columns = columns[: shape.value] + [list(map(repr, column)) for column in numbers]
-                for place, node in zip(places, map(text.__mod__, zip(*map(columns.__getitem__, order)))):
-                    texts[place] = node
+                fill_columns(texts, places, text, order, columns[: shape.value] + [list(map(repr, c)) for c in numbers])
             for place, shape, row in others:
                 texts[place] = self.node_text(shape, row)
             yield ", ".join(texts)
@@ -153,7 +151,7 @@ class NodeWriter:
             f'"edges": [{", ".join(edges)}], "pattern": {pattern}' + (f', "kink": "{{{KINK}}}"' if kink else "") + "}}"
         )
         # Numbers: printf (twice as fast); arrays keep str.format ({5.shape_json} reads an attribute).
-        compiled = (text, None, None) if self.rows.arrays else (*printf(text), printf_order(text)[1])
+        compiled = (text, None, None) if self.rows.arrays else printf_template(text)
         self.templates[(shape, used_twice, kink, repeated)] = compiled
         return compiled
 

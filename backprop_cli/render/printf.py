@@ -22,13 +22,27 @@ def printf(template: str) -> tuple[str, Callable[[tuple], tuple]]:
     Fields: ``{3}``, ``{3!r}``, and the specs the table uses: ``{3:<8}`` (a text
     padded), ``{3:>8.6g}`` and ``{3:.6g}`` (a number); a width needs its alignment.
     """
+    text, fields, _order = printf_template(template)
+    return text, fields
+
+
+def printf_template(template: str) -> tuple[str, Callable[[tuple], tuple], list[int]]:
+    """``printf``'s ``(text, fields)`` and the row fields it takes in order (``printf_order``),
+    the template read once: a writer fills it row by row or column by column (``fill_columns``)."""
     text, order = printf_order(template)
     if len(order) > 1:
-        return text, itemgetter(*order)
+        return text, itemgetter(*order), order
     if order:  # itemgetter of one index gives the item itself, not a tuple
         only = order[0]
-        return text, lambda row: (row[only],)
-    return text, lambda row: ()
+        return text, lambda row: (row[only],), order
+    return text, lambda row: (), order
+
+
+def fill_columns(texts: list[str], places: list[int], text: str, order: list[int], columns: list[list]) -> None:
+    """``texts[place] = text % row`` for rows given as ``columns`` (``NodeRows.column_blocks``):
+    one C-level ``map`` for the whole group instead of a Python step per row."""
+    for place, filled in zip(places, map(text.__mod__, zip(*map(columns.__getitem__, order)))):
+        texts[place] = filled
 
 
 def printf_order(template: str) -> tuple[str, list[int]]:

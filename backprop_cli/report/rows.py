@@ -104,6 +104,7 @@ class NodeRows:
                 node = nodes[index]
                 inputs = node.inputs
                 shape = shape_of(node.op, inputs)
+                # kinds 1-3 read an input twice only as x*x (Shape.repeats, here on slots: no row yet)
                 if not shape.kind or index in kinks or (shape.kind == 2 and inputs[0] == inputs[1]):
                     others.append((index - start, shape, next(self.rows(index, index + 1, labels))[1]))
                     continue
