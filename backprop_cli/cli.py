@@ -148,7 +148,7 @@ def grad(
     lang: LangOption = None,
 ) -> None:
     """Compute the value and every gradient of EXPR (the help is page.GRAD_HELP)."""
-    from .grad.command import GradRequest, run_grad
+    from .gradient.command import GradRequest, run_grad
 
     run_grad(
         GradRequest(

@@ -315,7 +315,7 @@ def test_data_and_json_do_not_change_with_the_language(cli, workdir):
 
 def test_the_python_api_speaks_english(workdir):
     from backprop_cli.errors import UsageError
-    from backprop_cli.grad.command import GradRequest, run_grad
+    from backprop_cli.gradient.command import GradRequest, run_grad
 
     with pytest.raises(UsageError) as raised:
         run_grad(GradRequest(expression="x*y", binding_words=["-x", "1"]))

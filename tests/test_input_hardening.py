@@ -18,7 +18,7 @@ import pytest
 from conftest import invoke
 
 from backprop_cli.errors import UsageError
-from backprop_cli.grad.command import GradRequest, run_grad
+from backprop_cli.gradient.command import GradRequest, run_grad
 from backprop_cli.inputs import files as input_files
 
 ARABIC_INDIC_12 = "\u0661\u0662"  # "١٢": str.isdigit() and float() take it as 12

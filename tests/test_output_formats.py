@@ -8,7 +8,7 @@ from importlib import import_module
 import pytest
 
 from backprop_cli.cli import OutputFormat
-from backprop_cli.grad.command import GradRequest, run_grad
+from backprop_cli.gradient.command import GradRequest, run_grad
 from backprop_cli.render import formats
 
 
@@ -47,7 +47,7 @@ def test_vector_mode_refuses_a_format_registered_without_arrays(cli, monkeypatch
     entry = formats.OutputFormat("scalars", "numbers only", "table:write", arrays=False)
     monkeypatch.setitem(formats.FORMATS, "scalars", entry)
     from backprop_cli.errors import UsageError
-    from backprop_cli.grad.command import GradRequest, run_grad
+    from backprop_cli.gradient.command import GradRequest, run_grad
 
     with pytest.raises(UsageError, match="--format scalars is for scalar expressions; vector mode writes table, json"):
         run_grad(GradRequest("sum(v*v)", ["v=[1,2]"], output_format="scalars"), stdout=io.StringIO())

@@ -128,7 +128,7 @@ def test_no_import_cycles():
 # The layers, bottom up: a module imports only from its own sub-package or a lower layer (the
 # ground floor's two modules may import each other's names; commands never import each other).
 LAYERS = [("errors", "limits", "i18n"), ("inputs",), ("rules",), ("language",), ("engine",), ("report",), ("render",)]
-LAYERS += [("grad", "batch", "train", "exercise", "mark"), ("cli_words",), ("cli",), ("__main__",)]
+LAYERS += [("gradient", "batch", "train", "exercise", "mark"), ("cli_words",), ("cli",), ("__main__",)]
 
 
 def upward_imports(graph: dict[str, set[str]]) -> list[str]:
@@ -156,8 +156,12 @@ def test_imports_only_go_down_the_layers():
 
 
 def test_the_layer_check_sees_an_upward_and_a_sideways_import():
-    graph = {"engine.scalar": {"rules.table", "report.rows"}, "batch.command": {"grad.command", "errors"}, "errors": {"limits"}}
-    assert upward_imports(graph) == ["batch.command -> grad.command", "engine.scalar -> report.rows"]
+    graph = {
+        "engine.scalar": {"rules.table", "report.rows"},
+        "batch.command": {"gradient.command", "errors"},
+        "errors": {"limits"},
+    }
+    assert upward_imports(graph) == ["batch.command -> gradient.command", "engine.scalar -> report.rows"]
 
 
 def test_the_cycle_finder_finds_a_cycle():
