@@ -98,6 +98,33 @@ def test_fast_writer_equals_general_writer_on_edge_cases(writer, source):
     assert fast.count("\n") >= 2
 
 
+def test_tree_texts_made_in_small_column_blocks_are_in_their_places(monkeypatch):
+    """The tree's node texts are made a column group of a block at a time: blocks of 3 nodes
+    put every group's texts (and the nodes at kinks or with repeats) back where they belong."""
+    monkeypatch.setattr(graph_scalar, "BLOCK_NODES", 3)
+    for source in _programs(60, seed=5):
+        fast, general = _fast_and_general(source, "tree")
+        assert fast == general, source
+
+
+@pytest.mark.parametrize("latex", [False, True])
+def test_explain_made_in_small_column_blocks_equals_one_block(monkeypatch, latex):
+    """--explain's lines are made a column group of a block at a time, last block first; with
+    blocks of 1 and 3 nodes, fan-outs spanning blocks still add up, and every line is in its place."""
+    from backprop_cli.render import explain
+    from backprop_cli.report.rows import NodeRows, variable_reports
+
+    def lines(source: str, block: int) -> str:
+        monkeypatch.setattr(explain, "BLOCK", block)
+        result = evaluate(stage(source), BINDINGS)
+        nodes = NodeRows(result)
+        return "\n".join(explain.explain_lines(nodes, variable_reports(result), result.graph.output_name, latex=latex))
+
+    for source in _programs(80, seed=7):
+        whole = lines(source, 4096)
+        assert lines(source, 1) == whole == lines(source, 3), source
+
+
 def test_deep_tree_lines_carry_their_level():
     fast, _ = _fast_and_general("sin(" * 60 + "x" + ")" * 60, "tree")
     lines = fast.split("\n")

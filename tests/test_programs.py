@@ -86,6 +86,30 @@ def test_an_alias_names_no_new_node(cli):
     assert data["gradients"] == {"x": 3.0, "y": 2.0}
 
 
+def test_a_variable_read_through_another_name_counts_every_edge(cli):
+    """b = z makes b another name for z: b*x and b*y are two edges out of z, a fan-out whose
+    gradients add (4 + 3 = 7), whichever name the program reads it by."""
+    args = ("grad", "b = z; f = b*x + b*y", "-z", "2", "-x", "3", "-y", "4")
+    data = cli(*args, "--json").json()
+    assert data["gradients"]["z"] == 7.0
+    assert data["variables"][0] == {"name": "z", "value": 2.0, "grad": 7.0, "uses": 2}
+    lines = cli(*args, "--explain").out.splitlines()
+    assert "∂f/∂z += ∂f/∂s1 · ∂s1/∂z = (1) · (4) = 4   [switcher]" in lines
+    assert "∂f/∂z += ∂f/∂s0 · ∂s0/∂z = (1) · (3) = 3   [switcher]" in lines
+    assert lines[lines.index("∂f/∂z += ∂f/∂s0 · ∂s0/∂z = (1) · (3) = 3   [switcher]") + 1] == "∂f/∂z = (4) + (3) = 7   [adder]"
+    assert "z             2             7     2  adder" in cli(*args).out
+
+
+@pytest.mark.parametrize(
+    ("program", "uses"),
+    [("b = z; f = b", {"z": 1}), ("f = x", {"x": 1}), ("q = y; f = x * 2", {"y": 0, "x": 1}), ("f = z + z*z", {"z": 3})],
+)
+def test_a_variables_uses_are_the_edges_out_of_it(cli, program, uses):
+    bindings = [f"{name}=1" for name in uses]
+    data = cli("grad", program, *bindings, "--json").json()
+    assert {v["name"]: v["uses"] for v in data["variables"]} == uses
+
+
 def test_fusion_leaves_named_intermediates_alone(cli):
     data = cli("grad", "e = exp(-t); f = 1/(1 + e)", "-t", "0.5", "--json", "--fuse", "sigmoid").json()
     assert [n["op"] for n in data["nodes"]] == ["neg", "exp", "add", "div"]

@@ -85,7 +85,9 @@ class NodeRows:
                     float(values[slot]), upstream, *local, *[upstream * p for p in local],
                 )  # fmt: skip
 
-    def column_blocks(self, labels: list[str], block: int = 4096) -> Iterator[tuple[int, list, list]]:
+    def column_blocks(
+        self, labels: list, block: int = 4096, edges: bool = True, reverse: bool = False
+    ) -> Iterator[tuple[int, list, list]]:
         """The rows of ``block`` nodes at a time, as columns: ``(start, groups, others)``.
 
         ``groups``: per shape of node (and whether it is used twice) ``(shape, used_twice,
@@ -93,10 +95,13 @@ class NodeRows:
         nodes at ``start + place``. A writer formats a column group with one C-level
         ``map``, which is several times faster than a row at a time. ``others``: the
         nodes that take more care (at a kink, an input read twice, three or more inputs),
-        as ``(place, shape, row)``. Scalar results only.
+        as ``(place, shape, row)``. ``edges=False``: the columns stop at ∂f/∂node (a writer
+        that shows no local or downstream gradient is spared making them). ``reverse``: the last
+        block first (the backward pass's order). Scalar results only.
         """
         nodes, uses, kinks, shape_of = self.graph.nodes, self.uses, self.result.kinks, self.shape
-        for start in range(0, len(nodes), block):
+        starts = range(0, len(nodes), block)
+        for start in reversed(starts) if reverse else starts:
             stop = min(start + block, len(nodes))
             places: dict[tuple, list[int]] = {}
             others = []
@@ -115,11 +120,12 @@ class NodeRows:
                 else:
                     group.append(index - start)
             groups = [
-                (shape, twice, at, self.columns(shape, [start + p for p in at], labels)) for (shape, twice), at in places.items()
+                (shape, twice, at, self.columns(shape, [start + p for p in at], labels, edges))
+                for (shape, twice), at in places.items()
             ]
             yield start, groups, others
 
-    def columns(self, shape: Shape, indices: list[int], labels: list[str]) -> list[list]:
+    def columns(self, shape: Shape, indices: list[int], labels: list[str], edges: bool = True) -> list[list]:
         """The row fields (``rows``) of the nodes ``indices``, all of one shape of one or two
         inputs, as columns: each made by one comprehension or ``map`` over the nodes."""
         result, uses = self.result, self.uses
@@ -127,8 +133,8 @@ class NodeRows:
         slots = [node.slot for node in nodes]
         inputs = [node.inputs for node in nodes]
         grads = list(map(float, map(result.grads.__getitem__, slots)))
-        partials = list(map(result.partials.__getitem__, indices))
-        locals_ = [[0.0 + local[p] for local in partials] for p in shape.positions]  # 0.0 + makes -0.0 0.0
+        partials = list(map(result.partials.__getitem__, indices)) if edges else []
+        locals_ = [[0.0 + local[p] for local in partials] for p in shape.positions] if edges else []  # 0.0 + makes -0.0 0.0
         return [
             list(map(labels.__getitem__, slots)),
             [uses.get(slot, 0) for slot in slots],
@@ -215,7 +221,7 @@ class GradReport:
     @property
     def variables(self) -> list[VariableReport]:
         """The variables asked for (``--wrt``), in first-use order."""
-        return variable_reports(self.result, self.wrt)
+        return variable_reports(self.result, self.wrt, self.nodes.uses)
 
     @property
     def output(self) -> str:
@@ -223,12 +229,14 @@ class GradReport:
         return self.result.graph.output_name
 
 
-def variable_reports(result: Evaluation, wrt: list[str] | None = None) -> list[VariableReport]:
-    """The variables in first-use order (only those in ``wrt`` when given)."""
+def variable_reports(result: Evaluation, wrt: list[str] | None = None, slot_uses: dict | None = None) -> list[VariableReport]:
+    """The variables in first-use order (only those in ``wrt`` when given); ``slot_uses``:
+    ``NodeRows.uses`` where a report has counted them already."""
     graph = result.graph
     names = wrt if wrt is not None else list(graph.variables)
+    uses = graph.variable_uses(slot_uses)
     number = (lambda x: x) if result.arrays else float  # vector mode: values and gradients stay arrays
     return [
-        VariableReport(name, number(result.values[graph.variables[name]]), number(result.gradient(name)), graph.uses[name])
+        VariableReport(name, number(result.values[graph.variables[name]]), number(result.gradient(name)), uses[name])
         for name in names
     ]
