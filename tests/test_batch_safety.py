@@ -21,10 +21,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backprop_cli.batch import output as batch_output
 from backprop_cli.batch import polars_engine, rows_in
 from backprop_cli.errors import UsageError
 from backprop_cli.inputs.bindings import parse_number, parse_value
+from backprop_cli.render import files
 
 HEADLINE = "(x+y)*z"
 ROWS = "x,y,z\n-2,5,-4\n1,2,3\n"
@@ -202,7 +202,7 @@ def test_a_disk_that_fills_up_during_the_run_is_exit_2(cli, tmp_path, monkeypatc
         close = flush = seek = truncate = lambda self, *args: None
 
     real = os.fdopen
-    monkeypatch.setattr(batch_output.os, "fdopen", lambda *args, **kwargs: real(*args, **kwargs) and Full())
+    monkeypatch.setattr(files.os, "fdopen", lambda *args, **kwargs: real(*args, **kwargs) and Full())
     run = cli("batch", HEADLINE, "--input", "-", "--output", str(tmp_path / "out.csv"), stdin=ROWS)
     assert run.code == 2
     assert run.err == "backprop: error: cannot write the output: No space left on device (nothing written)\n"
@@ -292,9 +292,9 @@ def test_signals_ignored_at_start_stay_ignored_and_handlers_are_restored(cli):
     assert signal.getsignal(signal.SIGTERM) == previous
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     try:
-        with batch_output.removed_on_signals():
+        with files.removed_on_signals():
             assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN  # nohup keeps working
-            assert signal.getsignal(signal.SIGTERM) == batch_output._on_signal
+            assert signal.getsignal(signal.SIGTERM) == files._on_signal
     finally:
         signal.signal(signal.SIGHUP, signal.SIG_DFL)
 

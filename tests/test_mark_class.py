@@ -246,3 +246,31 @@ def test_the_help_and_the_result_line_in_korean(cli, tmp_path):
     run = cli("mark", str(sheet), "--key", key_file, "--lang", "ko")
     assert run.out.splitlines()[-1] == "s002: 6/7 (정답 4, 이어받음 2, 오답 1)"
     assert "내가 쓴 s0 = 4에서 따라 나옵니다" in run.out
+
+
+def test_a_signal_while_writing_the_results_through_to_a_fifo_removes_the_spool(tmp_path):
+    """mark --output writes as batch --output does (render.files): the results wait complete in a
+    private .backprop-mark-*.part until a reader opens the FIFO; SIGTERM then removes it, exit 143."""
+    import signal
+    import time
+    from pathlib import Path
+
+    samples = Path(__file__).resolve().parent.parent / "samples" / "class"
+    fifo, spool = tmp_path / "results.fifo", tmp_path / "spool"
+    os.mkfifo(fifo)
+    spool.mkdir()
+    sheets = sorted(str(path) for path in (samples / "submissions").glob("*.csv"))
+    command = [sys.executable, "-m", "backprop_cli", "mark", "--keys", str(samples / "sheets" / "keys.json"), *sheets]
+    process = subprocess.Popen(
+        [*command, "--output", str(fifo)], stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(spool)}
+    )
+    deadline = time.monotonic() + 120
+    while not list(spool.glob(".backprop-mark-*.part")):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()  # before reading stderr: a run blocked on the FIFO would never close it
+            raise AssertionError(f"no .backprop-mark-*.part in {spool}: {process.communicate()[1]}")
+        time.sleep(0.005)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) == 143
+    assert list(spool.iterdir()) == []
+    assert "interrupted by SIGTERM; no output written" in process.stderr.read()

@@ -16,6 +16,7 @@ from ..errors import UsageError
 from ..i18n import _
 from ..inputs.bindings import read_expression
 from ..language.graph import Graph, stage
+from ..render import files
 from ..report.checks import parse_tolerance
 from ..rules.table import VECTOR_RULES
 from . import input_copy, polars_engine, rows_in, rowwise
@@ -54,7 +55,7 @@ def run_batch(request: BatchRequest, stdin=None, stdout=None, stderr=None) -> No
         message = _("batch evaluates scalar expressions; {operators} need grad's vector mode")
         raise UsageError(message.format(operators=array_only_operators()))
     target = batch_output.output_target(request.output, request.input, stdin, stdout)
-    with batch_output.removed_on_signals():
+    with files.removed_on_signals():
         try:
             tally = _run(graph, target, request, stdin, stdout, stderr)
         except OSError as error:  # a full disk, a device that refuses the write
@@ -69,7 +70,7 @@ def _run(graph: Graph, target, request: BatchRequest, stdin, stdout, stderr) -> 
         reader = rows_in.open_reader(path, stdin, request.input)
         json_lines = isinstance(reader, rows_in.JsonLinesReader)
         layout = batch_layout.Layout(graph, reader.header, request.expect_columns, json_lines, reader.header_lines + 1)
-        spool = batch_output.Spool(target)
+        spool = batch_output.spool(target)
         try:
             program = RowProgram(graph, request.convention)  # compiled once, run on every chunk
             tally = _run_engines(path, reader, program, layout, request, spool, stdin, stderr, fast=not json_lines)

@@ -12,6 +12,7 @@ from .. import limits
 from ..errors import UsageError
 from ..i18n import _
 from ..inputs.files import os_reason
+from ..render import files
 from . import output, rows_in
 
 
@@ -23,8 +24,8 @@ def input_file(path: str, stdin, copy: bool):
     if not copy or _is_regular_file(path):
         yield path
         return
-    folder = output.temporary_folder()
-    temporary, handle = output.temporary_file(folder, ".csv")
+    folder = files.temporary_folder()
+    temporary, handle = files.temporary_file(folder, ".csv", output.PREFIX)
     try:
         try:
             with open(handle, "wb") as spooled:
@@ -36,7 +37,7 @@ def input_file(path: str, stdin, copy: bool):
             raise UsageError(message.format(folder=folder, reason=os_reason(error))) from None
         yield temporary
     finally:
-        output.remove_temporary(temporary)
+        files.remove_temporary(temporary)
 
 
 def _copy(path: str, stdin, spooled) -> None:

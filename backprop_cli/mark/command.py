@@ -17,6 +17,7 @@ from pathlib import Path
 from ..errors import CheckFailed, UsageError
 from ..i18n import _, ngettext
 from ..inputs.files import read_text_file
+from ..render import files
 from ..report.checks import parse_tolerance
 from ..report.worksheet import Key, read_keys
 from .class_report import RESULT_COLUMNS, SheetResult, item_analysis, result_row
@@ -25,7 +26,7 @@ from .recompute import check_key
 from .scoring import PassMark, parse_pass_mark, parse_points, points_text, score_sheet
 from .sheets import Sheet, SheetError, read_sheet
 from .show import class_document, print_items, print_sheet, sheet_document, write_json
-from .writing import check_destination, write_rows
+from .writing import output_target, write_rows
 
 
 @dataclass
@@ -133,12 +134,13 @@ def choose_key(settings: _Settings, sheet: Sheet, student: str) -> Key:
 
 
 def _mark_class(request: MarkRequest, settings: _Settings, stdin, stdout, stderr) -> None:
-    check_destination(request.output, [*request.sheets, settings.key_file])
+    target = output_target(request.output, [*request.sheets, settings.key_file], stdin, stdout)
     results = [mark_one(path, settings, stdin) for path in request.sheets]
     items = item_analysis(results)
-    to_file = request.output not in (None, "-")
+    to_file = target.kind != "stdout"
     if to_file or not request.json:
-        write_rows(request.output, RESULT_COLUMNS, [result_row(result) for result in results], stdout)
+        with files.removed_on_signals():  # no .part file left behind by a signal
+            write_rows(target, RESULT_COLUMNS, [result_row(result) for result in results], stdout)
     if request.json:
         write_json(class_document(results, items), stdout, indent=None)
     else:
