@@ -12,8 +12,9 @@ import shutil
 
 import pytest
 
-from backprop_cli.render import html_page
+from backprop_cli.language.graph import stage
 from backprop_cli.render.html_data import gate_label
+from backprop_cli.render.html_page import edge_span
 
 NEURON = ["1/(1+exp(-(w0*x0+w1*x1+w2)))", "w0=2", "x0=-1", "w1=-3", "x1=-2", "w2=-3"]
 SEED = ["(x+y)*z", "-x", "-2", "-y", "5", "-z", "-4"]
@@ -90,16 +91,34 @@ def test_korean_words_with_lang_ko(cli):
 
 
 def test_a_graph_over_the_node_limit_is_refused(cli, tmp_path):
-    expression = "+".join(["x"] * (html_page.HTML_NODE_LIMIT + 2))  # 2,001 nodes
-    run = cli("grad", expression, "x=1", "--format", "html")
+    expression = "*".join(f"sin(x{i})" for i in range(501))  # 1,001 nodes
+    run = cli("grad", expression, *[f"x{i}=1" for i in range(501)], "--format", "html")
     assert run.code == 2 and run.out == ""
     assert run.err.strip().splitlines() == [
-        "backprop: error: --format html draws at most 2,000 nodes, and this graph has 2,001: use --format dot or csv"
+        "backprop: error: --format html draws at most 1,000 nodes, and this graph has 1,001: use --format dot or csv"
     ]
+    expression = "*".join(f"sin(x{i})" for i in range(500))  # 999 nodes: drawn
+    assert cli("grad", expression, *[f"x{i}=1" for i in range(500)], "--format", "html").code == 0
     target = tmp_path / "big.html"
-    run = cli("grad", expression, "x=1", "--html", str(target))
+    run = cli("grad", "+".join(["x"] * 1002), "x=1", "--html", str(target))
     assert (run.code, run.out, target.exists()) == (2, "", False)  # refused before the table is written
-    assert cli("grad", "+".join(["x"] * (html_page.HTML_NODE_LIMIT + 1)), "x=1", "--format", "html").code == 0
+    assert "draws at most 1,000 nodes, and this graph has 1,001" in run.err
+
+
+def test_a_value_read_far_from_where_it_is_made_is_refused(cli):
+    # x + x + ... + x: 199 sums in a chain (ranks 1..199); x is read twice at rank 1, then once
+    # at each rank 2..199, so its edges cross 1 + 1 + 2 + ... + 199 ranks; each of the 198 sums
+    # read by the next crosses 1.
+    graph = stage("+".join(["x"] * 200), (), None)
+    assert edge_span(graph) == 1 + sum(range(1, 200)) + 198
+    run = cli("grad", "+".join(["x"] * 200), "x=1", "--format", "html")
+    assert run.code == 2 and run.out == ""
+    assert run.err.strip() == (
+        "backprop: error: --format html: this graph's edges cross 20,099 ranks in all (a value read far from"
+        " where it is made), over the 10,000 a page lays out: use --format dot or csv"
+    )
+    products = "+".join(f"(a{i}*b{i})" for i in range(300))  # wide, not far: each product sits by its sum
+    assert edge_span(stage(products, (), None)) < 2 * 600 + 600
 
 
 def test_html_file_beside_the_normal_output(cli, tmp_path):

@@ -43,7 +43,7 @@ def main(out: str) -> None:
         page = Path(folder) / "neuron.html"
         command = [sys.executable, "-m", "backprop_cli", "grad", *NEURON, "--html", str(page), "--quiet", "--lang", "en"]
         subprocess.run(command, check=True, capture_output=True)
-        driver = browser(str(Path(folder) / "profile"), 1500, 560)
+        driver = browser(str(Path(folder) / "profile"), 1500, 600)
         try:
             driver.get(page.as_uri())
             driver.find_element(By.ID, "all").click()

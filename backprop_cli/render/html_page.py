@@ -35,9 +35,14 @@ from ..i18n import _, language
 from .html_data import PageFacts
 from .html_layout import graphviz_missing
 
-# A page is for looking at: past this many nodes the picture is unreadable and the page
-# grows by about 1 KB a node, so the page is refused (docs/reference.md, "Limits").
-HTML_NODE_LIMIT = 2000
+# A page is for looking at: past this many nodes the picture is unreadable (and the page
+# grows by about 0.7 KB a node), so the page is refused (docs/reference.md). dagre also
+# recurses along the graph's depth: a chain of 2,000 nodes overflows a browser's stack.
+HTML_NODE_LIMIT = 1000
+# dagre (and dot) add a point per rank an edge crosses: a value read far from where it is
+# made (x in x+x+...+x) makes that work grow with the square of the graph. Past this many
+# ranks crossed in all, a browser takes more than about five seconds (docs/reference.md).
+HTML_SPAN_LIMIT = 10_000
 LAYOUTS = ("dagre", "graphviz")
 
 
@@ -49,6 +54,32 @@ def check_page(result, layout: str = "dagre") -> None:
     if count > HTML_NODE_LIMIT:
         message = _("--format html draws at most {limit} nodes, and this graph has {count}: use --format dot or csv")
         raise UsageError(message.format(limit=f"{HTML_NODE_LIMIT:,}", count=f"{count:,}"))
+    span = edge_span(result.graph)
+    if span > HTML_SPAN_LIMIT:
+        message = _(
+            "--format html: this graph's edges cross {span} ranks in all (a value read far from where it is made),"
+            " over the {limit} a page lays out: use --format dot or csv"
+        )
+        raise UsageError(message.format(span=f"{span:,}", limit=f"{HTML_SPAN_LIMIT:,}"))
+
+
+def edge_span(graph) -> int:
+    """About the ranks the drawn edges must cross in all, at the least.
+
+    A node's rank is one more than its highest input's (inputs left, output right). A value
+    read by several nodes sits left of its first reader, so each edge from it crosses the
+    ranks from there to its reader; a value read once can sit beside its reader (a layout
+    moves it there), so a chain of sums of products costs no more than its nodes.
+    """
+    rank = dict.fromkeys(graph.variables.values(), 0)
+    readers: dict[int, list[int]] = {}
+    constants = graph.constants
+    for node in graph.nodes:  # evaluation order: every input is ranked before its reader
+        inputs = [slot for slot in node.inputs if slot not in constants]
+        rank[node.slot] = 1 + max((rank[slot] for slot in inputs), default=0)
+        for slot in inputs:
+            readers.setdefault(slot, []).append(rank[node.slot])
+    return sum(sum(ranks) - len(ranks) * (min(ranks) - 1) for ranks in readers.values())
 
 
 def asset(name: str) -> str:
@@ -69,6 +100,7 @@ def words() -> dict[str, str]:
         "finished": _("Finished: every gradient is shown."),
         "rule": _("upstream × local = downstream"),
         "legend": _("green above an edge: forward value; red below: gradient; keys ← → step"),
+        "failed": _("The browser could not lay out the graph: {error}"),
     }
 
 

@@ -164,7 +164,12 @@
     document.getElementById("legend").textContent = words.legend;
   }
 
-  draw();
+  try {
+    draw();
+  } catch (error) { // e.g. a stack overflow in the layout: say so instead of a blank page
+    document.getElementById("line").textContent = words.failed.replace("{error}", String(error));
+    return;
+  }
   controls();
   show(0);
 })();
