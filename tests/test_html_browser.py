@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -145,6 +146,25 @@ def test_neuron_steps_to_the_lecture_gradients(cli, browser, tmp_path):
     ]
     gates = [text.text for text in browser.find_elements(By.CSS_SELECTOR, "g.node text.gate")]
     assert gates == ["*", "*", "+", "+", "*-1", "exp", "+1", "1/x"]  # constants folded in, as the lectures draw them
+    left = {name: x for name, x in box_lefts(browser).items()}
+    assert max(left[v] for v in ("w0", "x0", "w1", "x1")) < left["s0"] < left["s2"] < left["s5"] < left["f"]
+
+
+def box_lefts(browser) -> dict[str, float]:
+    """Each box's left edge on the screen, read from the browser's own layout."""
+    script = "return arguments[0].getBoundingClientRect().left;"
+    return {
+        n.get_attribute("data-name"): browser.execute_script(script, n) for n in browser.find_elements(By.CSS_SELECTOR, "g.node")
+    }
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed (.ci/run installs it)")
+def test_graphviz_layout_page_steps_the_same(cli, browser, tmp_path):
+    document = open_page(cli, browser, tmp_path, [*NEURON, "--layout", "graphviz"])
+    assert browser.execute_script("return typeof dagre;") == "undefined"  # positions embedded, no library
+    step_through(browser, document, tmp_path)
+    left = box_lefts(browser)
+    assert left["w0"] < left["s0"] < left["s5"] < left["f"]
 
 
 def test_program_with_named_intermediates(cli, browser, tmp_path):

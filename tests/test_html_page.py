@@ -69,6 +69,14 @@ def test_steps_when_each_gradient_is_complete(cli):
     assert [e["grad"] for e in data["edges"]] == ["3", "3", "2", "1", "1", "1"]  # x*x: two edges from x
 
 
+def test_a_kink_is_said_in_the_backward_line(cli):
+    data = page_data(cli("grad", "relu(x)*y", "x=0", "y=2", "--format", "html").out)
+    relu = next(box for box in data["boxes"] if box.get("name") == "s0")
+    assert relu["backward"] == ["x: ∂f/∂s0 × ∂s0/∂x = 2 × 0 = 0", "(relu at 0: pytorch gives 0)"]
+    korean = page_data(cli("grad", "relu(x)*y", "x=0", "y=2", "--format", "html", "--lang", "ko").out)
+    assert next(box for box in korean["boxes"] if box.get("name") == "s0")["backward"][1] != "(relu at 0: pytorch gives 0)"
+
+
 def test_gate_labels_fold_constants_in_as_the_lectures_draw_them():
     assert gate_label("add", "1 + s5", ["1", "s5"], [True, False]) == "+1"
     assert gate_label("mul", "s0 * 2", ["s0", "2"], [False, True]) == "*2"

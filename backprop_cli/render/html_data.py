@@ -18,6 +18,7 @@ import re
 
 from ..i18n import _
 from . import json_document
+from .cells import kink_text
 from .graph_export import GraphView
 
 # Gates drawn as the lectures draw them: a symbol, a constant folded in (+1, *-1, 1/x).
@@ -110,6 +111,8 @@ class PageFacts:
         box.update(dataGrad=fact["grad"], forwardStep=index + 1, backwardStep=self.backward_step(index))
         box.update(gradStep=self.grad_step(node.slot), forward=f"{node.name} = {fact['expr']} = {value}")
         box["backward"] = self.backward_lines(index)
+        if fact.get("kink"):  # not differentiable here: the convention's value, said as the table says it
+            box["backward"].append(f"({kink_text(fact['kink'])})")
         return self.sized(box)
 
     def backward_lines(self, index: int) -> list[str]:

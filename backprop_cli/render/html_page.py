@@ -14,8 +14,9 @@ DOM contract (tests and users' scripts may rely on it):
   ``--json`` numbers in full precision, JSON text); inside, ``text.grad`` holds
   ``∂f/∂name = value`` once the gradient is complete, and is empty before. The current
   node has the class ``current``; a node not yet computed has ``pending``.
-- ``g.edge`` per edge, ``data-from``, ``data-to``, ``data-grad`` (full precision);
-  ``text.fwd`` (the forward value, once known) and ``text.bwd`` (the gradient, once reached).
+- ``g.edge`` per edge, ``data-id`` (``e3.1``: node 3's input 1; ``eout``: the output's),
+  ``data-from``, ``data-to``, ``data-grad`` (full precision); ``text.fwd`` (the forward
+  value, once known) and ``text.bwd`` (the gradient along it, once reached).
 - ``#step`` (``data-step``, ``data-last``: the step shown and the last one), ``#line``
   (the current gate's line or lines), ``#slider`` (a range input over the steps), buttons
   ``#prev``, ``#next``, ``#all``, ``#reset``; the keys ArrowLeft and ArrowRight step.
