@@ -49,6 +49,7 @@ OutputFormat = _choices("OutputFormat", FORMATS)  # from the format registry
 Convention = _choices("Convention", CONVENTIONS)  # from the operator table
 Language = _choices("Language", LANGUAGES)
 Fusion = _choices("Fusion", ["sigmoid"])
+Layout = _choices("Layout", ["dagre", "graphviz"])  # the HTML page's (render/html_page.py)
 Activation = _choices("Activation", ["sigmoid", "relu", "tanh", "leaky_relu"])
 Loss = _choices("Loss", ["l2", "softmax"])
 DType = _choices("DType", ["float64", "float32"])
@@ -108,6 +109,8 @@ DIGITS_HELP = N_(
     "Significant digits shown, 1 to 17 (table, --explain, latex, tree, dot, mermaid); --json, csv, --quiet keep all."
 )
 RenderOption = Annotated[str | None, _output_option("--render", metavar="PATH.svg|PATH.png", text=RENDER_HELP)]
+HTML_HELP = N_("Also write the step-through HTML page (--format html) to FILE.")
+LAYOUT_HELP = N_("Who lays out the HTML page: dagre (in the page, default) or graphviz (needs Graphviz).")
 BINDINGS_HELP = N_('JSON object of values, e.g. {"x": -2}.')
 BindingsOption = Annotated[str | None, _input_option("--bindings", metavar="FILE", text=BINDINGS_HELP)]
 
@@ -144,6 +147,8 @@ def grad(
     convention: ConventionOption = Convention.pytorch,
     output_name: Annotated[str | None, _output_option("--output-name", metavar="NAME", text=OUTPUT_NAME_HELP)] = None,
     render: RenderOption = None,
+    html: Annotated[str | None, _output_option("--html", metavar="FILE", text=HTML_HELP)] = None,
+    layout: Annotated[Layout, _output_option("--layout", text=LAYOUT_HELP)] = Layout.dagre,
     bindings: BindingsOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -166,6 +171,8 @@ def grad(
             convention=convention.value,
             output_name=output_name,
             render=render,
+            html=html,
+            layout=layout.value,
             digits=digits,
             options=_long_options(ctx),
         )

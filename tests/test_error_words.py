@@ -241,9 +241,9 @@ CASES = [
         ["grad", "x", "-x", "1", "--format", "nope"],
         2,
         "backprop: error: Invalid value for '--format': 'nope' is not one of 'table', 'json', 'latex', 'tree', 'dot',"
-        " 'mermaid', 'csv'. (see 'backprop grad --help')\n",
+        " 'mermaid', 'csv', 'html'. (see 'backprop grad --help')\n",
         "backprop: 오류: '--format'의 값이 잘못되었습니다: 'nope'은(는) 'table', 'json', 'latex', 'tree', 'dot',"
-        " 'mermaid', 'csv' 중 하나가 아닙니다. ('backprop grad --help' 참고)\n",
+        " 'mermaid', 'csv', 'html' 중 하나가 아닙니다. ('backprop grad --help' 참고)\n",
     ),
     (
         ["train", "--steps", "abc"],

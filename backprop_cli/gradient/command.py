@@ -42,6 +42,8 @@ class GradRequest:
     convention: str = "pytorch"
     output_name: str | None = None
     render: str | None = None  # also draw the graph to this .svg/.png
+    html: str | None = None  # also write the step-through page (render/html_page.py) to this file
+    layout: str = "dagre"  # the HTML page's layout: dagre (in the page) or graphviz (positions embedded)
     digits: int = 6  # significant digits on screen (the table)
     options: tuple[str, ...] = ()  # the command's own options, to name the closest to a misspelled one
 
@@ -144,16 +146,28 @@ def _refuse_assigned_bindings(graph, given: dict) -> None:
 
 
 def _render(request: GradRequest, source: str, result: Evaluation, wrt, checks, stdout) -> None:
-    """Write the chosen output (and ``--render``'s picture); a reader that stops reading
-    (``| head``) ends the run quietly."""
+    """Write the chosen output (and ``--render``'s picture, ``--html``'s page); a reader that
+    stops reading (``| head``) ends the run quietly."""
+    page = request.output_format == "html" or request.html
+    if page:
+        from ..render import html_page
+
+        html_page.check_page(result, request.layout)  # refused before anything is written
+    elif request.layout != "dagre":
+        raise UsageError(_("--layout is for the HTML page: --format html or --html FILE"))
     try:
-        _write_output(request, source, result, wrt, checks, stdout)
+        if request.output_format == "html":
+            html_page.write_page(GradReport(source, result, wrt, checks, request.check, request.digits), stdout, request.layout)
+        else:
+            _write_output(request, source, result, wrt, checks, stdout)
     except BrokenPipeError:
         raise OutputClosed from None
     if request.render:
         from ..render.graph_export import GraphView, render
 
         render(GraphView(result, request.digits), request.render)
+    if request.html:
+        html_page.write_file(GradReport(source, result, wrt, checks, request.check, request.digits), request.html, request.layout)
 
 
 def _write_output(request: GradRequest, source: str, result: Evaluation, wrt, checks, stdout) -> None:

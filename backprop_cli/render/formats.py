@@ -37,6 +37,7 @@ FORMATS: dict[str, OutputFormat] = {
         OutputFormat("dot", "the graph for Graphviz", "graph_export:write_dot", True),
         OutputFormat("mermaid", "the graph as a Mermaid flowchart", "graph_export:write_mermaid", True),
         OutputFormat("csv", "one CSV row per node", "csv_rows:write_csv", True),
+        OutputFormat("html", "one offline page stepping through both passes", "html_page:write", True),
     ]
 }
 
