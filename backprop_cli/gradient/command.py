@@ -63,9 +63,18 @@ def run_grad(request: GradRequest, stdin=None, stdout=None, stderr=None) -> None
         found.update(binding_args.parse_binding_args(words, variables, request.options, request.expression))
         return found
 
-    options = dict(fuse=request.fuse, convention=request.convention, output_name=request.output_name, wrt=request.wrt)
-    checks_asked = dict(expect=request.expect, tol=request.tol, output_format=request.output_format)
-    calculated = calculate(Calculation(source, given, **options, **checks_asked), stderr)
+    calculation = Calculation(
+        source,
+        given,
+        fuse=request.fuse,
+        convention=request.convention,
+        output_name=request.output_name,
+        wrt=request.wrt,
+        expect=request.expect,
+        tol=request.tol,
+        output_format=request.output_format,
+    )
+    calculated = calculate(calculation, stderr)
     request = replace(request, tol=calculated.tol)
     result, wrt = calculated.result, calculated.wrt
     checks = finite_difference_check(result, calculated.values, wrt or list(result.graph.variables)) if request.check else []
@@ -113,7 +122,7 @@ def calculate(calculation: Calculation, stderr) -> Calculated:
     values = binding_args.resolve(variables, given)
     wrt = _parse_wrt(calculation.wrt, variables)
     expectations = parse_expectations(calculation.expect, variables)
-    tol = parse_tolerance(calculation.tol)  # the Python API bypasses the command line
+    tol = parse_tolerance(calculation.tol)  # a GradRequest made in Python skips the command line's parser
     arrays = any(binding_args.is_array(v) for v in values.values()) or graph.needs_arrays()  # SPEC §5b
     if not arrays and any(binding_args.is_array(e.expected) for e in expectations):
         raise UsageError(_("--expect: an array value needs vector mode (an array binding)"))
