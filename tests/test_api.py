@@ -325,6 +325,19 @@ def test_repr_html_escapes_and_shows_kinks_and_vectors(monkeypatch):
     assert "W: g·xᵀ (2×4 (sparse, rows of the other factor))" in vector
 
 
+def test_repr_html_headings_follow_the_language(monkeypatch):
+    from backprop_cli.i18n import set_language
+
+    monkeypatch.setattr(notebook.shutil, "which", lambda name: None)
+    set_language("ko")
+    try:
+        html = grad("(x+y)*z", x=-2, y=5, z=-4)._repr_html_()
+    finally:
+        set_language("en")
+    assert row("노드", "연산", "식", "값", "기울기", "국소", "하류", "패턴", tag="th") in html
+    assert row("s0", "add", "x + y", "3", "-4", "x: 1 = 1; y: 1 = 1", "x: -4; y: -4", "distributor") in html
+
+
 @pytest.mark.skipif(not notebook.shutil.which("dot"), reason="Graphviz's dot is not on PATH")
 def test_repr_html_draws_the_graph_with_graphviz():
     html = grad(NEURON, NEURON_VALUES)._repr_html_()
