@@ -141,6 +141,29 @@ def test_html_file_beside_the_normal_output(cli, tmp_path):
     assert run.code == 2 and "cannot write" in run.err and "Traceback" not in run.err
 
 
+def test_html_file_is_checked_before_any_work_and_never_an_input(cli, tmp_path):
+    """--html is written as batch --output is (render.files): a directory, or the file the
+    expression or the bindings come from, is refused with exit 2 before anything is printed."""
+    run = cli("grad", *SEED, "--json", "--html", str(tmp_path))
+    assert (run.code, run.out) == (2, "")
+    assert run.err == f"backprop: error: --html {tmp_path} is a directory: name a file\n"
+    expression = tmp_path / "f.expr"
+    expression.write_text("(x+y)*z")
+    run = cli("grad", f"@{expression}", "-x", "1", "-y", "2", "-z", "3", "--html", str(expression))
+    assert (run.code, run.out) == (2, "")
+    assert run.err == (
+        f"backprop: error: --html {expression} is an input of this run ({expression}): it would be replaced;"
+        " write to another file\n"
+    )
+    assert expression.read_text() == "(x+y)*z"
+    assert cli("grad", *SEED, "--html", "").err == "backprop: error: --html needs a file name (or - for standard output)\n"
+    page = tmp_path / "page.html"
+    page.write_text("old")
+    page.chmod(0o640)
+    assert cli("grad", *SEED, "--html", str(page)).code == 0
+    assert oct(page.stat().st_mode & 0o777) == "0o640" and page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
 def test_vector_mode_page(cli):
     data = page_data(cli("grad", *VECTOR, "--format", "html").out)
     assert data["arrays"] is True

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 
@@ -56,47 +57,126 @@ def run_grad(request: GradRequest, stdin=None, stdout=None, stderr=None) -> None
     # find nothing. One short-lived process per call, so it stays off.
     gc.disable()
     _check_combinations(request)
+    html_target = _html_target(request, stdin, stdout)  # checked before any work, as --output is
     source = binding_args.read_expression(request.expression, stdin)
-    graph = stage(source, request.fuse, request.output_name)
+
+    def given(variables: list[str]) -> dict:
+        found = binding_args.load_bindings_file(request.bindings_file) if request.bindings_file else {}
+        words = request.binding_words
+        found.update(binding_args.parse_binding_args(words, variables, request.options, request.expression))
+        return found
+
+    calculation = Calculation(
+        source,
+        given,
+        fuse=request.fuse,
+        convention=request.convention,
+        output_name=request.output_name,
+        wrt=request.wrt,
+        expect=request.expect,
+        tol=request.tol,
+        output_format=request.output_format,
+    )
+    calculated = calculate(calculation, stderr)
+    request = replace(request, tol=calculated.tol)
+    result, wrt = calculated.result, calculated.wrt
+    checks = finite_difference_check(result, calculated.values, wrt or list(result.graph.variables)) if request.check else []
+    _render(request, source, result, wrt, checks, stdout, html_target)
+    _report_problems(request, result, calculated.expectations, checks, stderr)
+
+
+def _html_target(request: GradRequest, stdin, stdout):
+    """Where ``--html`` writes the page: not a directory, never the expression's or the bindings' file."""
+    if request.html is None:
+        return None
+    from ..render import files
+
+    inputs = [
+        path for path in (request.expression[1:] if request.expression.startswith("@") else None, request.bindings_file) if path
+    ]
+    refusal = _("--html {path} is an input of this run ({name}): it would be replaced; write to another file")
+    return files.output_target(request.html, inputs, stdin, stdout, refusal, option="--html")
+
+
+@dataclass(frozen=True)
+class Calculation:
+    """What to calculate: the text, its bindings, and the options that change the numbers or refuse a request."""
+
+    source: str  # the expression or program itself (``@PATH`` and ``-`` are read before)
+    given: Callable[[list[str]], dict]  # the expression's variables -> {name: value}: the CLI reads its words knowing them
+    fuse: tuple[str, ...] = ()
+    convention: str = "pytorch"
+    output_name: str | None = None
+    wrt: str | None = None  # "x,y" as --wrt spells it
+    expect: list[str] = field(default_factory=list)  # --expect's NAME=VALUE texts
+    tol: float | str = 1e-6
+    output_format: str | None = None  # vector mode refuses a format it cannot write; None: not chosen yet (the API)
+
+
+@dataclass(frozen=True)
+class Calculated:
+    """The evaluation and what was checked on the way to it."""
+
+    result: Evaluation
+    values: dict  # the bindings, by variable
+    wrt: list[str] | None
+    expectations: list
+    tol: float
+
+
+def calculate(calculation: Calculation, stderr) -> Calculated:
+    """Stage the text, check the bindings against its variables, evaluate (numbers or arrays).
+
+    ``grad`` and the Python API both come through here, so they refuse, warn and compute alike;
+    a warning (a binding a program's constant overrides) is written to ``stderr``.
+    """
+    graph = stage(calculation.source, calculation.fuse, calculation.output_name)
     variables = list(graph.variables)
-    given = binding_args.load_bindings_file(request.bindings_file) if request.bindings_file else {}
-    words = request.binding_words
-    given.update(binding_args.parse_binding_args(words, variables, request.options, request.expression))
+    given = calculation.given(variables)
     _drop_constant_bindings(graph, given, stderr)
     _refuse_assigned_bindings(graph, given)
     values = binding_args.resolve(variables, given)
-    wrt = _parse_wrt(request.wrt, variables)
-    expectations = parse_expectations(request.expect, variables)
-    request = replace(request, tol=parse_tolerance(request.tol))  # the Python API bypasses the command line
-
+    wrt = _parse_wrt(calculation.wrt, variables)
+    expectations = parse_expectations(calculation.expect, variables)
+    tol = parse_tolerance(calculation.tol)  # a GradRequest made in Python skips the command line's parser
     arrays = any(binding_args.is_array(v) for v in values.values()) or graph.needs_arrays()  # SPEC §5b
-    result = _evaluate(request, graph, values, wrt, expectations, arrays)
-    checks = finite_difference_check(result, values, wrt or variables) if request.check else []
-    _render(request, source, result, wrt, checks, stdout)
-    _report_problems(request, result, expectations, checks, stderr)
+    if not arrays and any(binding_args.is_array(e.expected) for e in expectations):
+        raise UsageError(_("--expect: an array value needs vector mode (an array binding)"))
+    if arrays and calculation.output_format is not None:
+        refuse_array_format(calculation.output_format)
+    result = _evaluate(graph, values, calculation.convention, wrt, arrays)
+    return Calculated(result, values, wrt, expectations, tol)
 
 
-def _evaluate(request: GradRequest, graph, values: dict, wrt, expectations, arrays: bool):
+def _evaluate(graph, values: dict, convention: str, wrt, arrays: bool) -> Evaluation:
     """The scalar engine on numbers; the array engine in vector mode (arrays, shapes, vector–Jacobian products)."""
     if not arrays:
-        if any(binding_args.is_array(e.expected) for e in expectations):
-            raise UsageError(_("--expect: an array value needs vector mode (an array binding)"))
-        return evaluate(graph, values, request.convention)
-    if request.output_format not in array_formats():
-        vector = ", ".join(array_formats())
-        message = _("--format {format} is for scalar expressions; vector mode writes {formats}")
-        raise UsageError(message.format(format=request.output_format, formats=vector))
+        return evaluate(graph, values, convention)
     from ..engine.arrays import evaluate as evaluate_arrays
 
-    return evaluate_arrays(graph, values, request.convention, wrt)
+    return evaluate_arrays(graph, values, convention, wrt)
+
+
+def refuse_array_format(output_format: str) -> None:
+    """Vector mode writes only the formats marked for arrays; any other is a usage error."""
+    if output_format not in array_formats():
+        vector = ", ".join(array_formats())
+        message = _("--format {format} is for scalar expressions; vector mode writes {formats}")
+        raise UsageError(message.format(format=output_format, formats=vector))
+
+
+def refuse_explain(output_format: str) -> None:
+    """--explain is written only in the formats that have a chain-rule writer."""
+    if output_format not in explain_formats():
+        message = _("--explain prints the chain rule as text (or --format latex), not {format}")
+        raise UsageError(message.format(format=output_format))
 
 
 def _check_combinations(request: GradRequest) -> None:
     if request.quiet and request.output_format != "table":
         raise UsageError(_("--quiet prints bare numbers: it cannot be combined with --json or --format"))
-    if request.explain and request.output_format not in explain_formats():
-        message = _("--explain prints the chain rule as text (or --format latex), not {format}")
-        raise UsageError(message.format(format=request.output_format))
+    if request.explain:
+        refuse_explain(request.output_format)
     if request.explain and request.quiet:
         raise UsageError(_("--explain and --quiet cannot be combined"))
 
@@ -145,7 +225,7 @@ def _refuse_assigned_bindings(graph, given: dict) -> None:
             raise ExpressionError(message, graph.source, graph.assigned[name])
 
 
-def _render(request: GradRequest, source: str, result: Evaluation, wrt, checks, stdout) -> None:
+def _render(request: GradRequest, source: str, result: Evaluation, wrt, checks, stdout, html_target=None) -> None:
     """Write the chosen output (and ``--render``'s picture, ``--html``'s page); a reader that
     stops reading (``| head``) ends the run quietly."""
     page = request.output_format == "html" or request.html
@@ -166,8 +246,9 @@ def _render(request: GradRequest, source: str, result: Evaluation, wrt, checks, 
         from ..render.graph_export import GraphView, render
 
         render(GraphView(result, request.digits), request.render)
-    if request.html:
-        html_page.write_file(GradReport(source, result, wrt, checks, request.check, request.digits), request.html, request.layout)
+    if html_target is not None:
+        report = GradReport(source, result, wrt, checks, request.check, request.digits)
+        html_page.write_file(report, html_target, request.layout, stdout)
 
 
 def _write_output(request: GradRequest, source: str, result: Evaluation, wrt, checks, stdout) -> None:
@@ -179,11 +260,16 @@ def _write_output(request: GradRequest, source: str, result: Evaluation, wrt, ch
         variables = variable_reports(result, wrt)
         write_lines(stdout, quiet_lines(variables, wrt is not None and len(wrt) == 1) if variables else [])
         return
-    if not result.graph.variables and request.output_format == "table" and not request.explain:
-        write_lines(stdout, constant_lines(result))  # not two empty tables
-        return
     report = GradReport(source, result, wrt, checks, checked=request.check, digits=request.digits)
-    FORMATS[request.output_format].write(report, stdout, explain=request.explain)
+    write_report(report, request.output_format, stdout, explain=request.explain)
+
+
+def write_report(report: GradReport, output_format: str, stream, explain: bool = False) -> None:
+    """``report`` in one format of the registry (``render.formats``); ``grad`` and the Python API write through it."""
+    if not report.result.graph.variables and output_format == "table" and not explain:
+        write_lines(stream, constant_lines(report.result))  # not two empty tables
+        return
+    FORMATS[output_format].write(report, stream, explain=explain)
 
 
 def constant_lines(result: Evaluation) -> list[str]:

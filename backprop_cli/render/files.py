@@ -37,6 +37,8 @@ from ..inputs.files import os_reason
 
 _TEMPORARY: set[str] = set()  # files to remove if a signal ends the run
 _ENDING_SIGNALS = ("SIGHUP", "SIGINT", "SIGQUIT", "SIGTERM", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGVTALRM", "SIGPROF", "SIGXCPU")
+
+
 def temporary_folder() -> str:
     return tempfile.gettempdir()
 
@@ -114,14 +116,15 @@ class Target:
     descriptor: int | None = None  # /dev/stdout, /dev/fd/N: written on the open descriptor itself
 
 
-def output_target(destination: str | None, inputs: list[str], stdin, stdout, refusal: str) -> Target:
+def output_target(destination: str | None, inputs: list[str], stdin, stdout, refusal: str, option: str = "--output") -> Target:
     """Check the destination before any work: not a directory, not one of the ``inputs``
     (paths, or - for standard input). ``refusal``: the message, with {path} and {name}, that
-    refuses an output that is an input."""
+    refuses an output that is an input; ``option``: the option that names the destination."""
     sources = {_identity(path, stdin): path for path in inputs}
     sources.pop(None, None)  # not a regular file: nothing to overwrite
     if destination == "":
-        raise UsageError(_("--output needs a file name (or - for standard output)"))
+        # the option's name is never translated: the --output messages serve every option
+        raise UsageError(_("--output needs a file name (or - for standard output)").replace("--output", option))
     if destination in (None, "-"):
         same = sources.get(_descriptor_identity(stdout))
         if same is not None:
@@ -135,7 +138,7 @@ def output_target(destination: str | None, inputs: list[str], stdin, stdout, ref
     except OSError as error:
         raise UsageError(_("cannot write {what}: {reason}").format(what=destination, reason=os_reason(error))) from None
     if status is not None and stat.S_ISDIR(status.st_mode):
-        raise UsageError(_("--output {path} is a directory: name a file").format(path=destination))
+        raise UsageError(_("--output {path} is a directory: name a file").replace("--output", option).format(path=destination))
     same = sources.get((status.st_dev, status.st_ino)) if status is not None and stat.S_ISREG(status.st_mode) else None
     if same is not None:
         raise UsageError(refusal.format(path=destination, name=_input_name(same)))
@@ -260,5 +263,3 @@ def _copy_to(path: str, stdout) -> None:
         stdout.flush()
         shutil.copyfileobj(spooled, binary or stdout, 1 << 20)
     (binary or stdout).flush()
-
-

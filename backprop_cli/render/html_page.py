@@ -26,13 +26,12 @@ DOM contract (tests and users' scripts may rely on it):
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
 from importlib import resources
 
 from ..errors import UsageError
 from ..i18n import _, language
+from . import files
 from .html_data import PageFacts
 from .html_layout import graphviz_missing
 
@@ -156,21 +155,15 @@ def write_page(report, stream, layout: str) -> None:
     stream.flush()
 
 
-def write_file(report, path: str, layout: str = "dagre") -> None:
-    """``--html FILE``: the page written to a temporary file beside FILE, then renamed over it."""
+def write_file(report, target: files.Target, layout: str = "dagre", stdout=None) -> None:
+    """``--html FILE``: the page written to a private temporary file, put in place only when
+    complete (``render.files``: renamed over a file, written through to a device or FIFO)."""
     text = page(report, layout)
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=".backprop-html-", suffix=".part", dir=folder)
-    except OSError as error:
-        raise UsageError(_("cannot write {what}: {reason}").format(what=path, reason=error.strerror or error)) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except OSError as error:
-        os.unlink(temporary)
-        raise UsageError(_("cannot write {what}: {reason}").format(what=path, reason=error.strerror or error)) from None
+    with files.removed_on_signals():
+        spool = files.Spool(target, ".backprop-html-")
+        try:
+            spool.stream.write(text)
+            spool.commit(stdout)
+        except BaseException:
+            spool.discard()
+            raise

@@ -1,0 +1,74 @@
+"""A result as Jupyter shows it (``_repr_html_``): the node table, the variables, and the graph
+as inline SVG when Graphviz's ``dot`` is on PATH (drawn from the ``dot`` format's text).
+
+Every text is HTML-escaped: names, expressions and kink notes come from what the user typed.
+``result`` imports this module (for ``GradResult._repr_html_``), so this one reads a result's
+fields without importing ``result``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from html import escape
+
+from ..i18n import N_, _
+
+NODE_COLUMNS = (N_("node"), N_("op"), N_("expression"), N_("value"), N_("gradient"), N_("local"), N_("downstream"), N_("pattern"))
+VARIABLE_COLUMNS = (N_("variable"), N_("value"), N_("gradient"), N_("uses"))
+DIGITS = 6  # significant digits, as the table's default
+DOT_SECONDS = 20  # a drawing that takes longer is left out, not waited for
+
+
+def result_html(result) -> str:
+    """The HTML Jupyter shows for ``result`` (a ``GradResult``)."""
+    output = escape(result.report.output)
+    head = f"<p><code>{escape(result.expression)}</code>: {output} = {shown(result.value)}</p>"
+    nodes = _table(NODE_COLUMNS, [_node_cells(node) for node in result.nodes])
+    variables = _table(VARIABLE_COLUMNS, [(v.name, shown(v.value), shown(v.grad), str(v.uses)) for v in result.variables])
+    caption = f"<p><b>{escape(_('variables'))}</b></p>"
+    return f'<div class="backprop-result">{head}{nodes}{caption}{variables}{graph_svg(result)}</div>'
+
+
+def shown(value: float | list) -> str:
+    """A number with the table's significant digits; nested lists (vector mode) element by element."""
+    if isinstance(value, list):
+        return "[" + ", ".join(shown(item) for item in value) + "]"
+    return f"{value:.{DIGITS}g}"
+
+
+def _node_cells(node) -> tuple[str, ...]:
+    local = "; ".join(_local_text(name, entry) for name, entry in node.local.items())
+    downstream = "; ".join(f"{name}: {shown(value)}" for name, value in node.downstream.items())
+    pattern = node.pattern or ""
+    if node.kink:
+        pattern = f"{pattern} ({_('kink: {note}').format(note=node.kink)})".strip()
+    value = shown(node.value) if node.shape is None else f"{shown(node.value)} {node.shape}"
+    return (node.name, node.op, node.expr, value, shown(node.grad), local, downstream, pattern)
+
+
+def _local_text(name: str, entry) -> str:
+    if entry.value is None:  # vector mode: the Jacobian is described, not a number
+        return f"{name}: {entry.symbolic} ({entry.jacobian})"
+    return f"{name}: {entry.symbolic} = {shown(entry.value)}"
+
+
+def _table(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    head = "".join(f"<th>{escape(_(column))}</th>" for column in columns)
+    body = "".join("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def graph_svg(result) -> str:
+    """The graph as inline SVG from Graphviz (``dot -Tsvg``), or "" where dot is missing or fails."""
+    dot = shutil.which("dot")
+    if dot is None:
+        return ""
+    try:
+        drawn = subprocess.run(
+            [dot, "-Tsvg"], input=result.dot(), capture_output=True, text=True, timeout=DOT_SECONDS, check=True
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    svg = drawn.stdout
+    return svg[svg.find("<svg") :].strip() if "<svg" in svg else ""  # no XML prolog or DOCTYPE inside HTML
