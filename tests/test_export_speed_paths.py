@@ -125,6 +125,24 @@ def test_explain_made_in_small_column_blocks_equals_one_block(monkeypatch, latex
         assert lines(source, 1) == whole == lines(source, 3), source
 
 
+def test_streamed_table_lines_made_in_small_column_blocks_equal_one_block(monkeypatch):
+    """A big table's lines are made a column group of a block at a time; with blocks of 1 and 3
+    nodes every node's lines (kinks, repeats and n-ary gates among them) are in their places."""
+    from backprop_cli.render import table_stream
+    from backprop_cli.report.rows import NodeRows
+
+    def lines(source: str, block: int) -> str:
+        monkeypatch.setattr(table_stream, "BLOCK_NODES", block)
+        nodes = NodeRows(evaluate(stage(source), BINDINGS))
+        widths = table_stream.widths_of(["node"] * 7, table_stream.sample_cells(nodes, 6))
+        return "\n".join(table_stream.node_lines(nodes, 6, widths))
+
+    for source in _programs(80, seed=9):
+        whole = lines(source, 4096)
+        assert lines(source, 1) == whole == lines(source, 3), source
+        assert whole.count("\n") + 1 >= len(stage(source).nodes)  # a line per node at least
+
+
 def test_deep_tree_lines_carry_their_level():
     fast, _ = _fast_and_general("sin(" * 60 + "x" + ")" * 60, "tree")
     lines = fast.split("\n")

@@ -40,9 +40,13 @@ def _node_patterns(view) -> Iterator[str | None]:
     """Each node's pattern, in evaluation order (``NodeRows.pattern`` without the index lookups)."""
     rows = view.reports
     shape_of, uses = rows.shape, rows.uses
+    shown = {None: None}  # each pattern translated once, not once a node
     for node in view.graph.nodes:
         pattern = shape_of(node.op, node.inputs).pattern(uses.get(node.slot, 0))
-        yield _(pattern) if pattern else None
+        text = shown.get(pattern, "")
+        if text == "":
+            text = shown[pattern] = _(pattern)
+        yield text
 
 
 def _tree_template(shape, adder: bool, output: str, spec: str) -> tuple:
@@ -138,45 +142,57 @@ def _edge_label(view, slot: int, grad: float | None = None) -> str:
     return f'<<font color="darkgreen">{view.values[slot]:{view.spec}}</font><br/><font color="red">{grad:{view.spec}}</font>>'
 
 
+def dot_ids(labels: list[str]) -> list[str]:
+    """``dot_id`` of every label, made by one C-level ``map`` when none needs escaping (nearly always)."""
+    joined = "".join(labels)
+    if '"' in joined or "\\" in joined:
+        return list(map(dot_id, labels))
+    return list(map('"%s"'.__mod__, labels))
+
+
 def dot(view) -> Iterator[str]:
     """``graph_export.dot`` for a graph of numbers."""
     graph = view.graph
     nodes, labels, constants = graph.nodes, graph.labels, graph.constants
+    ids = dot_ids(labels)
     block = ["digraph backprop {", "  rankdir=LR;", '  node [fontname="Helvetica"]; edge [fontname="Helvetica", fontsize=10];']
     append = block.append
     for slot in view.leaves():
         if slot not in constants:
-            append(f"  {dot_id(labels[slot])} [shape=ellipse];")
+            append(f"  {ids[slot]} [shape=ellipse];")
     for node, pattern in zip(nodes, _node_patterns(view)):
         name = node.name
         tail = f"\\n({pattern})" if pattern else ""
-        append(f'  {dot_id(name)} [shape=box, style=rounded, label="{name}\\n{node.op}{tail}"];')
+        append(f'  {ids[node.slot]} [shape=box, style=rounded, label="{name}\\n{node.op}{tail}"];')
         if len(block) >= BLOCK:
             yield "\n".join(block)
             block.clear()
-    yield from _dot_edges(view, block)
+    yield from _dot_edges(view, block, ids)
 
 
-def _dot_edges(view, block: list[str]) -> Iterator[str]:
+def _dot_edges(view, block: list[str], ids: list[str]) -> Iterator[str]:
     """The edges of ``dot``, one per input as written, then the output edge and closing brace
     (hot loop: once per edge). Each edge carries its own gradient: upstream × local."""
     graph = view.graph
-    nodes, labels, constants = graph.nodes, graph.labels, graph.constants
+    nodes, constants, values, spec = graph.nodes, graph.constants, view.values, view.spec
     grads, partials = view.result.grads, view.result.partials
-    sources: dict[int, str] = {}  # slot -> the start of its edge lines, made once
+    sources: dict[int, tuple[str, str]] = {}  # slot -> its edge lines' start and value text, made once
     append = block.append
     for index, node in enumerate(nodes):
-        target, upstream, local = dot_id(node.name), grads[node.slot], partials[index]
+        target, upstream, local = ids[node.slot], grads[node.slot], partials[index]
         for position, slot in enumerate(node.inputs):
             if slot in constants:
                 source = f'"const {index}.{position}"'
-                append(f"  {source} [shape=plaintext, label={dot_id(labels[slot])}];")
+                append(f"  {source} [shape=plaintext, label={ids[slot]}];")
                 append(f"  {source} -> {target} [label={_edge_label(view, slot)}];")
                 continue
             start = sources.get(slot)
-            if start is None:
-                start = sources[slot] = f"  {dot_id(labels[slot])} -> "
-            append(f"{start}{target} [label={_edge_label(view, slot, upstream * local[position])}];")
+            if start is None:  # _edge_label's text, the source's value written once
+                start = sources[slot] = (
+                    f"  {ids[slot]} -> ",
+                    f'<<font color="darkgreen">{values[slot]:{spec}}</font><br/><font color="red">',
+                )
+            append(f"{start[0]}{target} [label={start[1]}{upstream * local[position]:{spec}}</font>>];")
         if len(block) >= BLOCK:
             yield "\n".join(block)
             block.clear()
