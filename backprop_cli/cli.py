@@ -297,19 +297,25 @@ def ops(lang: LangOption = None) -> None:
 def perceptron(
     gate: Annotated[str | None, typer.Argument(metavar="GATE", help=N_("and, or, nand, nor or xor."), show_default=False)] = None,
     theta: Annotated[
-        str | None, typer.Option("--theta", help=N_("Threshold θ: the unit fires when w·x > θ [default: 0.5; nand, nor: -0.5]."))
+        str | None,
+        typer.Option(
+            "--theta", metavar="θ", help=N_("Threshold θ: the unit fires when w·x > θ [default: 0.5; nand, nor: -0.5].")
+        ),
     ] = None,
     weights: Annotated[
         tuple[str, str] | None,
         typer.Option("--weights", metavar="W1 W2", help=N_("The unit's two weights [default: the gate's, docs/perceptron.md].")),
     ] = None,
     learn: Annotated[bool, typer.Option("--learn", help=N_("Run the perceptron learning rule, epoch by epoch."))] = False,
-    rate: Annotated[str | None, typer.Option("--rate", help=N_("Learning rate η of --learn [default: 0.1]."))] = None,
-    epochs: Annotated[int | None, typer.Option("--epochs", help=N_("Most epochs of --learn [default: 20]."))] = None,
+    rate: Annotated[
+        str | None, typer.Option("--rate", metavar="η", help=N_("Learning rate η of --learn [default: 0.1]."))
+    ] = None,
+    epochs: Annotated[int | None, typer.Option("--epochs", metavar="N", help=N_("Most epochs of --learn [default: 20]."))] = None,
     seed: Annotated[
         int | None,
         typer.Option(
             "--seed",
+            metavar="S",
             help=N_("--learn: start from seeded small values, not zeros; --collapse: the random layers' seed [default: 0]."),
         ),
     ] = None,

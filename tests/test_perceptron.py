@@ -224,6 +224,7 @@ BAD = [
     (["and", "--learn", "--rate", "-1"], "--rate must be greater than 0, got -1"),
     (["and", "--learn", "--epochs", "0"], "--epochs must be 1 to 10,000, got 0"),
     (["and", "--layers", "2"], "--layers 2 has default weights for xor only; give --hidden-weights and --output-weights"),
+    (["and", "--collapse"], "--collapse takes no GATE: its inputs are every 0/1 vector of W1's width"),
     ([], "give a GATE: and, or, nand, nor or xor (only --collapse needs none)"),
     (
         ["--collapse", "--hidden-weights", "[[1, 2]]", "--output-weights", "[[1, 2]]"],

@@ -66,6 +66,8 @@ def _mode(request: PerceptronRequest) -> str:
         if wrong:
             words = {"table": _("the truth table"), "learn": "--learn", "layers": "--layers 2", "collapse": "--collapse"}
             raise UsageError(_("{option} does not go with {mode}").format(option=option, mode=words[mode]))
+    if request.gate is not None and mode == "collapse":
+        raise UsageError(_("--collapse takes no GATE: its inputs are every 0/1 vector of W1's width"))
     if request.gate is None and mode != "collapse":
         raise UsageError(_("give a GATE: and, or, nand, nor or xor (only --collapse needs none)"))
     return mode
@@ -78,7 +80,7 @@ def run_perceptron(request: PerceptronRequest, stdout=None) -> None:
     gate = parse_gate(request.gate) if request.gate is not None else None
     document, lines = MODES[mode](request, gate)
     if request.json:
-        stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
+        stdout.write(json.dumps(document) + "\n")
     else:
         stdout.write("\n".join(lines) + "\n")
     stdout.flush()
