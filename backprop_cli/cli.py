@@ -293,6 +293,54 @@ def ops(lang: LangOption = None) -> None:
     print_ops()
 
 
+@app.command(cls=BackpropCommand, help=page.PERCEPTRON_HELP, short_help=page.PERCEPTRON_SHORT, epilog=page.PERCEPTRON_EPILOG)
+def perceptron(
+    gate: Annotated[str | None, typer.Argument(metavar="GATE", help=N_("and, or, nand, nor or xor."), show_default=False)] = None,
+    theta: Annotated[
+        str | None,
+        typer.Option(
+            "--theta", metavar="θ", help=N_("Threshold θ: the unit fires when w·x > θ [default: 0.5; nand, nor: -0.5].")
+        ),
+    ] = None,
+    weights: Annotated[
+        tuple[str, str] | None,
+        typer.Option("--weights", metavar="W1 W2", help=N_("The unit's two weights [default: the gate's, docs/perceptron.md].")),
+    ] = None,
+    learn: Annotated[bool, typer.Option("--learn", help=N_("Run the perceptron learning rule, epoch by epoch."))] = False,
+    rate: Annotated[
+        str | None, typer.Option("--rate", metavar="η", help=N_("Learning rate η of --learn [default: 0.1]."))
+    ] = None,
+    epochs: Annotated[int | None, typer.Option("--epochs", metavar="N", help=N_("Most epochs of --learn [default: 20]."))] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed",
+            metavar="S",
+            help=N_("--learn: start from seeded small values, not zeros; --collapse: the random layers' seed [default: 0]."),
+        ),
+    ] = None,
+    layers: Annotated[int, typer.Option("--layers", metavar="1|2", help=N_("2: two layers of units (XOR = AND(OR, NAND))."))] = 1,
+    hidden_weights: Annotated[
+        str | None, typer.Option("--hidden-weights", metavar="JSON", help=N_("--layers 2: rows [w1, w2, θ]; --collapse: W1."))
+    ] = None,
+    output_weights: Annotated[
+        str | None, typer.Option("--output-weights", metavar="JSON", help=N_("--layers 2: [v1, ..., θ]; --collapse: W2."))
+    ] = None,
+    collapse: Annotated[bool, typer.Option("--collapse", help=N_("Two linear layers against their product W2·W1."))] = False,
+    plot: Annotated[
+        str | None, typer.Option("--plot", metavar="PATH.png", help=N_("Draw the region of (w1, w2) (needs matplotlib)."))
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json", help=N_("Print one JSON object."))] = False,
+    lang: LangOption = None,
+) -> None:
+    """Threshold units, the learning rule, XOR, collapse (the help is page.PERCEPTRON_HELP)."""
+    from .perceptron.command import PerceptronRequest, run_perceptron
+
+    options = dict(theta=theta, weights=weights, learn=learn, rate=rate, epochs=epochs, seed=seed, layers=layers)
+    options.update(hidden_weights=hidden_weights, output_weights=output_weights, collapse=collapse, plot=plot)
+    run_perceptron(PerceptronRequest(gate=gate, json=json_output, **options))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app, map every failure to its exit code."""
     ascii_fallback()  # a stdout that cannot encode ∂ gets d (render/terminal.py)

@@ -250,6 +250,21 @@ MARK_EXIT_CODES = N_(
     "Exit codes: 0 marked; 1 below --pass-mark; 2 bad input, or a sheet that could not be marked (a class: at the end); 70 a bug."
 )
 
+PERCEPTRON_SHORT = N_("Threshold units and gates, the perceptron learning rule, XOR and two layers, linear collapse.")
+PERCEPTRON_HELP = N_(
+    "The chapter before backprop: a threshold unit fires when w1·x1 + w2·x2 > θ. GATE's truth table beside the"
+    " unit's, whether the weights implement it, and the region of (w1, w2) that does; --learn runs the perceptron"
+    " learning rule; --layers 2 builds XOR from two layers; --collapse shows two linear layers are one."
+)
+PERCEPTRON_EPILOG = (
+    N_(
+        "\b\nExamples:\n  backprop perceptron and --theta 0.5 --weights 0.4 0.2\n  backprop perceptron xor --learn"
+        "\n  backprop perceptron xor --layers 2\n  backprop perceptron --collapse --seed 3"
+    )
+    + "\n\n"
+    + N_("Exit codes: 0 done (whether or not the weights implement the gate); 2 bad input; 70 a bug.")
+)
+
 
 def _unencodable(error: UnicodeEncodeError) -> str:
     char = error.object[error.start : error.end][:1]
