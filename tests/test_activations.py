@@ -128,7 +128,8 @@ def test_sigmoid_plot_peaks_at_a_quarter_and_an_alias_is_accepted(cli):
     [
         (["--plot", "sigmod"], "backprop: error: unknown function sigmod (did you mean sigmoid?); --plot draws: neg, exp,"),
         (["--plot", "rleu"], "(did you mean relu?)"),
-        (["--plot", "max"], "backprop: error: --plot draws one-input functions; max takes more: choose one of neg,"),
+        (["--plot", "max"], "backprop: error: --plot draws functions of one number; max is not one: choose one of neg,"),
+        (["--plot", "sum"], "--plot draws functions of one number; sum is not one: choose one of neg,"),
         (["--plot-file", "x.png"], "backprop: error: --plot-file needs --plot NAME (the function to draw)\n"),
     ],
 )
@@ -281,3 +282,16 @@ def test_the_activations_page_prints_what_it_shows(line, steps, tmp_path):
         actual = run_shell(command, folder)
         shown = "\n".join(actual)
         assert matches(expected, actual), f"docs/activations.md line {line}: `{command}` printed:\n{shown}"
+
+
+@pytest.mark.parametrize("args", [["--plot", "relu"], ["--properties"]])
+def test_a_stdout_in_ascii_still_gets_the_plot_and_the_table(args):
+    import os
+    import subprocess
+
+    env = dict(os.environ, PYTHONIOENCODING="ascii", LANG="C.UTF-8", COLUMNS="80")
+    env.pop("LANGUAGE", None), env.pop("LC_ALL", None), env.pop("LC_MESSAGES", None)
+    done = subprocess.run([sys.executable, "-m", "backprop_cli", "ops", *args], env=env, capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.isascii()
+    assert "0 |******************************o" in done.stdout or "relu        [0, inf)" in done.stdout

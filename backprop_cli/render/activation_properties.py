@@ -2,7 +2,7 @@
 
 Nothing here is typed in. Each property comes from a dense scan of the function and of
 the derivative ``grad`` uses (``function_plot.curve``: x from -10 to 10 in steps of
-0.01, 0 included, plus x = ±40 and ±80 for the limits), so sigmoid's largest
+0.01, 0 included, plus x = -80, -40, 40 and 80 for the limits), so sigmoid's largest
 derivative, 1/4, is what the rule gives at x = 0. A kink is left out of the sets
 (its value depends on the convention; ``ops`` lists it), so relu's dead zone is x < 0.
 """
@@ -165,7 +165,10 @@ def print_properties() -> None:
 
 NOTES = [
     N_("saturates: |f'| < 0.01; dead zone: f' = 0; partly: both signs, not symmetric."),
-    N_("Scanned at x = -10, -9.99, ..., 10 and at ±40, ±80 (the limits); kinks left out."),
+    N_(
+        "Scanned at x = -10, -9.99, ..., 10 and at -80, -40, 40, 80 (the limits);\n"
+        "kinks left out (their value depends on --convention)."
+    ),
     N_("leaky_relu has slope 0.01 and elu alpha 1 (their defaults)."),
     N_(
         "Maxout, max(w1*x + b1, w2*x + b2), is a max node (pattern router):\n"

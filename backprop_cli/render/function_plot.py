@@ -46,7 +46,7 @@ def resolve(name: str) -> str:
         return op
     if op in RULES:
         raise UsageError(
-            _("--plot draws one-input functions; {name} takes more: choose one of {names}").format(
+            _("--plot draws functions of one number; {name} is not one: choose one of {names}").format(
                 name=name, names=", ".join(texts)
             )
         )
@@ -166,8 +166,10 @@ def write_png(path: str, op: str, convention: str = "pytorch") -> None:
     points = curve(op, grid(601), convention)
     kinks = [p for p in points if p.kink]
     figure, axes = plt.subplots(figsize=(7, 4))
-    axes.plot([p.x for p in points], [p.value for p in points], label=plottable()[op])
-    axes.plot([p.x for p in points], [p.slope for p in points], "--", label=derivative_text(op))
+    axes.plot([p.x for p in points], [p.value for p in points], label=f"f(x) = {plottable()[op]}")
+    # The derivative jumps at a kink: leave the kink out of its line (drawn as a circle below).
+    slopes = [math.nan if p.kink else p.slope for p in points]
+    axes.plot([p.x for p in points], slopes, "--", label=f"f'(x) = {derivative_text(op)}")
     for p in kinks:
         axes.plot([p.x, p.x], [p.value, p.slope], "o", fillstyle="none", color="black")
         axes.annotate(p.kink, (p.x, p.slope), textcoords="offset points", xytext=(6, -12), fontsize=8)
