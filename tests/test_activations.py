@@ -54,6 +54,23 @@ def test_the_plotted_derivative_is_the_central_difference_of_the_function(op):
         assert point.slope == pytest.approx(difference, rel=1e-5, abs=1e-6), (op, point.x)
 
 
+# The functions as the lectures define them, written independently of the operator table.
+BY_HAND = {
+    "sigmoid": lambda x: 1 / (1 + math.exp(-x)),
+    "tanh": lambda x: (math.exp(x) - math.exp(-x)) / (math.exp(x) + math.exp(-x)),
+    "relu": lambda x: x if x > 0 else 0.0,
+    "leaky_relu": lambda x: x if x > 0 else 0.01 * x,
+    "elu": lambda x: x if x > 0 else math.exp(x) - 1,
+    "softplus": lambda x: math.log(1 + math.exp(x)),
+}
+
+
+@pytest.mark.parametrize("op", sorted(BY_HAND))
+def test_the_plotted_function_is_the_activation_function(op):
+    for point in curve(op, POINTS):
+        assert point.value == pytest.approx(BY_HAND[op](point.x), rel=1e-12, abs=1e-15), point.x
+
+
 def test_the_plotted_derivative_is_the_number_grad_prints(cli):
     for op, x in [("sigmoid", 0.3), ("elu", -1.25), ("softplus", 2.0)]:
         run = cli("grad", plottable()[op], "-x", str(x), "--quiet", "--wrt", "x")
