@@ -286,11 +286,21 @@ app.command("mlp-train", help=page.TRAIN_ALIAS, **TRAIN_PAGE)(train)
 
 
 @app.command(cls=BackpropCommand, help=page.OPS_SHORT, epilog=page.OPS_EPILOG + "\n\n" + page.OPS_EXIT_CODES)
-def ops(lang: LangOption = None) -> None:
-    """List the operators (the help is page.OPS_SHORT)."""
-    from .render.operators import print_ops
+def ops(
+    plot: Annotated[str | None, typer.Option("--plot", metavar="NAME", help=N_("Draw a function and its derivative."))] = None,
+    plot_file: Annotated[
+        str | None, typer.Option("--plot-file", metavar="PATH.png", help=N_("Also write the plot as a PNG (needs matplotlib)."))
+    ] = None,
+    properties: Annotated[bool, typer.Option("--properties", help=N_("The activation functions' properties."))] = False,
+    convention: Annotated[
+        Convention, typer.Option("--convention", help=N_("Gradient at kinks: pytorch, jax or sympy."))
+    ] = Convention.pytorch,
+    lang: LangOption = None,
+) -> None:
+    """List the operators, or draw one (the help is page.OPS_SHORT)."""
+    from .render.operators import run_ops
 
-    print_ops()
+    run_ops(plot, plot_file, properties, convention.value)
 
 
 @app.command(cls=BackpropCommand, help=page.PERCEPTRON_HELP, short_help=page.PERCEPTRON_SHORT, epilog=page.PERCEPTRON_EPILOG)

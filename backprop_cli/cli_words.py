@@ -209,8 +209,11 @@ TRAIN_ALIAS = N_("Alias of train.")
 TRAIN_EPILOG = N_("\b\nExamples:\n  backprop train\n  backprop train --dataset spiral --hidden 50 --steps 2000 --gradcheck")
 TRAIN_EXIT_CODES = N_("Exit codes: 0 done; 1 --gradcheck failed; 2 bad input; 3 the loss became inf or nan; 70 a bug.")
 OPS_SHORT = N_("List the operators: syntax, local gradient (derived by SymPy), gate pattern, kinks.")
-OPS_EPILOG = N_("\b\nExample:\n  backprop ops --lang ko")
-OPS_EXIT_CODES = N_("Exit codes: 0 done; 70 a bug.")
+OPS_EPILOG = N_(
+    "\b\nExamples:\n  backprop ops --lang ko\n  backprop ops --plot sigmoid\n  backprop ops --plot relu --plot-file relu.png"
+    "\n  backprop ops --properties"
+)
+OPS_EXIT_CODES = N_("Exit codes: 0 done; 2 an unknown --plot NAME, or a --plot-file that cannot be written; 70 a bug.")
 EXERCISE_SHORT = N_("A backpropagation worksheet and its answer key, from EXPR or drawn at random.")
 EXERCISE_HELP = (
     N_(

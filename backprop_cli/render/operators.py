@@ -89,3 +89,25 @@ def print_ops() -> None:
     out.print(_("Constants: pi. Conventions: {conventions} (default pytorch).").format(conventions=", ".join(CONVENTIONS)))
     for line in convention_notes():
         out.print(line)
+
+
+def run_ops(plot: str | None, plot_file: str | None, properties: bool, convention: str = "pytorch") -> None:
+    """``backprop ops``: the table; or ``--plot NAME`` (and ``--plot-file``), ``--properties`` or both."""
+    if plot_file is not None and plot is None:
+        from ..errors import UsageError
+
+        raise UsageError(_("--plot-file needs --plot NAME (the function to draw)"))
+    if plot is None and not properties:
+        print_ops()
+        return
+    if plot is not None:
+        from .function_plot import print_plot, resolve, write_png
+
+        op = resolve(plot)
+        if plot_file is not None:
+            write_png(plot_file, op, convention)
+        print_plot(op, convention)
+    if properties:
+        from .activation_properties import print_properties
+
+        print_properties()
