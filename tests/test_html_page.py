@@ -156,7 +156,9 @@ def test_html_file_is_checked_before_any_work_and_never_an_input(cli, tmp_path):
         " write to another file\n"
     )
     assert expression.read_text() == "(x+y)*z"
-    assert cli("grad", *SEED, "--html", "").err == "backprop: error: --html needs a file name (or - for standard output)\n"
+    assert cli("grad", *SEED, "--html", "").err == (
+        "backprop: error: --html needs a file name; for the page on standard output use --format html\n"
+    )
     page = tmp_path / "page.html"
     page.write_text("old")
     page.chmod(0o640)

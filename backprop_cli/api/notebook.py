@@ -17,7 +17,10 @@ from ..i18n import N_, _
 NODE_COLUMNS = (N_("node"), N_("op"), N_("expression"), N_("value"), N_("gradient"), N_("local"), N_("downstream"), N_("pattern"))
 VARIABLE_COLUMNS = (N_("variable"), N_("value"), N_("gradient"), N_("uses"))
 DIGITS = 6  # significant digits, as the table's default
-DOT_SECONDS = 20  # a drawing that takes longer is left out, not waited for
+# dot's time grows fast with the graph (a chain of 100 nodes reading one variable takes it over
+# 30 s): Jupyter waits for _repr_html_, so a larger graph is not drawn, and a slow one not waited for.
+GRAPH_NODE_LIMIT = 60
+DOT_SECONDS = 5
 
 
 def result_html(result) -> str:
@@ -60,10 +63,14 @@ def _table(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
 
 
 def graph_svg(result) -> str:
-    """The graph as inline SVG from Graphviz (``dot -Tsvg``), or "" where dot is missing or fails."""
+    """The graph as inline SVG from Graphviz (``dot -Tsvg``), or "" where dot is missing or fails;
+    past ``GRAPH_NODE_LIMIT`` nodes a line that says so instead."""
     dot = shutil.which("dot")
     if dot is None:
         return ""
+    if len(result.nodes) > GRAPH_NODE_LIMIT:
+        message = _("The graph is not drawn here: it has {count} nodes (a notebook draws at most {limit}); see result.html().")
+        return f"<p>{escape(message.format(count=len(result.nodes), limit=GRAPH_NODE_LIMIT))}</p>"
     try:
         drawn = subprocess.run(
             [dot, "-Tsvg"], input=result.dot(), capture_output=True, text=True, timeout=DOT_SECONDS, check=True

@@ -82,6 +82,13 @@ def edge_span(graph) -> int:
     return sum(sum(ranks) - len(ranks) * (min(ranks) - 1) for ranks in readers.values())
 
 
+def refuse_standard_output(path: str) -> None:
+    """``--html -`` (or an empty name): stdout already carries grad's own output, and the two
+    would make one stream that is neither; ``--format html`` puts the page there."""
+    if path in ("", "-"):
+        raise UsageError(_("--html needs a file name; for the page on standard output use --format html"))
+
+
 def asset(name: str) -> str:
     """One file of ``render/assets`` as text."""
     return resources.files(__package__).joinpath("assets", name).read_text(encoding="utf-8")
@@ -139,8 +146,11 @@ def escape(text: str) -> str:
 
 
 def embedded_json(data: dict) -> str:
-    """JSON that cannot end its <script> element early (``</`` written ``<\\/``)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    """JSON that cannot end its <script> element early: every ``<`` written ``\\u003c``.
+
+    ``</`` alone is not enough: a ``<!--<script>`` in a program's comment puts the HTML parser
+    in a state where ``</script>`` no longer ends the element, and the page stays blank."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
 def write(report, stream) -> None:

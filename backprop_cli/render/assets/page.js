@@ -158,6 +158,7 @@
     reset.addEventListener("click", function () { show(0); });
     document.addEventListener("keydown", function (event) {
       if (event.target && event.target.id === "slider") return; // the slider moves itself
+      if (event.altKey || event.ctrlKey || event.metaKey) return; // Alt+← is the browser's Back
       if (event.key === "ArrowRight") { show(step + 1); event.preventDefault(); }
       if (event.key === "ArrowLeft") { show(step - 1); event.preventDefault(); }
     });
