@@ -82,3 +82,19 @@ def test_repr_html_still_draws_a_graph_at_the_limit():
     result = grad(_chain(30), x=0.5, y=0.9)  # 60 nodes
     assert len(result.nodes) == 60
     assert "<svg" in result._repr_html_()
+
+
+def test_repr_html_says_patterns_and_kinks_in_the_run_language(monkeypatch):
+    from backprop_cli.i18n import set_language
+
+    monkeypatch.setattr(notebook.shutil, "which", lambda name: None)
+    set_language("ko")
+    try:
+        result = grad("relu(x)*y", x=0, y=2)
+        html, table = result._repr_html_(), result.table()
+    finally:
+        set_language("en")
+    assert "<td>(꺾임점: relu의 0: pytorch에서는 0)</td>" in html  # not "relu at 0: pytorch gives 0"
+    assert "<td>교환기</td>" in html  # f = s0 * y: a switcher
+    assert "relu의 0: pytorch에서는 0" in table and "교환기" in table  # the table's words, the same
+    assert result.nodes[0].kink == "relu at 0: pytorch gives 0"  # the data stay as --json has them

@@ -74,3 +74,24 @@ def test_html_to_standard_output_is_refused_before_any_output(cli):
         assert run.code == 2
         assert run.out == ""
         assert run.err == "backprop: error: --html needs a file name; for the page on standard output use --format html\n"
+
+
+def test_a_stream_that_cannot_encode_the_page_gets_it_in_ascii():
+    """Windows' cp1252 stdout redirected to a file cannot encode ∂: the page comes in ASCII,
+    the same facts (JSON \\u escapes) and title (&#963;), instead of exit 2."""
+    import io
+
+    from backprop_cli import grad
+    from backprop_cli.render import html_page
+
+    report = grad("# σ for sigma\nf = (x+y)*z", x=1, y=2, z=3).report
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="cp1252")
+    html_page.write_page(report, stream, "dagre")
+    text = raw.getvalue().decode("ascii")  # every byte ASCII
+    assert "<title>Backward pass step by step: # &#963; for sigma\nf = (x+y)*z</title>" in text
+    assert page_data(text) == page_data(html_page.page(report))  # the same facts as the UTF-8 page
+    assert page_data(text)["boxes"][0]["gradText"] == "∂f/∂x = 3"
+    utf8 = io.StringIO()  # a stream that can: the page as it is, ∂ and all
+    html_page.write_page(report, utf8, "dagre")
+    assert utf8.getvalue() == html_page.page(report) and "∂f/∂x = 3" in utf8.getvalue()

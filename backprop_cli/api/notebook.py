@@ -13,6 +13,7 @@ import subprocess
 from html import escape
 
 from ..i18n import N_, _
+from ..render.cells import kink_text
 
 NODE_COLUMNS = (N_("node"), N_("op"), N_("expression"), N_("value"), N_("gradient"), N_("local"), N_("downstream"), N_("pattern"))
 VARIABLE_COLUMNS = (N_("variable"), N_("value"), N_("gradient"), N_("uses"))
@@ -43,9 +44,9 @@ def shown(value: float | list) -> str:
 def _node_cells(node) -> tuple[str, ...]:
     local = "; ".join(_local_text(name, entry) for name, entry in node.local.items())
     downstream = "; ".join(f"{name}: {shown(value)}" for name, value in node.downstream.items())
-    pattern = node.pattern or ""
+    pattern = _(node.pattern) if node.pattern else ""  # the table's words: 교환기 under --lang ko
     if node.kink:
-        pattern = f"{pattern} ({_('kink: {note}').format(note=node.kink)})".strip()
+        pattern = f"{pattern} ({_('kink: {note}').format(note=kink_text(node.kink))})".strip()
     value = shown(node.value) if node.shape is None else f"{shown(node.value)} {node.shape}"
     return (node.name, node.op, node.expr, value, shown(node.grad), local, downstream, pattern)
 
