@@ -98,3 +98,16 @@ def test_repr_html_says_patterns_and_kinks_in_the_run_language(monkeypatch):
     assert "<td>교환기</td>" in html  # f = s0 * y: a switcher
     assert "relu의 0: pytorch에서는 0" in table and "교환기" in table  # the table's words, the same
     assert result.nodes[0].kink == "relu at 0: pytorch gives 0"  # the data stay as --json has them
+
+
+def test_repr_html_of_a_huge_graph_shows_its_first_and_last_rows(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)  # no Graphviz: the tables only
+    result = grad("+".join(f"x*{i}" for i in range(1, 601)), x=2.0)  # 600 products and 599 sums
+    assert len(result.nodes) == 1199 and result.gradients == {"x": 180300.0}  # 1 + 2 + ... + 600
+    html = result._repr_html_()
+    assert html.count("<tr>") == 1 + 1000 + 1 + 1 + 1  # head, 500 + 500 rows, the count, variables
+    assert '<tr><td colspan="8">… 199 more rows: result.table() and result.csv() have every one</td></tr>' in html
+    first, output = result.nodes[0], result.nodes[-1]
+    assert f"<tr><td>{first.name}</td><td>mul</td><td>x * 1</td>" in html
+    assert f"<tr><td>{output.name}</td><td>add</td>" in html and output.name == "f"
+    assert len(html) < 250_000
