@@ -335,7 +335,7 @@ def test_repr_html_headings_follow_the_language(monkeypatch):
     finally:
         set_language("en")
     assert row("노드", "연산", "식", "값", "기울기", "국소", "하류", "패턴", tag="th") in html
-    assert row("s0", "add", "x + y", "3", "-4", "x: 1 = 1; y: 1 = 1", "x: -4; y: -4", "distributor") in html
+    assert row("s0", "add", "x + y", "3", "-4", "x: 1 = 1; y: 1 = 1", "x: -4; y: -4", "분배기") in html  # as the table says
 
 
 @pytest.mark.skipif(not notebook.shutil.which("dot"), reason="Graphviz's dot is not on PATH")

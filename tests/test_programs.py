@@ -110,6 +110,20 @@ def test_a_variables_uses_are_the_edges_out_of_it(cli, program, uses):
     assert {v["name"]: v["uses"] for v in data["variables"]} == uses
 
 
+def test_explain_with_output_name_walks_back_from_that_statement_only(cli):
+    """--output-name q: f = q*z comes after q and cannot change it. --explain used to write
+    '∂q/∂q = ∂q/∂f · ∂f/∂q = (0) · (3) = 0' right after '∂q/∂q = 1'; a later node has no line."""
+    run = cli("grad", "q = x+y\nf = q*z", "-x", "1", "-y", "2", "-z", "3", "--output-name", "q", "--explain")
+    assert run.out.splitlines() == [
+        "∂q/∂q = 1",
+        "∂q/∂x = ∂q/∂q · ∂(x + y)/∂x = (1) · (1) = 1   [distributor]",
+        "∂q/∂y = ∂q/∂q · ∂(x + y)/∂y = (1) · (1) = 1   [distributor]",
+    ]
+    # x read by q (twice) and by the later f: only q's two edges are its fan-out
+    lines = cli("grad", "q = x*x\nf = q*x", "-x", "3", "--output-name", "q", "--explain").out.splitlines()
+    assert lines[-1] == "∂q/∂x = (3) + (3) = 6   [adder]" and len(lines) == 4
+
+
 def test_fusion_leaves_named_intermediates_alone(cli):
     data = cli("grad", "e = exp(-t); f = 1/(1 + e)", "-t", "0.5", "--json", "--fuse", "sigmoid").json()
     assert [n["op"] for n in data["nodes"]] == ["neg", "exp", "add", "div"]

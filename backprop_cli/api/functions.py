@@ -9,6 +9,7 @@ the API refuses, warns and computes exactly as the command line does. Errors are
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -32,7 +33,7 @@ def grad(
     /,
     *,
     convention: str = "pytorch",
-    fuse: str | Iterable[str] = (),
+    fuse: str | Iterable[str] | None = (),
     wrt: str | Iterable[str] | None = None,
     output_name: str | None = None,
     **values: Any,
@@ -47,6 +48,8 @@ def grad(
     """
     if not isinstance(expression, str):
         raise UsageError(_("the expression must be text, not {kind}").format(kind=type(expression).__name__))
+    if bindings is not None and not isinstance(bindings, Mapping):
+        raise UsageError(_("bindings must be a mapping of names to values, not {kind}").format(kind=type(bindings).__name__))
     given = _given(bindings or {}, values)
     calculation = Calculation(
         expression,
@@ -81,11 +84,25 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "tolist"):  # numpy.float64 is a float, but writes itself as np.float64(2.0)
         value = value.tolist()
     if isinstance(value, tuple | list):
-        return [_plain(item) for item in value]
+        return [_element(_plain(item)) for item in value]
     return value
 
 
-def _fusions(fuse: str | Iterable[str]) -> tuple[str, ...]:
+def _element(item: Any) -> Any:
+    """An array's integer past float range as ±inf, as the CLI reads a long JSON integer (NumPy would overflow)."""
+    if isinstance(item, int) and not isinstance(item, bool):
+        try:
+            float(item)
+        except OverflowError:
+            return math.inf if item > 0 else -math.inf
+    return item
+
+
+def _fusions(fuse: str | Iterable[str] | None) -> tuple[str, ...]:
+    if fuse is None:
+        return ()
+    if not isinstance(fuse, str | Iterable):
+        raise UsageError(_("fuse= takes a fusion's name or a list of them, not {kind}").format(kind=type(fuse).__name__))
     names = (fuse,) if isinstance(fuse, str) else tuple(fuse)
     for name in names:
         if name not in FUSIONS:
@@ -105,6 +122,8 @@ def _names(wrt: str | Iterable[str] | None) -> str | None:
     """``wrt`` as --wrt spells it ("x,y"); the command's check then names a wrong one."""
     if wrt is None or isinstance(wrt, str):
         return wrt
+    if not isinstance(wrt, Iterable):
+        raise UsageError(_('wrt= takes variable names ("x,y" or a list), not {kind}').format(kind=type(wrt).__name__))
     return ",".join(str(name) for name in wrt)
 
 

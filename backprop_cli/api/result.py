@@ -147,7 +147,7 @@ class GradResult:
 
 def format_report(report: GradReport, name: str, explain: bool = False, digits: int = 6) -> str:
     """``report`` in output format ``name``, refused as the command line refuses it."""
-    if name not in FORMATS:
+    if not isinstance(name, str) or name not in FORMATS:
         message = _("no output format {name}; the formats are {names}")
         raise UsageError(message.format(name=name, names=", ".join(FORMATS)))
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:

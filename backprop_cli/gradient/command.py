@@ -89,11 +89,11 @@ def _html_target(request: GradRequest, stdin, stdout):
     """Where ``--html`` writes the page: not a directory, never the expression's or the bindings' file."""
     if request.html is None:
         return None
-    from ..render import files
+    from ..render import files, html_page
 
-    inputs = [
-        path for path in (request.expression[1:] if request.expression.startswith("@") else None, request.bindings_file) if path
-    ]
+    html_page.refuse_standard_output(request.html)
+    expression_file = request.expression[1:] if request.expression.startswith("@") else None
+    inputs = [path for path in (expression_file, request.bindings_file) if path]
     refusal = _("--html {path} is an input of this run ({name}): it would be replaced; write to another file")
     return files.output_target(request.html, inputs, stdin, stdout, refusal, option="--html")
 

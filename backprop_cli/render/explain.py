@@ -12,8 +12,9 @@ line goes right after the edge that completes it, as the lectures write it.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
-from itertools import compress, groupby, repeat
+from itertools import chain, compress, groupby, repeat
 from operator import itemgetter, mod, neg
 
 from ..i18n import _
@@ -60,8 +61,13 @@ class _EdgeLines:
         self.nodes, self.fmt, self.output, self.digits = nodes, fmt, output, digits
         self.names = [fmt.name(label) for label in graph.labels]  # as shown, per slot
         self.slots = list(range(len(graph.labels)))  # the rows' "labels": a fan-out is counted by slot
-        self.uses = nodes.uses  # edges out of each slot: a variable or node read twice or more is a fan-out
         self.output_index = next((i for i in range(len(graph.nodes) - 1, -1, -1) if graph.nodes[i].slot == graph.output), -1)
+        # Edges out of each slot (read twice or more: a fan-out). Nodes after the output's
+        # (--output-name picks an earlier statement) cannot reach it: their edges do not count.
+        if self.output_index == len(graph.nodes) - 1:
+            self.uses = nodes.uses
+        else:
+            self.uses = Counter(chain.from_iterable(node.inputs for node in graph.nodes[: self.output_index + 1]))
         self.templates: dict[str | None, tuple[str, str]] = {}  # per gate
         self.pending: dict[int, list[float]] = {}  # contributions to a fan-out, until all have come
 
@@ -74,6 +80,9 @@ class _EdgeLines:
         for place, shape, row in others:
             texts[place] = self.node_text(shape, row, fans, place)
         place = self.output_index - start
+        if place + 1 < len(texts):  # nodes after the output's: no line (their gradients are 0)
+            texts[max(place + 1, 0) :] = [""] * (len(texts) - max(place + 1, 0))
+            fans = [fan for fan in fans if -fan[1] <= place]
         if 0 <= place < len(texts):  # the output node writes its local with its expression
             fans = [fan for fan in fans if fan[1] != -place]
             node = self.nodes.graph.nodes[self.output_index]

@@ -20,6 +20,7 @@ the signal's number (``errors.signal_exit_code``: 130 for Ctrl-C).
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import secrets
@@ -135,6 +136,10 @@ def output_target(destination: str | None, inputs: list[str], stdin, stdout, ref
         status = os.stat(destination)  # through every symbolic link to the file itself
     except FileNotFoundError:
         status = None  # a new file, or a link to one that does not exist yet
+        folder = os.path.dirname(os.path.realpath(destination))
+        if not os.path.isdir(folder):  # said now, not after the work
+            reason = os.strerror(errno.ENOENT) if not os.path.exists(folder) else os.strerror(errno.ENOTDIR)
+            raise UsageError(_("cannot write {what}: {reason}").format(what=destination, reason=reason)) from None
     except OSError as error:
         raise UsageError(_("cannot write {what}: {reason}").format(what=destination, reason=os_reason(error))) from None
     if status is not None and stat.S_ISDIR(status.st_mode):

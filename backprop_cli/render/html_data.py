@@ -23,6 +23,7 @@ from .graph_export import GraphView
 
 # Gates drawn as the lectures draw them: a symbol, a constant folded in (+1, *-1, 1/x).
 SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "neg": "*-1", "matmul": "@"}
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 CHAR_WIDTH, LINE_HEIGHT = 7.2, 15  # px per character and per line at the page's 12 px font
 
 
@@ -58,6 +59,24 @@ class PageFacts:
         for index, node in enumerate(self.graph.nodes):
             for slot in node.inputs:
                 self.consumers.setdefault(slot, []).append(index)
+        self.skipped = self.not_computed(report.wrt) if self.view.arrays else set()
+
+    def not_computed(self, wrt: list[str] | None) -> set[int]:
+        """Vector mode with --wrt prunes the backward pass to the paths that reach those
+        variables (docs/vector.md): every other slot's gradient comes out as zeros, not as
+        its value, so the page does not show it."""
+        if wrt is None:
+            return set()
+        needed = {self.graph.variables[name] for name in wrt}
+        for node in self.graph.nodes:  # evaluation order: a node is needed if it reads a needed slot
+            if any(slot in needed for slot in node.inputs):
+                needed.add(node.slot)
+        return set(range(len(self.graph.labels))) - needed
+
+    def grad_text(self, name: str, slot: int) -> str:
+        if slot in self.skipped:
+            return self.d(name) + ": " + _("not computed (--wrt)")
+        return f"{self.d(name)} = {self.view.grad(slot)}"
 
     def backward_step(self, index: int) -> int:
         return 2 * self.count + 1 - index
@@ -65,7 +84,9 @@ class PageFacts:
     def grad_step(self, slot: int) -> int:
         """The step from which a slot's gradient is complete: its last reader has passed it back."""
         readers = self.consumers.get(slot)
-        return self.backward_step(min(readers)) if readers else self.count + 1
+        if not readers or slot == self.graph.output:  # the output's is the seed, even if a later statement reads it
+            return self.count + 1
+        return self.backward_step(min(readers))
 
     def d(self, name: str) -> str:
         return f"∂{self.output}/∂{name}"
@@ -90,8 +111,7 @@ class PageFacts:
         for name, slot in self.graph.variables.items():
             uses = len(self.consumers.get(slot, ())) + (slot == self.graph.output)
             lines = [["name", name + self.view.shape(slot)]] + ([["pattern", f"({_('adder')})"]] if uses >= 2 else [])
-            grad = f"{self.d(name)} = {self.view.grad(slot)}"
-            box = {"id": f"n{slot}", "kind": "variable", "name": name, "lines": lines, "gradText": grad}
+            box = {"id": f"n{slot}", "kind": "variable", "name": name, "lines": lines, "gradText": self.grad_text(name, slot)}
             box.update(value=self.view.value(slot), gradStep=self.grad_step(slot))
             if name in variables:
                 box.update(dataValue=variables[name]["value"], dataGrad=variables[name]["grad"])
@@ -107,7 +127,7 @@ class PageFacts:
             lines.append(["pattern", f"({_(fact['pattern'])})"])
         value = self.view.value(node.slot)
         box = {"id": f"n{node.slot}", "kind": "node", "name": node.name, "lines": lines, "value": value}
-        box.update(gradText=f"{self.d(node.name)} = {self.view.grad(node.slot)}", dataValue=fact["value"])
+        box.update(gradText=self.grad_text(node.name, node.slot), dataValue=fact["value"])
         box.update(dataGrad=fact["grad"], forwardStep=index + 1, backwardStep=self.backward_step(index))
         box.update(gradStep=self.grad_step(node.slot), forward=f"{node.name} = {fact['expr']} = {value}")
         box["backward"] = self.backward_lines(index)
@@ -123,13 +143,19 @@ class PageFacts:
             if slot in self.graph.constants:
                 continue
             name = self.graph.labels[slot]
-            factors = f"{self.d(node.name)} × ∂{node.name}/∂{name}"
-            if view.arrays:
+            # x*x: each edge's local is ∂f/∂x₍₁₎ and ∂f/∂x₍₂₎, as --explain writes; ∂f/∂x alone is their sum
+            mark = f"₍{str(position + 1).translate(SUBSCRIPTS)}₎" if node.inputs.count(slot) > 1 else ""
+            factors = f"{self.d(node.name)} × ∂{node.name}/∂{name}{mark}"
+            if slot in self.skipped:
+                lines.append(name + ": " + _("not computed (--wrt)"))
+            elif view.arrays:
                 local = f"J {view.jacobian(index, position)}"
                 lines.append(f"{name}: {factors} = {upstream} · {local} → {view.edge_grad(index, position)}")
             else:
                 local = f"{view.result.partials[index][position]:{view.spec}}"
                 lines.append(f"{name}: {factors} = {upstream} × {local} = {view.edge_grad(index, position)}")
+        if not lines:  # 2*3: constants only, folded into the gate
+            lines.append(_("{name} reads only constants: there is nothing to pass back").format(name=node.name))
         return lines
 
     def edges(self) -> list[dict]:
@@ -142,7 +168,8 @@ class PageFacts:
                     continue  # drawn in the gate (+1, 1/x), as the lectures do
                 fact = next(json_edges)
                 edge = {"id": f"e{index}.{position}", "from": f"n{slot}", "to": f"n{node.slot}", "node": index}
-                edge.update(value=view.value(slot), grad=view.edge_grad(index, position), dataGrad=fact["downstream"])
+                grad = None if slot in self.skipped else view.edge_grad(index, position)
+                edge.update(value=view.value(slot), grad=grad, dataGrad=fact["downstream"])
                 edge.update(forwardStep=self.forward_step(slot), backwardStep=self.backward_step(index))
                 edges.append(self.sized(edge))
         output = self.graph.output

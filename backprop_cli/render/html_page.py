@@ -82,6 +82,13 @@ def edge_span(graph) -> int:
     return sum(sum(ranks) - len(ranks) * (min(ranks) - 1) for ranks in readers.values())
 
 
+def refuse_standard_output(path: str) -> None:
+    """``--html -`` (or an empty name): stdout already carries grad's own output, and the two
+    would make one stream that is neither; ``--format html`` puts the page there."""
+    if path in ("", "-"):
+        raise UsageError(_("--html needs a file name; for the page on standard output use --format html"))
+
+
 def asset(name: str) -> str:
     """One file of ``render/assets`` as text."""
     return resources.files(__package__).joinpath("assets", name).read_text(encoding="utf-8")
@@ -104,8 +111,11 @@ def words() -> dict[str, str]:
     }
 
 
-def page(report, layout: str = "dagre") -> str:
-    """The whole page for ``report``; ``layout`` "graphviz" embeds positions from Graphviz's dot."""
+def page(report, layout: str = "dagre", ascii_only: bool = False) -> str:
+    """The whole page for ``report``; ``layout`` "graphviz" embeds positions from Graphviz's dot.
+
+    ``ascii_only``: for a stream that cannot encode ∂ (Windows' cp1252 redirected to a file):
+    the same page in ASCII, the facts' JSON with \\u escapes and the title with &#...; references."""
     check_page(report.result, layout)
     data = PageFacts(report).data()
     data["words"] = words()
@@ -114,16 +124,18 @@ def page(report, layout: str = "dagre") -> str:
         from .html_layout import graphviz_positions
 
         data["positions"] = graphviz_positions(data)
-    title = _("Backward pass step by step: {expression}").format(expression=data["expression"])
+    title = escape(_("Backward pass step by step: {expression}").format(expression=data["expression"]))
+    if ascii_only:  # the assets are ASCII; only the title and the facts are the run's text
+        title = title.encode("ascii", "xmlcharrefreplace").decode("ascii")
     script = dagre_script() if layout == "dagre" else ""  # Graphviz's positions need no layout library
     return (
         f'<!DOCTYPE html>\n<html lang="{language()}">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{escape(title)}</title>\n'
-        f"<style>\n{asset('page.css')}</style>\n</head>\n<body>\n<h1>{escape(title)}</h1>\n"
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{title}</title>\n'
+        f"<style>\n{asset('page.css')}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
         '<div id="controls"><button id="reset"></button><button id="prev"></button><button id="next"></button>'
         '<button id="all"></button><input id="slider" type="range" min="0" value="0"><span id="step"></span></div>\n'
         '<div id="line"></div>\n<div id="picture"><svg id="graph"></svg></div>\n<p id="legend"></p>\n'
-        f'<script type="application/json" id="page-data">{embedded_json(data)}</script>\n'
+        f'<script type="application/json" id="page-data">{embedded_json(data, ascii_only)}</script>\n'
         f"<script>\n{script}\n</script>\n<script>\n{asset('page.js')}</script>\n</body>\n</html>\n"
     )
 
@@ -138,20 +150,27 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def embedded_json(data: dict) -> str:
-    """JSON that cannot end its <script> element early (``</`` written ``<\\/``)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+def embedded_json(data: dict, ascii_only: bool = False) -> str:
+    """JSON that cannot end its <script> element early: every ``<`` written ``\\u003c``.
+
+    ``</`` alone is not enough: a ``<!--<script>`` in a program's comment puts the HTML parser
+    in a state where ``</script>`` no longer ends the element, and the page stays blank."""
+    return json.dumps(data, ensure_ascii=ascii_only, separators=(",", ":")).replace("<", "\\u003c")
 
 
 def write(report, stream) -> None:
     """``--format html`` (``render.formats``): the page on ``stream``, laid out by dagre."""
-    stream.write(page(report))
-    stream.flush()
+    write_page(report, stream, "dagre")
 
 
 def write_page(report, stream, layout: str) -> None:
-    """``--format html --layout graphviz``: the page with Graphviz's positions."""
-    stream.write(page(report, layout))
+    """``--format html [--layout graphviz]``: the page, in ASCII where ``stream`` cannot encode it."""
+    text = page(report, layout)
+    try:
+        text.encode(getattr(stream, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        text = page(report, layout, ascii_only=True)
+    stream.write(text)
     stream.flush()
 
 

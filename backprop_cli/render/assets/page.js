@@ -128,7 +128,7 @@
     });
     var label = document.getElementById("step");
     var pass = now.pass === "forward" || now.pass === "start" ? words.forward : words.backward;
-    label.textContent = words.step.replace("{step}", step).replace("{last}", data.last) + " · " + pass;
+    label.textContent = words.step.replace("{step}", step).replace("{last}", data.last) + " \u00b7 " + pass;
     label.setAttribute("data-step", step);
     label.setAttribute("data-last", data.last);
     var line = document.getElementById("line");
@@ -158,6 +158,7 @@
     reset.addEventListener("click", function () { show(0); });
     document.addEventListener("keydown", function (event) {
       if (event.target && event.target.id === "slider") return; // the slider moves itself
+      if (event.altKey || event.ctrlKey || event.metaKey) return; // Alt+Left is the browser's Back
       if (event.key === "ArrowRight") { show(step + 1); event.preventDefault(); }
       if (event.key === "ArrowLeft") { show(step - 1); event.preventDefault(); }
     });
