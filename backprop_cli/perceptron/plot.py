@@ -2,31 +2,20 @@
 
 from __future__ import annotations
 
-from ..errors import UsageError
-from ..i18n import _
-from ..inputs.files import os_reason
+from ..render.png import figure_to
 from .numbers import show
 from .region import Region, polygon, window
 
 
-def _pyplot():
-    """matplotlib's pyplot on the Agg backend (no display), or exit 2 saying how to install it."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise UsageError(_("--plot needs matplotlib: pip install 'backprop-cli[plot]' (or pip install matplotlib)")) from None
-    return plt
-
-
 def write_region_plot(path: str, region: Region, marks: list[tuple[str, tuple]]) -> None:
     """The square of (w1, w2) around 0 with the region filled, its three boundary lines and the marks."""
-    plt = _pyplot()
     span = float(window(region.theta))
     theta = float(region.theta)
-    figure, axes = plt.subplots(figsize=(5.5, 5.5))
+    with figure_to(path, "--plot", (5.5, 5.5)) as (_figure, axes):
+        _draw_region(axes, region, marks, span, theta)
+
+
+def _draw_region(axes, region: Region, marks: list[tuple[str, tuple]], span: float, theta: float) -> None:
     corners = polygon(region)
     if corners:
         axes.fill([float(a) for a, _b in corners], [float(b) for _a, b in corners], color="tab:blue", alpha=0.35)
@@ -46,9 +35,3 @@ def write_region_plot(path: str, region: Region, marks: list[tuple[str, tuple]])
     axes.set_xlabel("w1")
     axes.set_ylabel("w2")
     axes.set_title(f"backprop perceptron: {region.gate.upper()} at θ = {show(region.theta)}")
-    try:
-        figure.savefig(path, dpi=100, bbox_inches="tight")
-    except OSError as error:
-        raise UsageError(_("cannot write plot {path}: {reason}").format(path=path, reason=os_reason(error))) from None
-    finally:
-        plt.close(figure)

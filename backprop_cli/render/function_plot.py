@@ -16,10 +16,10 @@ from difflib import get_close_matches
 from ..engine.scalar import evaluate
 from ..errors import UsageError
 from ..i18n import _
-from ..inputs.files import os_reason
 from ..language.graph import stage
 from ..rules.generated.derived import SYMBOLIC
 from ..rules.table import FUNCTIONS, RULES
+from .png import figure_to, pyplot
 
 WIDTH = 61  # columns of the terminal plot: x = -6, -5.8, ..., 6 (0 falls on a column, so kinks are hit)
 HEIGHT = 11  # rows of each panel
@@ -154,18 +154,14 @@ def print_plot(op: str, convention: str = "pytorch") -> None:
 
 def write_png(path: str, op: str, convention: str = "pytorch") -> None:
     """The function and its derivative as a PNG (matplotlib, the optional ``plot`` extra)."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise UsageError(
-            _("--plot-file needs matplotlib: pip install 'backprop-cli[plot]' (or pip install matplotlib)")
-        ) from None
+    pyplot("--plot-file")  # before the points: no work without matplotlib
     points = curve(op, grid(601), convention)
+    with figure_to(path, "--plot-file", (7, 4)) as (_figure, axes):
+        _draw_function(axes, op, points, convention)
+
+
+def _draw_function(axes, op: str, points: list, convention: str) -> None:
     kinks = [p for p in points if p.kink]
-    figure, axes = plt.subplots(figsize=(7, 4))
     axes.plot([p.x for p in points], [p.value for p in points], label=f"f(x) = {plottable()[op]}")
     # The derivative jumps at a kink: leave the kink out of its line (drawn as a circle below).
     slopes = [math.nan if p.kink else p.slope for p in points]
@@ -179,9 +175,3 @@ def write_png(path: str, op: str, convention: str = "pytorch") -> None:
     axes.set_title(f"backprop ops --plot {op} ({convention})")
     axes.legend(loc="best", fontsize=8)
     axes.grid(True, alpha=0.3)
-    try:
-        figure.savefig(path, dpi=100, bbox_inches="tight")
-    except OSError as error:
-        raise UsageError(_("cannot write plot {path}: {reason}").format(path=path, reason=os_reason(error))) from None
-    finally:
-        plt.close(figure)

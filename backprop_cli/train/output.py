@@ -9,9 +9,8 @@ import time
 from contextlib import contextmanager
 from dataclasses import asdict
 
-from ..errors import UsageError
 from ..i18n import N_, _, ngettext
-from ..inputs.files import os_reason
+from ..render.png import figure_to
 from .training import TrainResult
 
 _BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -184,26 +183,13 @@ def json_document(result: TrainResult) -> dict:
 
 
 def write_plot(path: str, result: TrainResult) -> None:
-    """The loss curve as a PNG (matplotlib, the optional `plot` extra)."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise UsageError(_("--plot needs matplotlib: pip install 'backprop-cli[plot]' (or pip install matplotlib)")) from None
+    """The loss curve as a PNG (matplotlib, the optional `plot` extra: ``render.png``)."""
     steps = range(result.start_step + 1, result.start_step + len(result.losses) + 1)
-    figure, axes = plt.subplots(figsize=(7, 4))
-    axes.plot(steps, result.losses)
-    if result.losses and min(result.losses) > 0:
-        axes.set_yscale("log")
-    axes.set_xlabel("step")
-    axes.set_ylabel(f"{result.config.loss} loss")
-    axes.set_title(f"backprop train: {result.config.dataset}, hidden {result.config.hidden}, lr {result.config.lr:g}")
-    axes.grid(True, alpha=0.3)
-    try:
-        figure.savefig(path, dpi=100, bbox_inches="tight")
-    except OSError as error:
-        raise UsageError(_("cannot write plot {path}: {reason}").format(path=path, reason=os_reason(error))) from None
-    finally:
-        plt.close(figure)
+    with figure_to(path, "--plot", (7, 4)) as (_figure, axes):
+        axes.plot(steps, result.losses)
+        if result.losses and min(result.losses) > 0:
+            axes.set_yscale("log")
+        axes.set_xlabel("step")
+        axes.set_ylabel(f"{result.config.loss} loss")
+        axes.set_title(f"backprop train: {result.config.dataset}, hidden {result.config.hidden}, lr {result.config.lr:g}")
+        axes.grid(True, alpha=0.3)
