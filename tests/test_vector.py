@@ -221,6 +221,19 @@ def test_wrt_prunes_the_backward_pass_but_not_the_answer(cli, tmp_path):
     assert some["gradients"]["W1"] == every["gradients"]["W1"] and some["gradients"]["W2"] == every["gradients"]["W2"]
 
 
+def test_wrt_reports_fewer_gradients_but_every_node_keeps_its_own(cli):
+    """--wrt y: the gradients reported are y's, but the nodes' are computed, not shown as the zeros
+    of a pruned backward pass (∂f/∂s0 of sum(tanh(x*x)*y) is y·(1 - tanh(x²)²)); --quiet prunes."""
+    words = ["sum(tanh(x*x)*y)", "-x", "[0.1, 0.5, 1]", "-y", "[1, 2, 3]"]
+    some = cli("grad", *words, "--wrt", "y", "--json").json()
+    every = cli("grad", *words, "--json").json()
+    assert list(some["gradients"]) == ["y"] and some["nodes"] == every["nodes"]
+    x, y = np.array([0.1, 0.5, 1.0]), np.array([1.0, 2.0, 3.0])
+    np.testing.assert_allclose(some["nodes"][0]["grad"], y * (1 - np.tanh(x * x) ** 2), rtol=1e-12)
+    quiet = cli("grad", *words, "--wrt", "y", "--quiet").out  # pruned: only y's gradient, tanh(x²)
+    np.testing.assert_allclose(json.loads(quiet), np.tanh(x * x), rtol=1e-12)
+
+
 def test_check_in_json(cli):
     data = cli("grad", "norm(W @ x)**2", W, X, "--json", "--check").json()
     assert set(data["check"]) == {"W", "x"}

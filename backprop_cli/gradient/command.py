@@ -62,8 +62,7 @@ def run_grad(request: GradRequest, stdin=None, stdout=None, stderr=None) -> None
 
     def given(variables: list[str]) -> dict:
         found = binding_args.load_bindings_file(request.bindings_file) if request.bindings_file else {}
-        words = request.binding_words
-        found.update(binding_args.parse_binding_args(words, variables, request.options, request.expression))
+        found.update(binding_args.parse_binding_args(request.binding_words, variables, request.options, request.expression))
         return found
 
     calculation = Calculation(
@@ -76,6 +75,7 @@ def run_grad(request: GradRequest, stdin=None, stdout=None, stderr=None) -> None
         expect=request.expect,
         tol=request.tol,
         output_format=request.output_format,
+        prune=request.quiet,
     )
     calculated = calculate(calculation, stderr)
     request = replace(request, tol=calculated.tol)
@@ -111,6 +111,7 @@ class Calculation:
     expect: list[str] = field(default_factory=list)  # --expect's NAME=VALUE texts
     tol: float | str = 1e-6
     output_format: str | None = None  # vector mode refuses a format it cannot write; None: not chosen yet (the API)
+    prune: bool = False  # --quiet shows only the --wrt gradients (elsewhere a pruned one would read as a zero)
 
 
 @dataclass(frozen=True)
@@ -126,10 +127,8 @@ class Calculated:
 
 def calculate(calculation: Calculation, stderr) -> Calculated:
     """Stage the text, check the bindings against its variables, evaluate (numbers or arrays).
-
     ``grad`` and the Python API both come through here, so they refuse, warn and compute alike;
-    a warning (a binding a program's constant overrides) is written to ``stderr``.
-    """
+    a warning (a binding a program's constant overrides) is written to ``stderr``."""
     graph = stage(calculation.source, calculation.fuse, calculation.output_name)
     variables = list(graph.variables)
     given = calculation.given(variables)
@@ -144,17 +143,17 @@ def calculate(calculation: Calculation, stderr) -> Calculated:
         raise UsageError(_("--expect: an array value needs vector mode (an array binding)"))
     if arrays and calculation.output_format is not None:
         refuse_array_format(calculation.output_format)
-    result = _evaluate(graph, values, calculation.convention, wrt, arrays)
+    result = _evaluate(graph, values, calculation.convention, wrt if calculation.prune else None, arrays)
     return Calculated(result, values, wrt, expectations, tol)
 
 
-def _evaluate(graph, values: dict, convention: str, wrt, arrays: bool) -> Evaluation:
-    """The scalar engine on numbers; the array engine in vector mode (arrays, shapes, vector–Jacobian products)."""
+def _evaluate(graph, values: dict, convention: str, prune_to, arrays: bool) -> Evaluation:
+    """The scalar engine on numbers; the array engine in vector mode (backward only towards ``prune_to``)."""
     if not arrays:
         return evaluate(graph, values, convention)
     from ..engine.arrays import evaluate as evaluate_arrays
 
-    return evaluate_arrays(graph, values, convention, wrt)
+    return evaluate_arrays(graph, values, convention, prune_to)
 
 
 def refuse_array_format(output_format: str) -> None:

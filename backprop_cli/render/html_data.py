@@ -59,23 +59,8 @@ class PageFacts:
         for index, node in enumerate(self.graph.nodes):
             for slot in node.inputs:
                 self.consumers.setdefault(slot, []).append(index)
-        self.skipped = self.not_computed(report.wrt) if self.view.arrays else set()
-
-    def not_computed(self, wrt: list[str] | None) -> set[int]:
-        """Vector mode with --wrt prunes the backward pass to the paths that reach those
-        variables (docs/vector.md): every other slot's gradient comes out as zeros, not as
-        its value, so the page does not show it."""
-        if wrt is None:
-            return set()
-        needed = {self.graph.variables[name] for name in wrt}
-        for node in self.graph.nodes:  # evaluation order: a node is needed if it reads a needed slot
-            if any(slot in needed for slot in node.inputs):
-                needed.add(node.slot)
-        return set(range(len(self.graph.labels))) - needed
 
     def grad_text(self, name: str, slot: int) -> str:
-        if slot in self.skipped:
-            return self.d(name) + ": " + _("not computed (--wrt)")
         return f"{self.d(name)} = {self.view.grad(slot)}"
 
     def backward_step(self, index: int) -> int:
@@ -146,9 +131,7 @@ class PageFacts:
             # x*x: each edge's local is ∂f/∂x₍₁₎ and ∂f/∂x₍₂₎, as --explain writes; ∂f/∂x alone is their sum
             mark = f"₍{str(position + 1).translate(SUBSCRIPTS)}₎" if node.inputs.count(slot) > 1 else ""
             factors = f"{self.d(node.name)} × ∂{node.name}/∂{name}{mark}"
-            if slot in self.skipped:
-                lines.append(name + ": " + _("not computed (--wrt)"))
-            elif view.arrays:
+            if view.arrays:
                 local = f"J {view.jacobian(index, position)}"
                 lines.append(f"{name}: {factors} = {upstream} · {local} → {view.edge_grad(index, position)}")
             else:
@@ -168,8 +151,7 @@ class PageFacts:
                     continue  # drawn in the gate (+1, 1/x), as the lectures do
                 fact = next(json_edges)
                 edge = {"id": f"e{index}.{position}", "from": f"n{slot}", "to": f"n{node.slot}", "node": index}
-                grad = None if slot in self.skipped else view.edge_grad(index, position)
-                edge.update(value=view.value(slot), grad=grad, dataGrad=fact["downstream"])
+                edge.update(value=view.value(slot), grad=view.edge_grad(index, position), dataGrad=fact["downstream"])
                 edge.update(forwardStep=self.forward_step(slot), backwardStep=self.backward_step(index))
                 edges.append(self.sized(edge))
         output = self.graph.output
