@@ -29,13 +29,7 @@ def write_rows(target: files.Target, header, rows: list[list[str]], stdout) -> N
     if target.kind == "stdout":
         _write_csv(stdout, header, rows)
         return
-    spool = files.Spool(target, PREFIX)
-    try:
-        _write_csv(spool.stream, header, rows)
-        spool.commit(stdout)
-    except BaseException:
-        spool.discard()
-        raise
+    files.write_whole(target, PREFIX, lambda stream: _write_csv(stream, header, rows), stdout)
 
 
 def _write_csv(stream, header, rows: list[list[str]]) -> None:

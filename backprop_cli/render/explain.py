@@ -39,7 +39,7 @@ def explain_lines(
     """
     fmt = LatexFormat() if latex else TextFormat()
     fmt.number = f"%.{digits}g"
-    lines = _EdgeLines(nodes, fmt, output, digits)
+    lines = _EdgeLines(nodes, fmt, output)
     yield from fmt.begin()
     yield fmt.line(fmt.d(output, output), [], "1", None)
     if not len(nodes):  # f is a single variable: its gradient is that 1
@@ -56,9 +56,9 @@ class _EdgeLines:
     """The lines of one ``explain_lines`` run, a block of nodes at a time; it holds the
     contributions to each fan-out until all have come (they may span blocks)."""
 
-    def __init__(self, nodes: NodeRows, fmt, output: str, digits: int) -> None:
+    def __init__(self, nodes: NodeRows, fmt, output: str) -> None:
         graph = nodes.graph
-        self.nodes, self.fmt, self.output, self.digits = nodes, fmt, output, digits
+        self.nodes, self.fmt, self.output = nodes, fmt, output
         self.names = [fmt.name(label) for label in graph.labels]  # as shown, per slot
         self.slots = list(range(len(graph.labels)))  # the rows' "labels": a fan-out is counted by slot
         self.output_index = next((i for i in range(len(graph.nodes) - 1, -1, -1) if graph.nodes[i].slot == graph.output), -1)
@@ -152,7 +152,8 @@ class _EdgeLines:
             texts[place] = "\n".join(lines)
 
     def adder_line(self, slot: int, contributions: list[float]) -> str:
-        fmt, number = self.fmt, f"%.{self.digits}g"
+        fmt = self.fmt
+        number = fmt.number  # %.{digits}g, as in the edge lines
         parts = " + ".join(map(f"({number})".__mod__, contributions))
         label = self.nodes.graph.labels[slot]
         return fmt.line(fmt.d(self.output, label), [], f"{parts} = {number % sum(contributions)}", _("adder"))

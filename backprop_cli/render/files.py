@@ -262,6 +262,17 @@ class Spool:
         remove_temporary(self.path)
 
 
+def write_whole(target: Target, prefix: str, write, stdout=None) -> None:
+    """``write(stream)`` into a ``Spool``, put in place only when it returns; removed if it raises."""
+    spool = Spool(target, prefix)
+    try:
+        write(spool.stream)
+        spool.commit(stdout)
+    except BaseException:
+        spool.discard()
+        raise
+
+
 def _copy_to(path: str, stdout) -> None:
     binary = getattr(stdout, "buffer", None)  # bytes as they are: no decoding and encoding again
     with open(path, "rb" if binary else "r", newline=None if binary else "") as spooled:

@@ -18,6 +18,7 @@ from ..errors import UsageError
 from ..i18n import _
 from ..report.rows import NodeRows
 from . import graph_scalar
+from .graph_scalar import dot_id
 from .terminal import write_lines
 
 # A tree deeper than this keeps this many levels of guides and shows the level
@@ -170,10 +171,6 @@ def _tree_label(view: GraphView, slot: int, again: bool, leaves: dict[int, str])
 DOT_LINE_BREAK = "\\n"  # a line break inside a dot label: backslash n, as text
 
 
-def _dot_id(name: str) -> str:
-    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def dot(view: GraphView) -> Iterator[str]:
     """Graphviz: values above each edge in green, gradients below in red."""
     yield "digraph backprop {"
@@ -181,20 +178,20 @@ def dot(view: GraphView) -> Iterator[str]:
     yield '  node [fontname="Helvetica"]; edge [fontname="Helvetica", fontsize=10];'
     for slot in view.leaves():
         if view.kind(slot) == "variable":
-            shape = f", label={_dot_id(view.name(slot) + view.shape(slot))}" if view.arrays else ""
-            yield f"  {_dot_id(view.name(slot))} [shape=ellipse{shape}];"
+            shape = f", label={dot_id(view.name(slot) + view.shape(slot))}" if view.arrays else ""
+            yield f"  {dot_id(view.name(slot))} [shape=ellipse{shape}];"
     for index, node in enumerate(view.graph.nodes):
-        yield f'  {_dot_id(node.name)} [shape=box, style=rounded, label="{view.node_label(index, DOT_LINE_BREAK)}"];'
+        yield f'  {dot_id(node.name)} [shape=box, style=rounded, label="{view.node_label(index, DOT_LINE_BREAK)}"];'
     labels = view.graph.labels
     for key, slot, index, position in view.edges():
-        source = _dot_id(labels[slot])
+        source = dot_id(labels[slot])
         if key is not None:
             source = f'"const {key}"'
-            yield f"  {source} [shape=plaintext, label={_dot_id(labels[slot])}];"
+            yield f"  {source} [shape=plaintext, label={dot_id(labels[slot])}];"
         label = _edge_label(view, slot, view.edge_grad(index, position), index, position)
-        yield f"  {source} -> {_dot_id(view.graph.nodes[index].name)} [label={label}];"
+        yield f"  {source} -> {dot_id(view.graph.nodes[index].name)} [label={label}];"
     yield '  "output" [shape=plaintext, label=""];'
-    yield f'  {_dot_id(view.output)} -> "output" [label={_edge_label(view, view.graph.output, view.grad(view.graph.output))}];'
+    yield f'  {dot_id(view.output)} -> "output" [label={_edge_label(view, view.graph.output, view.grad(view.graph.output))}];'
     yield "}"
 
 

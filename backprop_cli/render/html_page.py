@@ -179,10 +179,4 @@ def write_file(report, target: files.Target, layout: str = "dagre", stdout=None)
     complete (``render.files``: renamed over a file, written through to a device or FIFO)."""
     text = page(report, layout)
     with files.removed_on_signals():
-        spool = files.Spool(target, ".backprop-html-")
-        try:
-            spool.stream.write(text)
-            spool.commit(stdout)
-        except BaseException:
-            spool.discard()
-            raise
+        files.write_whole(target, ".backprop-html-", lambda stream: stream.write(text), stdout)
